@@ -1,0 +1,270 @@
+package dev.appupdate.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.appupdate.protocol.internal.Fields;
+import dev.appupdate.protocol.internal.Json;
+import dev.appupdate.protocol.internal.Nodes;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The client side of protocol v1's JSON: writes update requests and completion reports, reads
+ * update responses and problem documents. Reading is strict (see {@link ServerCodec}) with one
+ * deliberate leniency: an invalid entry of {@code available_updates} does not fail the whole
+ * response but is returned as a {@link RejectedOffer}, so the client can install the valid offers
+ * and report the invalid one as failed. Thread-safe.
+ *
+ * <pre>{@code
+ * ClientCodec codec = ClientCodec.create();
+ * byte[] body = codec.encodeUpdateRequest(UpdateRequest.of("your_app", "1.0", "macOS", "en-US"));
+ * DecodedUpdateResponse response = codec.decodeUpdateResponse(answer);
+ * }</pre>
+ */
+public final class ClientCodec {
+  private final Json json;
+
+  private ClientCodec(CodecLimits limits) {
+    this.json = new Json(limits);
+  }
+
+  /** Returns a codec with {@link CodecLimits#defaults()}. */
+  public static ClientCodec create() {
+    return new ClientCodec(CodecLimits.defaults());
+  }
+
+  /** Returns a codec enforcing {@code limits}. */
+  public static ClientCodec create(CodecLimits limits) {
+    return new ClientCodec(Objects.requireNonNull(limits, "limits == null"));
+  }
+
+  /** Writes the body of {@code POST /v1/update}; the version is always written as a string. */
+  public byte[] encodeUpdateRequest(UpdateRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    ObjectNode root = Json.object();
+    root.put("product", request.product());
+    root.put("version", request.version());
+    root.put("platform", request.platform());
+    root.put("locale", request.locale());
+    root.put("channel", request.channel());
+    if (request.arch() != null) {
+      root.put("arch", request.arch());
+    }
+    if (request.osVersion() != null) {
+      root.put("os_version", request.osVersion());
+    }
+    if (request.installationId() != null) {
+      root.put("installation_id", request.installationId());
+    }
+    if (!request.installed().isEmpty()) {
+      ObjectNode installed = root.putObject("installed");
+      request.installed().forEach(installed::put);
+    }
+    return json.write(root);
+  }
+
+  /**
+   * Reads the body of a {@code 200} answer to {@code POST /v1/update}.
+   *
+   * @return the valid offers and, separately, the entries that were invalid
+   * @throws ProtocolException if the document itself is malformed: bad JSON, a missing or invalid
+   *     {@code request_id}, or {@code available_updates} missing or not an array
+   */
+  public DecodedUpdateResponse decodeUpdateResponse(byte[] body) {
+    String doc = "update response";
+    JsonNode root = json.readObject(body, doc);
+    List<FieldError> errors = Nodes.errors();
+    Nodes r = Nodes.root(root, errors);
+    String requestId = r.requiredString("request_id", Fields::requestId);
+    JsonNode list = r.optionalArray("available_updates");
+    if (list == null && r.raw("available_updates") == null) {
+      r.error("available_updates", "is required");
+    }
+    if (!errors.isEmpty()) {
+      throw new ProtocolException(doc, errors);
+    }
+    List<AvailableUpdate> offers = new ArrayList<>();
+    List<RejectedOffer> rejected = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String path = "available_updates[" + i + "]";
+      JsonNode entry = list.get(i);
+      List<FieldError> entryErrors = Nodes.errors();
+      if (!entry.isObject()) {
+        entryErrors.add(
+            new FieldError(path, "must be a JSON object, got " + Nodes.describe(entry)));
+        rejected.add(new RejectedOffer(i, null, null, entryErrors));
+        continue;
+      }
+      Nodes o = new Nodes(entry, path + ".", entryErrors);
+      AvailableUpdate offer = offer(o);
+      String type = offer != null ? offer.updateType() : textOrNull(entry, "update_type");
+      if (offer != null && !seen.add(type)) {
+        entryErrors.add(
+            new FieldError(path + ".update_type", "update_type " + type + " offered twice"));
+        offer = null;
+      }
+      if (offer == null) {
+        rejected.add(new RejectedOffer(i, type, textOrNull(entry, "version"), entryErrors));
+      } else {
+        offers.add(offer);
+      }
+    }
+    return new DecodedUpdateResponse(requestId, offers, rejected);
+  }
+
+  private static String textOrNull(JsonNode entry, String field) {
+    JsonNode n = entry.get(field);
+    if (n == null) {
+      return null;
+    }
+    String s = n.isTextual() ? n.textValue() : n.isIntegralNumber() ? n.asText() : null;
+    if (s == null) {
+      return null;
+    }
+    String problem = field.equals("version") ? Fields.version(s) : Fields.name(s);
+    return problem == null ? s : null;
+  }
+
+  private static AvailableUpdate offer(Nodes o) {
+    String type = o.requiredString("update_type", Fields::name);
+    String url = o.requiredString("url", Fields::httpUrl);
+    String fn =
+        o.requiredString(
+            "hash_function",
+            s -> {
+              try {
+                HashFunction.fromWireName(s);
+                return null;
+              } catch (IllegalArgumentException e) {
+                return e.getMessage();
+              }
+            });
+    HashFunction function = fn == null ? null : HashFunction.fromWireName(fn);
+    String hash =
+        o.requiredString(
+            "hash_value",
+            s -> function == null ? Fields.reportedHashValue(s) : Fields.hashValue(function, s));
+    long size = o.requiredSize("size");
+    String version = o.requiredVersion("version");
+    List<URI> mirrors = new ArrayList<>();
+    JsonNode m = o.optionalArray("mirrors");
+    if (m != null) {
+      for (int i = 0; i < m.size(); i++) {
+        JsonNode n = m.get(i);
+        String field = "mirrors[" + i + "]";
+        if (!n.isTextual()) {
+          o.error(field, "must be a string, got " + Nodes.describe(n));
+          continue;
+        }
+        String problem = Fields.httpUrl(n.textValue());
+        if (problem != null) {
+          o.error(field, problem);
+          continue;
+        }
+        mirrors.add(URI.create(n.textValue()));
+      }
+    }
+    Boolean critical = o.optionalBoolean("critical", false);
+    if (type == null || url == null || function == null || hash == null || size < 0
+        || version == null || critical == null || o.hasErrors()) {
+      return null;
+    }
+    return new AvailableUpdate(
+        type, URI.create(url), function, hash, size, version, mirrors, critical);
+  }
+
+  /** Writes the body of {@code POST /v1/completion}. */
+  public byte[] encodeCompletionReport(CompletionReport report) {
+    Objects.requireNonNull(report, "report == null");
+    ObjectNode root = Json.object();
+    root.put("request_id", report.requestId());
+    ObjectNode updates = root.putObject("updates");
+    for (Map.Entry<String, Outcome> e : report.updates().entrySet()) {
+      Outcome o = e.getValue();
+      ObjectNode n = updates.putObject(e.getKey());
+      n.put("status", o.status().wireName());
+      n.put("version", o.version());
+      if (o.reason() != null) {
+        n.put("reason", o.reason());
+      }
+      if (o.hashFunction() != null) {
+        n.put("hash_function", o.hashFunction().wireName());
+      }
+      if (o.hashValue() != null) {
+        n.put("hash_value", o.hashValue());
+      }
+      if (o.size() != null) {
+        n.put("size", o.size());
+      }
+    }
+    return json.write(root);
+  }
+
+  /**
+   * Reads an {@code application/problem+json} body. Lenient about members it does not need: a
+   * missing title becomes the empty string and a missing status becomes {@code fallbackStatus}.
+   *
+   * @param fallbackStatus the HTTP status the body came with
+   * @throws ProtocolException if the body is not a JSON object or a member has the wrong type
+   */
+  public Problem decodeProblem(byte[] body, int fallbackStatus) {
+    String doc = "problem document";
+    JsonNode root = json.readObject(body, doc);
+    List<FieldError> errors = Nodes.errors();
+    Nodes r = Nodes.root(root, errors);
+    String type = r.optionalString("type", s -> null);
+    String title = r.optionalString("title", s -> null);
+    String detail = r.optionalString("detail", s -> null);
+    String instance = r.optionalString("instance", s -> null);
+    JsonNode statusNode = r.raw("status");
+    int status = fallbackStatus;
+    if (statusNode != null) {
+      if (statusNode.isInt() && statusNode.intValue() >= 400 && statusNode.intValue() <= 599) {
+        status = statusNode.intValue();
+      } else {
+        r.error("status", "must be an integer 400-599, got " + Nodes.describe(statusNode));
+      }
+    }
+    List<FieldError> fieldErrors = new ArrayList<>();
+    JsonNode list = r.optionalArray("errors");
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode e = list.get(i);
+        Nodes en = new Nodes(e, "errors[" + i + "].", errors);
+        if (!e.isObject()) {
+          r.error("errors[" + i + "]", "must be a JSON object, got " + Nodes.describe(e));
+          continue;
+        }
+        String field = en.requiredString("field", s -> null);
+        String message = en.requiredString("message", s -> null);
+        if (field != null && message != null) {
+          fieldErrors.add(new FieldError(field, message));
+        }
+      }
+    }
+    URI typeUri = Problem.ABOUT_BLANK;
+    URI instanceUri = null;
+    try {
+      if (type != null) {
+        typeUri = new URI(type);
+      }
+      if (instance != null) {
+        instanceUri = new URI(instance);
+      }
+    } catch (java.net.URISyntaxException e) {
+      r.error(type != null && instanceUri == null ? "type" : "instance", "must be a URI");
+    }
+    if (!errors.isEmpty()) {
+      throw new ProtocolException(doc, errors);
+    }
+    return new Problem(
+        typeUri, title == null ? "" : title, status, detail, instanceUri, fieldErrors);
+  }
+}

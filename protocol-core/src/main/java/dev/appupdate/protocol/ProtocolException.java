@@ -1,0 +1,57 @@
+package dev.appupdate.protocol;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A protocol document is malformed: bad JSON, a wrong type, a missing or invalid field. Lists
+ * every bad field with its path and a human message.
+ *
+ * <pre>{@code
+ * try {
+ *   UpdateRequest request = ServerCodec.defaults().decodeUpdateRequest(body);
+ * } catch (ProtocolException e) {
+ *   e.errors(); // [version: must be a string or an integer, got 1.5]
+ * }
+ * }</pre>
+ */
+public class ProtocolException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The document kind, for example {@code update request}. */
+  private final String document;
+
+  /** Immutable. */
+  @SuppressWarnings("serial")
+  private final List<FieldError> errors;
+
+  /**
+   * Creates an exception for {@code document} with at least one error.
+   *
+   * @param document what was being read, for example {@code update request}
+   * @param errors every problem found; must not be empty
+   */
+  public ProtocolException(String document, List<FieldError> errors) {
+    super(message(document, errors));
+    this.document = document;
+    this.errors = List.copyOf(errors);
+  }
+
+  private static String message(String document, List<FieldError> errors) {
+    if (errors.isEmpty()) {
+      throw new IllegalArgumentException("errors is empty");
+    }
+    return "invalid " + document + ": "
+        + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+  }
+
+  /** Returns what was being read, for example {@code update request}. */
+  public String document() {
+    return document;
+  }
+
+  /** Returns every problem found, in document order; never empty. */
+  public List<FieldError> errors() {
+    return errors;
+  }
+}
