@@ -1,12 +1,15 @@
 /**
- * appupdate protocol v1: the wire model, a strict JSON codec per direction, version ordering.
+ * appupdate protocol v1: the wire model, a strict JSON codec per direction, version ordering, and
+ * the catalog of releases with the matcher that decides what a request is offered.
  *
- * <p>Server implementers use {@link dev.appupdate.protocol.ServerCodec}; clients use {@link
- * dev.appupdate.protocol.ClientCodec}. The JSON Schemas of the documents ship as resources under
- * {@code dev/appupdate/protocol/schema/}.
+ * <p>Server implementers use {@link dev.appupdate.protocol.ServerCodec}, {@link
+ * dev.appupdate.protocol.catalog.Catalog} and {@link dev.appupdate.protocol.catalog.Matcher};
+ * clients use {@link dev.appupdate.protocol.ClientCodec}. The JSON Schemas of the documents ship
+ * as resources under {@code dev/appupdate/protocol/schema/}.
  */
 module dev.appupdate.protocol {
   requires com.fasterxml.jackson.databind;
 
   exports dev.appupdate.protocol;
+  exports dev.appupdate.protocol.catalog;
 }

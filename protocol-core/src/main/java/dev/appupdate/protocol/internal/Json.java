@@ -71,21 +71,7 @@ public final class Json {
    * @throws ProtocolException if the bytes are not exactly one strict JSON object within limits
    */
   public JsonNode readObject(byte[] bytes, String document) {
-    Objects.requireNonNull(bytes, "bytes == null");
-    if (bytes.length == 0) {
-      throw fail(document, "$", "body is empty; expected a JSON object");
-    }
-    if (bytes.length > limits.maxDocumentBytes()) {
-      throw fail(
-          document,
-          "$",
-          "document is " + bytes.length + " bytes, more than the limit of "
-              + limits.maxDocumentBytes());
-    }
-    int bad = Utf8.firstInvalid(bytes);
-    if (bad >= 0) {
-      throw fail(document, "$", "invalid UTF-8 at byte offset " + bad);
-    }
+    checkBytes(bytes, document);
     JsonNode node;
     try {
       node = mapper.readTree(bytes);
@@ -105,7 +91,48 @@ public final class Json {
     return node;
   }
 
-  private String constraintMessage(StreamConstraintsException e) {
+  /**
+   * Opens {@code bytes} for streaming, for documents too large to hold as one tree. The same
+   * limits and strictness as {@link #readObject} apply; see {@link JsonStream}.
+   *
+   * @param document what is being read, for messages, for example {@code catalog}
+   * @throws ProtocolException if the bytes are empty, over the size limit or not UTF-8
+   */
+  public JsonStream stream(byte[] bytes, String document) {
+    checkBytes(bytes, document);
+    try {
+      // The mapper refuses trailing tokens after a value, which is right for a whole document
+      // but wrong for one element read out of the middle of a stream.
+      return new JsonStream(
+          this,
+          mapper.readerFor(JsonNode.class)
+              .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
+          mapper.createParser(bytes),
+          document);
+    } catch (IOException e) {
+      throw fail(document, "$", "unreadable JSON");
+    }
+  }
+
+  private void checkBytes(byte[] bytes, String document) {
+    Objects.requireNonNull(bytes, "bytes == null");
+    if (bytes.length == 0) {
+      throw fail(document, "$", "body is empty; expected a JSON object");
+    }
+    if (bytes.length > limits.maxDocumentBytes()) {
+      throw fail(
+          document,
+          "$",
+          "document is " + bytes.length + " bytes, more than the limit of "
+              + limits.maxDocumentBytes());
+    }
+    int bad = Utf8.firstInvalid(bytes);
+    if (bad >= 0) {
+      throw fail(document, "$", "invalid UTF-8 at byte offset " + bad);
+    }
+  }
+
+  String constraintMessage(StreamConstraintsException e) {
     String m = String.valueOf(e.getOriginalMessage());
     if (m.contains("nesting depth")) {
       return "nesting deeper than " + limits.maxNestingDepth() + " levels";
@@ -125,7 +152,7 @@ public final class Json {
     return "document exceeds a size limit";
   }
 
-  private static String syntaxMessage(JsonProcessingException e) {
+  static String syntaxMessage(JsonProcessingException e) {
     String m = String.valueOf(e.getOriginalMessage());
     JsonLocation loc = e.getLocation();
     String where =

@@ -1,0 +1,285 @@
+package dev.appupdate.protocol.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.internal.Json;
+import dev.appupdate.protocol.internal.JsonStream;
+import dev.appupdate.protocol.internal.Nodes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The catalog codec: reads the JSON of docs/CATALOG.md into releases, collecting every problem.
+ * The document is streamed one release at a time, so a catalog of a million releases never
+ * exists as one JSON tree. One instance reads one document.
+ */
+final class CatalogReader {
+  private static final Json JSON = new Json(Catalog.LIMITS);
+
+  private static final Set<String> RELEASE_KEYS =
+      new TreeSet<>(
+          List.of(
+              "product",
+              "update_type",
+              "version",
+              "url",
+              "hash_function",
+              "hash_value",
+              "size",
+              "mirrors",
+              "critical",
+              "rollout_percent",
+              "paused",
+              "match"));
+  private static final String RELEASE_KEY_LIST = String.join(", ", RELEASE_KEYS);
+
+  private static final Set<String> MATCH_KEYS =
+      new TreeSet<>(
+          List.of("channels", "platforms", "locales", "archs", "app_version", "min_os_version"));
+  private static final String MATCH_KEY_LIST = String.join(", ", MATCH_KEYS);
+
+  private static final Function<String, String> ANY_STRING = s -> null;
+
+  private final List<Release> releases = new ArrayList<>();
+  private int[] positions = new int[16];
+  private final List<CatalogProblem> problems = new ArrayList<>();
+  // Products, update types and match objects repeat across releases; sharing one instance of
+  // each keeps a large catalog's heap close to what its distinct values need.
+  private final Map<String, String> names = new HashMap<>();
+  private final Map<JsonNode, Match> matches = new HashMap<>();
+
+  private CatalogReader() {}
+
+  /** Reads {@code json} and returns the catalog. */
+  static Catalog read(byte[] json, String source) {
+    CatalogReader reader = new CatalogReader();
+    try {
+      reader.document(json);
+    } catch (ProtocolException e) {
+      // Past a syntax error nothing can be read reliably; that error alone is the answer.
+      List<CatalogProblem> fatal = new ArrayList<>();
+      for (FieldError error : e.errors()) {
+        fatal.add(new CatalogProblem(CatalogProblem.DOCUMENT, error.field(), error.message()));
+      }
+      throw new CatalogException(source, fatal);
+    }
+    return Catalog.build(source, reader.releases, reader.positions, reader.problems);
+  }
+
+  private void document(byte[] json) {
+    if (json.length == 0) {
+      documentProblem("$", "document is empty; expected a JSON object");
+      return;
+    }
+    JsonStream in = JSON.stream(json, "catalog");
+    in.beginObject();
+    boolean sawReleases = false;
+    for (String key = in.nextKey(); key != null; key = in.nextKey()) {
+      if (!key.equals("releases")) {
+        documentProblem(key, "unknown key; a catalog holds only \"releases\"");
+        in.skipValue();
+      } else if (!in.atArray()) {
+        sawReleases = true;
+        documentProblem(key, "must be a JSON array, got " + in.skipAndDescribe());
+      } else {
+        sawReleases = true;
+        int index = 0;
+        while (in.nextElement()) {
+          release(in.readValue(), index++);
+        }
+      }
+    }
+    in.end();
+    if (!sawReleases) {
+      documentProblem("releases", "is required");
+    }
+  }
+
+  private void documentProblem(String field, String message) {
+    problems.add(new CatalogProblem(CatalogProblem.DOCUMENT, field, message));
+  }
+
+  private void release(JsonNode node, int index) {
+    if (!node.isObject()) {
+      problems.add(
+          new CatalogProblem(index, "", "must be a JSON object, got " + Nodes.describe(node)));
+      return;
+    }
+    List<FieldError> errors = new ArrayList<>(0);
+    Nodes r = Nodes.root(node, errors);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!RELEASE_KEYS.contains(key)) {
+        r.error(key, "unknown key; allowed: " + RELEASE_KEY_LIST);
+      }
+    }
+    String product = intern(r.requiredString("product", ANY_STRING));
+    String updateType = intern(r.requiredString("update_type", ANY_STRING));
+    String version = r.requiredString("version", ANY_STRING);
+    String url = r.requiredString("url", ANY_STRING);
+    String functionName = r.requiredString("hash_function", CatalogReader::hashFunction);
+    HashFunction function =
+        functionName == null ? null : HashFunction.fromWireName(functionName);
+    String hashValue = r.requiredString("hash_value", ANY_STRING);
+    long size = r.requiredSize("size");
+    List<String> mirrors = strings(r, "mirrors", true);
+    Boolean critical = r.optionalBoolean("critical", false);
+    Double rolloutPercent = percent(r);
+    Boolean paused = r.optionalBoolean("paused", false);
+    Match match = match(r, errors);
+    if (errors.isEmpty()) {
+      try {
+        add(
+            new Release(
+                product,
+                updateType,
+                version,
+                url,
+                function,
+                hashValue,
+                size,
+                mirrors,
+                critical,
+                rolloutPercent,
+                paused,
+                match),
+            index);
+        return;
+      } catch (IllegalArgumentException e) {
+        // Construction stops at the first bad value; the rules below find them all.
+      }
+    }
+    Rules.release(
+        product,
+        updateType,
+        version,
+        url,
+        function,
+        hashValue,
+        size < 0 ? null : size,
+        mirrors,
+        rolloutPercent,
+        (field, message) -> errors.add(new FieldError(field, message)));
+    for (FieldError e : errors) {
+      problems.add(new CatalogProblem(index, e.field(), e.message()));
+    }
+  }
+
+  private void add(Release release, int index) {
+    if (releases.size() == positions.length) {
+      positions = Arrays.copyOf(positions, positions.length * 2);
+    }
+    positions[releases.size()] = index;
+    releases.add(release);
+  }
+
+  private String intern(String name) {
+    if (name == null) {
+      return null;
+    }
+    String known = names.putIfAbsent(name, name);
+    return known == null ? name : known;
+  }
+
+  private static String hashFunction(String name) {
+    try {
+      HashFunction.fromWireName(name);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static Double percent(Nodes r) {
+    JsonNode n = r.raw("rollout_percent");
+    if (n == null) {
+      return Release.FULL_ROLLOUT;
+    }
+    if (!n.isNumber()) {
+      r.error("rollout_percent", "must be a number from 0 to 100, got " + Nodes.describe(n));
+      return null;
+    }
+    return n.doubleValue();
+  }
+
+  /**
+   * Reads an optional array of strings: empty when absent; null when not an array or, unless
+   * {@code emptyAllowed}, empty. A non-string element is reported and kept as null so that the
+   * other elements keep their positions for the value rules.
+   */
+  private static List<String> strings(Nodes r, String field, boolean emptyAllowed) {
+    JsonNode array = r.optionalArray(field);
+    if (array == null) {
+      return r.raw(field) == null ? List.of() : null;
+    }
+    if (array.isEmpty() && !emptyAllowed) {
+      r.error(field, "must not be empty; leave the key out to match everything");
+      return null;
+    }
+    List<String> values = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode e = array.get(i);
+      if (e.isTextual()) {
+        values.add(e.textValue());
+      } else {
+        r.error(field + "[" + i + "]", "must be a string, got " + Nodes.describe(e));
+        values.add(null);
+      }
+    }
+    return values;
+  }
+
+  /** Reads {@code match}: {@link Match#ANY} when absent, null when anything in it is wrong. */
+  private Match match(Nodes r, List<FieldError> errors) {
+    JsonNode node = r.optionalObject("match");
+    if (node == null) {
+      return r.raw("match") == null ? Match.ANY : null;
+    }
+    Match known = matches.get(node);
+    if (known != null) {
+      return known;
+    }
+    int before = errors.size();
+    Nodes m = r.nested("match", node);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!MATCH_KEYS.contains(key)) {
+        m.error(key, "unknown key; allowed: " + MATCH_KEY_LIST);
+      }
+    }
+    List<String> channels = strings(m, "channels", false);
+    List<String> platforms = strings(m, "platforms", false);
+    List<String> locales = strings(m, "locales", false);
+    List<String> archs = strings(m, "archs", false);
+    String appVersion = m.optionalString("app_version", ANY_STRING);
+    String minOsVersion = m.optionalString("min_os_version", ANY_STRING);
+    if (errors.size() == before) {
+      try {
+        Match match = new Match(channels, platforms, locales, archs, appVersion, minOsVersion);
+        matches.put(node, match);
+        return match;
+      } catch (IllegalArgumentException e) {
+        // Construction stops at the first bad value; the rules below find them all.
+      }
+    }
+    Rules.match(
+        "match.",
+        channels,
+        platforms,
+        locales,
+        archs,
+        appVersion,
+        minOsVersion,
+        (field, message) -> errors.add(new FieldError(field, message)));
+    return null;
+  }
+}

@@ -1,0 +1,265 @@
+package dev.appupdate.protocol.catalog;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.Version;
+import dev.appupdate.protocol.internal.Fields;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+
+/**
+ * Decides which updates a request gets from a {@link Catalog}: per update type of the requested
+ * product, the highest version that is not paused, is newer than what the request says is
+ * installed, matches the request, and whose rollout admits the installation. docs/CATALOG.md
+ * gives the rules in full.
+ *
+ * <p>Built once per catalog and indexed by product, so answering a request costs only the
+ * releases of the requested product, however large the catalog. Immutable and thread-safe; the
+ * same request and catalog give the same answer on every machine.
+ *
+ * <pre>{@code
+ * Matcher matcher = Matcher.create(Catalog.read(Path.of("catalog.json")),
+ *     URI.create("https://updates.example.com/"));
+ * List<AvailableUpdate> offers = matcher.match(request); // empty: answer 204
+ * }</pre>
+ */
+public final class Matcher {
+  private final Map<String, Product> products;
+  private final URI publicBaseUrl;
+  private final int releaseCount;
+
+  private Matcher(Map<String, Product> products, URI publicBaseUrl, int releaseCount) {
+    this.products = products;
+    this.publicBaseUrl = publicBaseUrl;
+    this.releaseCount = releaseCount;
+  }
+
+  /**
+   * Compiles {@code catalog} for matching.
+   *
+   * @param publicBaseUrl the absolute http or https URL that relative release URLs and mirrors
+   *     resolve against, for example {@code https://updates.example.com/}; its path is taken as a
+   *     directory, so {@code https://host/app} and {@code https://host/app/} both resolve {@code
+   *     files/a.zip} to {@code https://host/app/files/a.zip}
+   * @throws IllegalArgumentException if {@code publicBaseUrl} is not an absolute http or https
+   *     URL with a host, or has a query or fragment
+   */
+  public static Matcher create(Catalog catalog, URI publicBaseUrl) {
+    Objects.requireNonNull(catalog, "catalog == null");
+    URI base = baseUrl(Objects.requireNonNull(publicBaseUrl, "publicBaseUrl == null"));
+    Map<Match, Criteria> criteria = new HashMap<>();
+    Map<String, VersionRange> ranges = new HashMap<>();
+    List<Release> releases = catalog.releases();
+    Map<String, Product> products = new HashMap<>(catalog.index().size() * 2);
+    for (Map.Entry<String, SortedMap<String, int[]>> product : catalog.index().entrySet()) {
+      SortedMap<String, int[]> byType = product.getValue();
+      String[] types = byType.keySet().toArray(new String[0]);
+      Entry[][] entries = new Entry[types.length][];
+      for (int t = 0; t < types.length; t++) {
+        int[] positions = byType.get(types[t]);
+        Entry[] list = new Entry[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+          Release r = releases.get(positions[k]);
+          Criteria c = criteria.computeIfAbsent(r.match(), m -> new Criteria(m, ranges));
+          list[k] = new Entry(r, catalog.version(positions[k]), c);
+        }
+        entries[t] = list;
+      }
+      products.put(product.getKey(), new Product(types, entries));
+    }
+    return new Matcher(products, base, releases.size());
+  }
+
+  private static URI baseUrl(URI url) {
+    String problem = Fields.httpUrl(url.toString());
+    if (problem != null) {
+      throw new IllegalArgumentException("publicBaseUrl " + problem);
+    }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "publicBaseUrl must not have a query or fragment, got " + Fields.quote(url.toString()));
+    }
+    String path = url.getRawPath();
+    return path != null && path.endsWith("/") ? url : URI.create(url + "/");
+  }
+
+  /**
+   * Returns the updates to offer: at most one per update type, sorted by update type; empty
+   * when there is nothing to offer (answer {@code 204}).
+   */
+  public List<AvailableUpdate> match(UpdateRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    Product product = products.get(request.product());
+    if (product == null) {
+      return List.of();
+    }
+    Query query = new Query(request);
+    List<AvailableUpdate> offers = null;
+    for (int t = 0; t < product.types.length; t++) {
+      Version installed = installed(request, product.types[t]);
+      for (Entry e : product.entries[t]) {
+        // Highest version first: once one is not newer than the installed, none below is.
+        if (installed != null && e.version.compareTo(installed) <= 0) {
+          break;
+        }
+        if (!e.release.paused()
+            && e.criteria.check(query) == Criteria.MATCHES
+            && Rollout.admits(e.release, request.installationId())) {
+          if (offers == null) {
+            offers = new ArrayList<>(product.types.length - t);
+          }
+          offers.add(offer(e));
+          break;
+        }
+      }
+    }
+    return offers == null ? List.of() : List.copyOf(offers);
+  }
+
+  /**
+   * Explains, for operators, why each release of the requested product was or was not offered.
+   * Gives the same offers as {@link #match}; slower, since it judges every release of the
+   * product.
+   */
+  public Explanation explain(UpdateRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    Product product = products.get(request.product());
+    if (product == null) {
+      return new Explanation(request.product(), List.of());
+    }
+    Query query = new Query(request);
+    List<Explanation.Candidate> candidates = new ArrayList<>();
+    for (int t = 0; t < product.types.length; t++) {
+      String type = product.types[t];
+      Version installed = installed(request, type);
+      Entry offered = null;
+      for (Entry e : product.entries[t]) {
+        Release r = e.release;
+        int code;
+        String reason;
+        if (installed != null && e.version.compareTo(installed) <= 0) {
+          reason = "not newer than installed " + request.installed().get(type);
+        } else if (r.paused()) {
+          reason = "paused";
+        } else if ((code = e.criteria.check(query)) != Criteria.MATCHES) {
+          reason = e.criteria.reason(code, query);
+        } else if (!Rollout.admits(r, request.installationId())) {
+          reason = rolloutReason(r, request.installationId());
+        } else if (offered != null) {
+          reason = "superseded by " + offered.release.version();
+        } else {
+          offered = e;
+          reason = Explanation.OFFERED;
+        }
+        candidates.add(
+            new Explanation.Candidate(type, r.version(), offered == e, reason));
+      }
+    }
+    return new Explanation(request.product(), candidates);
+  }
+
+  /** Returns the number of releases in the catalog this matcher was built from. */
+  public int releaseCount() {
+    return releaseCount;
+  }
+
+  /** Returns the URL relative release URLs resolve against, its path ending in {@code /}. */
+  public URI publicBaseUrl() {
+    return publicBaseUrl;
+  }
+
+  private static Version installed(UpdateRequest request, String type) {
+    String text = request.installed().get(type);
+    return text == null ? null : Version.parse(text);
+  }
+
+  private static String rolloutReason(Release r, String installationId) {
+    String percent = Rules.formatPercent(r.rolloutPercent());
+    if (r.rolloutPercent() <= 0) {
+      return "rollout 0 admits no one";
+    }
+    if (installationId == null) {
+      return "rollout " + percent + " needs an installation_id";
+    }
+    double bucket = Rollout.bucket(installationId, r.product(), r.updateType(), r.version());
+    return "bucket " + formatBucket(bucket, r.rolloutPercent()) + " >= rollout " + percent;
+  }
+
+  /**
+   * Two decimals, rounded down; more when needed so that the text never reads as below the
+   * rollout percent it was not admitted by.
+   */
+  static String formatBucket(double bucket, double percent) {
+    BigDecimal exact = new BigDecimal(bucket);
+    BigDecimal limit = BigDecimal.valueOf(percent);
+    for (int scale = 2; scale <= 17; scale++) {
+      BigDecimal shown = exact.setScale(scale, RoundingMode.DOWN);
+      if (shown.compareTo(limit) >= 0) {
+        return shown.toPlainString();
+      }
+    }
+    return exact.toPlainString();
+  }
+
+  private AvailableUpdate offer(Entry e) {
+    AvailableUpdate offer = e.offer;
+    if (offer == null) {
+      Release r = e.release;
+      List<URI> mirrors = new ArrayList<>(r.mirrors().size());
+      for (String m : r.mirrors()) {
+        mirrors.add(resolve(m));
+      }
+      offer =
+          new AvailableUpdate(
+              r.updateType(),
+              resolve(r.url()),
+              r.hashFunction(),
+              r.hashValue(),
+              r.size(),
+              r.version(),
+              mirrors,
+              r.critical());
+      e.offer = offer;
+    }
+    return offer;
+  }
+
+  private URI resolve(String url) {
+    URI uri = URI.create(url);
+    return uri.isAbsolute() ? uri : publicBaseUrl.resolve(uri);
+  }
+
+  /** The releases of one product: update types in order, each with its releases by version. */
+  private static final class Product {
+    final String[] types;
+    final Entry[][] entries;
+
+    Product(String[] types, Entry[][] entries) {
+      this.types = types;
+      this.entries = entries;
+    }
+  }
+
+  /** One release compiled for matching. */
+  private static final class Entry {
+    final Release release;
+    final Version version;
+    final Criteria criteria;
+    // Built on first offer and kept: the same release is offered to many requests. Racing
+    // threads build equal values, so whichever write wins is right.
+    volatile AvailableUpdate offer;
+
+    Entry(Release release, Version version, Criteria criteria) {
+      this.release = release;
+      this.version = version;
+      this.criteria = criteria;
+    }
+  }
+}

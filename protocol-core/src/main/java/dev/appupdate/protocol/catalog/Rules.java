@@ -1,0 +1,174 @@
+package dev.appupdate.protocol.catalog;
+
+import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.internal.Fields;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The value rules of a catalog, written once for two callers: the records' constructors, which
+ * throw on the first problem, and the catalog reader, which collects every problem of a release.
+ * A null value is skipped: the reader passes null for a value it already reported.
+ */
+final class Rules {
+  private Rules() {}
+
+  /** Receives one problem: the field's path within the release and a human message. */
+  interface Sink {
+    void problem(String field, String message);
+  }
+
+  /** A sink that throws {@link IllegalArgumentException} "field: message" on the first problem. */
+  static final Sink THROW =
+      (field, message) -> {
+        throw new IllegalArgumentException(field + ": " + message);
+      };
+
+  static void release(
+      String product,
+      String updateType,
+      String version,
+      String url,
+      HashFunction hashFunction,
+      String hashValue,
+      Long size,
+      List<String> mirrors,
+      Double rolloutPercent,
+      Sink sink) {
+    check(sink, "product", product == null ? null : Fields.name(product));
+    check(sink, "update_type", updateType == null ? null : Fields.name(updateType));
+    check(sink, "version", version == null ? null : Fields.version(version));
+    check(sink, "url", url == null ? null : url(url));
+    if (hashFunction != null && hashValue != null) {
+      check(sink, "hash_value", hashFunction.checkHexValue(hashValue));
+    }
+    check(sink, "size", size == null ? null : Fields.size(size));
+    if (mirrors != null) {
+      for (int i = 0; i < mirrors.size(); i++) {
+        String m = mirrors.get(i);
+        check(sink, "mirrors[" + i + "]", m == null ? null : url(m));
+      }
+    }
+    check(sink, "rollout_percent", rolloutPercent == null ? null : percent(rolloutPercent));
+  }
+
+  static void match(
+      String prefix,
+      List<String> channels,
+      List<String> platforms,
+      List<String> locales,
+      List<String> archs,
+      String appVersion,
+      String minOsVersion,
+      Sink sink) {
+    each(sink, prefix + "channels", channels, Rules::channelPattern);
+    each(sink, prefix + "platforms", platforms, s -> Fields.text(s, Fields.MAX_NAME_LENGTH));
+    each(sink, prefix + "locales", locales, Rules::localePattern);
+    each(sink, prefix + "archs", archs, s -> Fields.text(s, Fields.MAX_NAME_LENGTH));
+    if (appVersion != null) {
+      check(sink, prefix + "app_version", VersionRange.check(appVersion));
+    }
+    if (minOsVersion != null) {
+      check(sink, prefix + "min_os_version", Fields.version(minOsVersion));
+    }
+  }
+
+  private static void each(
+      Sink sink, String field, List<String> values, Function<String, String> rule) {
+    if (values == null) {
+      return;
+    }
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      if (v != null) {
+        check(sink, field + "[" + i + "]", rule.apply(v));
+      }
+    }
+  }
+
+  private static void check(Sink sink, String field, String message) {
+    if (message != null) {
+      sink.problem(field, message);
+    }
+  }
+
+  /** An absolute http(s) URL with a host, or a relative reference: no scheme, no authority. */
+  static String url(String value) {
+    if (value.isEmpty()) {
+      return "must not be empty";
+    }
+    if (value.length() > Fields.MAX_URL_LENGTH) {
+      return "must be at most " + Fields.MAX_URL_LENGTH + " characters, got " + value.length();
+    }
+    if (value.startsWith("//")) {
+      return "must be an absolute http or https URL or a relative path, got the host-relative "
+          + Fields.quote(value);
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      return "must be a valid URL (" + e.getReason() + " at index " + e.getIndex() + "), got "
+          + Fields.quote(value);
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null) {
+      return null;
+    }
+    if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+      return "must be an absolute http or https URL or a relative path, got scheme "
+          + Fields.quote(scheme) + " in " + Fields.quote(value);
+    }
+    if (uri.getHost() == null) {
+      return "must name a host, got " + Fields.quote(value);
+    }
+    return null;
+  }
+
+  /** A rollout share in percent: 0 to 100, fractions allowed. */
+  static String percent(double value) {
+    if (!(value >= 0 && value <= 100)) {
+      return "must be a number from 0 to 100, got " + formatPercent(value);
+    }
+    return null;
+  }
+
+  /** A channel name, or a name prefix followed by '*', or '*' alone. */
+  static String channelPattern(String value) {
+    if (value.equals("*")) {
+      return null;
+    }
+    boolean glob = value.endsWith("*");
+    String name = glob ? value.substring(0, value.length() - 1) : value;
+    String problem = Fields.name(name);
+    if (problem != null) {
+      return "must be a channel name or a name followed by * (such as beta*), got "
+          + Fields.quote(value);
+    }
+    return null;
+  }
+
+  /** {@code *}, a language tag such as {@code en-US}, or a tag followed by {@code -*}. */
+  static String localePattern(String value) {
+    if (value.equals("*")) {
+      return null;
+    }
+    String tag = value.endsWith("-*") ? value.substring(0, value.length() - 2) : value;
+    if (Fields.locale(tag) != null) {
+      return "must be a language tag such as de or en-US, a tag followed by -* (such as en-*),"
+          + " or *, got " + Fields.quote(value);
+    }
+    return null;
+  }
+
+  /** Formats a percentage without a needless fraction: 25, 12.5, 0.01. */
+  static String formatPercent(double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return Double.toString(value);
+    }
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+}

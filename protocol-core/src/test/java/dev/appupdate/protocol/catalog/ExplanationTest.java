@@ -1,0 +1,188 @@
+package dev.appupdate.protocol.catalog;
+
+import static dev.appupdate.protocol.catalog.MatcherTest.matcher;
+import static dev.appupdate.protocol.catalog.MatcherTest.release;
+import static dev.appupdate.protocol.catalog.MatcherTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.UpdateRequest;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ExplanationTest {
+  static final String ID = "3f1c0a9e-5b7d-4c21-9e38-1a2b3c4d5e6f";
+
+  static List<String> explain(Matcher m, UpdateRequest.Builder request) {
+    return m.explain(request.build()).candidates().stream()
+        .map(Explanation.Candidate::toString)
+        .collect(Collectors.toList());
+  }
+
+  static String reason(Match match, UpdateRequest.Builder request) {
+    return matcher(release("data", "2.0").match(match))
+        .explain(request.build())
+        .candidates()
+        .get(0)
+        .reason();
+  }
+
+  @Test
+  void explain_listsEveryReleaseOfTheProduct_byTypeThenHighestVersionFirst() {
+    Matcher m =
+        matcher(
+            release("data", "1.0"),
+            release("data", "3.0").paused(true),
+            release("data", "2.0"),
+            release("blob", "0.9"));
+
+    Explanation e = m.explain(request().build());
+
+    assertThat(e.product()).isEqualTo("your_app");
+    assertThat(e.candidates())
+        .containsExactly(
+            new Explanation.Candidate("blob", "0.9", true, "offered"),
+            new Explanation.Candidate("data", "3.0", false, "paused"),
+            new Explanation.Candidate("data", "2.0", true, "offered"),
+            new Explanation.Candidate("data", "1.0", false, "superseded by 2.0"));
+  }
+
+  @Test
+  void explain_installedVersion_isNotNewer() {
+    Matcher m = matcher(release("data", "2.0"), release("data", "1.0"));
+
+    assertThat(explain(m, request().installed("data", "2")))
+        .containsExactly(
+            "data 2.0: not newer than installed 2", "data 1.0: not newer than installed 2");
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "channel  | channel beta not in [release, nightly*]",
+        "platform | platform Linux not in [macOS, Windows]",
+        "locale   | locale fr-FR not in [de, en-*]",
+        "arch     | arch arm64 not in [x86_64]",
+        "noarch   | no arch given; release needs one of [x86_64]",
+        "app      | app_version 2.0 outside >=1.0 <2.0",
+        "os       | os_version 10.14 below min_os_version 10.15",
+        "noos     | no os_version given; release needs min_os_version 10.15",
+      })
+  void explain_matchKeyNotHeld_namesTheKeyAndValues(String key, String expected) {
+    Match match;
+    UpdateRequest.Builder r;
+    switch (key) {
+      case "channel":
+        match = Match.builder().channels("release", "nightly*").build();
+        r = request().channel("beta");
+        break;
+      case "platform":
+        match = Match.builder().platforms("macOS", "Windows").build();
+        r = UpdateRequest.builder("your_app", "1.0", "Linux", "en-US");
+        break;
+      case "locale":
+        match = Match.builder().locales("de", "en-*").build();
+        r = UpdateRequest.builder("your_app", "1.0", "macOS", "fr-FR");
+        break;
+      case "arch":
+        match = Match.builder().archs("x86_64").build();
+        r = request().arch("arm64");
+        break;
+      case "noarch":
+        match = Match.builder().archs("x86_64").build();
+        r = request();
+        break;
+      case "app":
+        match = Match.builder().appVersion(">=1.0 <2.0").build();
+        r = UpdateRequest.builder("your_app", "2.0", "macOS", "en-US");
+        break;
+      case "os":
+        match = Match.builder().minOsVersion("10.15").build();
+        r = request().osVersion("10.14");
+        break;
+      default:
+        match = Match.builder().minOsVersion("10.15").build();
+        r = request();
+        break;
+    }
+
+    assertThat(reason(match, r)).isEqualTo(expected);
+  }
+
+  @Test
+  void explain_outsideRollout_givesBucketAndPercent() {
+    Release.Builder r =
+        Release.builder(
+                "your_app",
+                "my_important_data",
+                "1.0",
+                "files/d.json",
+                HashFunction.SHA256,
+                MatcherTest.SHA256,
+                1)
+            .rolloutPercent(25);
+
+    assertThat(explain(matcher(r), request().installationId(ID)))
+        .containsExactly("my_important_data 1.0: bucket 44.74 >= rollout 25");
+  }
+
+  @Test
+  void explain_partialRolloutWithoutInstallationId_saysItNeedsOne() {
+    assertThat(explain(matcher(release("data", "2.0").rolloutPercent(12.5)), request()))
+        .containsExactly("data 2.0: rollout 12.5 needs an installation_id");
+  }
+
+  @Test
+  void explain_rolloutZero_admitsNoOne() {
+    Matcher m = matcher(release("data", "2.0").rolloutPercent(0));
+
+    assertThat(explain(m, request().installationId(ID)))
+        .containsExactly("data 2.0: rollout 0 admits no one");
+  }
+
+  @Test
+  void explain_unknownProduct_hasNoCandidates() {
+    Explanation e =
+        matcher(release("data", "1.0"))
+            .explain(UpdateRequest.of("nobody", "1.0", "macOS", "en-US"));
+
+    assertThat(e.product()).isEqualTo("nobody");
+    assertThat(e.candidates()).isEmpty();
+  }
+
+  @Test
+  void explain_offersWhatMatchOffers() {
+    Matcher m =
+        matcher(
+            release("data", "3.0").rolloutPercent(40),
+            release("data", "2.0").rolloutPercent(70),
+            release("data", "1.0"),
+            release("blob", "2.0").match(Match.builder().channels("beta").build()),
+            release("blob", "1.0").rolloutPercent(50));
+
+    for (int i = 0; i < 500; i++) {
+      UpdateRequest r = request().installationId("install-" + i).build();
+      List<String> offered =
+          m.explain(r).candidates().stream()
+              .filter(Explanation.Candidate::offered)
+              .map(c -> c.updateType() + " " + c.version())
+              .collect(Collectors.toList());
+      assertThat(offered).isEqualTo(MatcherTest.offers(m, r.toBuilder()));
+    }
+  }
+
+  @ParameterizedTest(name = "bucket {0}, rollout {1}: {2}")
+  @CsvSource({
+    "37.2049,  25,       37.20",
+    "25.0,     25,       25.00",
+    "25.00009, 25.00005, 25.00009",
+    "99.999,   0.5,      99.99",
+  })
+  void formatBucket_roundsDownButNeverBelowThePercent(double bucket, double percent, String text) {
+    assertThat(Matcher.formatBucket(bucket, percent)).isEqualTo(text);
+  }
+}
