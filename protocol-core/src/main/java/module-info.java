@@ -5,7 +5,8 @@
  * <p>Server implementers use {@link dev.appupdate.protocol.ServerCodec}, {@link
  * dev.appupdate.protocol.catalog.Catalog} and {@link dev.appupdate.protocol.catalog.Matcher};
  * clients use {@link dev.appupdate.protocol.ClientCodec}. The JSON Schemas of the documents ship
- * as resources under {@code dev/appupdate/protocol/schema/}.
+ * as resources under {@code dev/appupdate/protocol/schema/}, readable through {@link
+ * dev.appupdate.protocol.ProtocolSchema}.
  */
 module dev.appupdate.protocol {
   requires com.fasterxml.jackson.databind;

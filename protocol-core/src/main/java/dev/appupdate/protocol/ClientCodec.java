@@ -1,25 +1,27 @@
 package dev.appupdate.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.Nodes;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The client side of protocol v1's JSON: writes update requests and completion reports, reads
- * update responses and problem documents. Reading is strict (see {@link ServerCodec}) with one
- * deliberate leniency: an invalid entry of {@code available_updates} does not fail the whole
+ * update responses and problem documents. Reading is as strict as {@link ServerCodec}, with two
+ * deliberate leniencies: an invalid entry of {@code available_updates} does not fail the whole
  * response but is returned as a {@link RejectedOffer}, so the client can install the valid offers
- * and report the invalid one as failed. Thread-safe.
+ * and report the invalid one as failed; and a problem document may lack any member (RFC 9457).
+ * Versions are always written as strings. Thread-safe.
  *
  * <pre>{@code
  * ClientCodec codec = ClientCodec.create();
@@ -72,25 +74,31 @@ public final class ClientCodec {
   /**
    * Reads the body of a {@code 200} answer to {@code POST /v1/update}.
    *
+   * <p>An entry of {@code available_updates} that is invalid, or that repeats the update type of
+   * an earlier entry, is returned in {@link DecodedUpdateResponse#rejected()} instead of failing
+   * the whole response.
+   *
    * @return the valid offers and, separately, the entries that were invalid
    * @throws ProtocolException if the document itself is malformed: bad JSON, a missing or invalid
-   *     {@code request_id}, or {@code available_updates} missing or not an array
+   *     {@code request_id}, or {@code available_updates} missing, not an array, or empty
    */
   public DecodedUpdateResponse decodeUpdateResponse(byte[] body) {
     String doc = "update response";
     JsonNode root = json.readObject(body, doc);
     List<FieldError> errors = Nodes.errors();
     Nodes r = Nodes.root(root, errors);
-    String requestId = r.requiredString("request_id", Fields::requestId);
-    JsonNode list = r.optionalArray("available_updates");
-    if (list == null && r.raw("available_updates") == null) {
-      r.error("available_updates", "is required");
+    JsonNode list = r.requiredArray("available_updates");
+    if (list != null && list.isEmpty()) {
+      r.error("available_updates", "must not be empty; a server with nothing to offer answers 204");
     }
+    String requestId = r.requiredString("request_id", Fields::requestId);
     if (!errors.isEmpty()) {
       throw new ProtocolException(doc, errors);
     }
     List<AvailableUpdate> offers = new ArrayList<>();
     List<RejectedOffer> rejected = new ArrayList<>();
+    // Every update type named so far, valid entry or not: a client must never hold two offers,
+    // or an offer and a rejection, for one update type.
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String path = "available_updates[" + i + "]";
@@ -102,16 +110,17 @@ public final class ClientCodec {
         rejected.add(new RejectedOffer(i, null, null, entryErrors));
         continue;
       }
-      Nodes o = new Nodes(entry, path + ".", entryErrors);
-      AvailableUpdate offer = offer(o);
-      String type = offer != null ? offer.updateType() : textOrNull(entry, "update_type");
-      if (offer != null && !seen.add(type)) {
+      AvailableUpdate offer = offer(new Nodes(entry, path + ".", entryErrors));
+      String type = validTextOrNull(entry, "update_type", Fields::name);
+      String version = validTextOrNull(entry, "version", Fields::version);
+      if (type != null && !seen.add(type)) {
         entryErrors.add(
-            new FieldError(path + ".update_type", "update_type " + type + " offered twice"));
+            new FieldError(
+                path + ".update_type", "update type " + type + " is offered more than once"));
         offer = null;
       }
       if (offer == null) {
-        rejected.add(new RejectedOffer(i, type, textOrNull(entry, "version"), entryErrors));
+        rejected.add(new RejectedOffer(i, type, version, entryErrors));
       } else {
         offers.add(offer);
       }
@@ -119,40 +128,27 @@ public final class ClientCodec {
     return new DecodedUpdateResponse(requestId, offers, rejected);
   }
 
-  private static String textOrNull(JsonNode entry, String field) {
+  private static String validTextOrNull(
+      JsonNode entry, String field, Function<String, String> check) {
     JsonNode n = entry.get(field);
-    if (n == null) {
+    if (n == null || !n.isTextual()) {
       return null;
     }
-    String s = n.isTextual() ? n.textValue() : n.isIntegralNumber() ? n.asText() : null;
-    if (s == null) {
-      return null;
-    }
-    String problem = field.equals("version") ? Fields.version(s) : Fields.name(s);
-    return problem == null ? s : null;
+    return check.apply(n.textValue()) == null ? n.textValue() : null;
   }
 
   private static AvailableUpdate offer(Nodes o) {
     String type = o.requiredString("update_type", Fields::name);
     String url = o.requiredString("url", Fields::httpUrl);
-    String fn =
-        o.requiredString(
-            "hash_function",
-            s -> {
-              try {
-                HashFunction.fromWireName(s);
-                return null;
-              } catch (IllegalArgumentException e) {
-                return e.getMessage();
-              }
-            });
+    String fn = o.requiredString("hash_function", Fields::hashFunction);
     HashFunction function = fn == null ? null : HashFunction.fromWireName(fn);
     String hash =
         o.requiredString(
             "hash_value",
             s -> function == null ? Fields.reportedHashValue(s) : Fields.hashValue(function, s));
     long size = o.requiredSize("size");
-    String version = o.requiredVersion("version");
+    // Servers always write versions as strings; only clients may send integers (seed protocol).
+    String version = o.requiredString("version", Fields::version);
     List<URI> mirrors = new ArrayList<>();
     JsonNode m = o.optionalArray("mirrors");
     if (m != null) {
@@ -178,6 +174,16 @@ public final class ClientCodec {
     }
     return new AvailableUpdate(
         type, URI.create(url), function, hash, size, version, mirrors, critical);
+  }
+
+  private static URI uri(Nodes r, String field, String value) {
+    try {
+      return new URI(value);
+    } catch (URISyntaxException e) {
+      r.error(field, "must be a URI (" + e.getReason() + " at offset " + e.getIndex() + "), got "
+          + Fields.quote(value));
+      return null;
+    }
   }
 
   /** Writes the body of {@code POST /v1/completion}. */
@@ -249,18 +255,8 @@ public final class ClientCodec {
         }
       }
     }
-    URI typeUri = Problem.ABOUT_BLANK;
-    URI instanceUri = null;
-    try {
-      if (type != null) {
-        typeUri = new URI(type);
-      }
-      if (instance != null) {
-        instanceUri = new URI(instance);
-      }
-    } catch (java.net.URISyntaxException e) {
-      r.error(type != null && instanceUri == null ? "type" : "instance", "must be a URI");
-    }
+    URI typeUri = type == null ? Problem.ABOUT_BLANK : uri(r, "type", type);
+    URI instanceUri = instance == null ? null : uri(r, "instance", instance);
     if (!errors.isEmpty()) {
       throw new ProtocolException(doc, errors);
     }

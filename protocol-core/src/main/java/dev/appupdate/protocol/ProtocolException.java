@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * try {
- *   UpdateRequest request = ServerCodec.defaults().decodeUpdateRequest(body);
+ *   UpdateRequest request = ServerCodec.create().decodeUpdateRequest(body);
  * } catch (ProtocolException e) {
  *   e.errors(); // [version: must be a string or an integer, got 1.5]
  * }

@@ -1,5 +1,6 @@
 package dev.appupdate.protocol;
 
+import dev.appupdate.protocol.internal.Fields;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,8 +26,16 @@ public record RejectedOffer(int index, String updateType, String version, List<F
     }
   }
 
-  /** Returns a short reason for a completion report, for example {@code invalid offer: size: ...}. */
+  /**
+   * Returns a reason for a failed {@link Outcome} in a completion report, naming the first problem,
+   * for example {@code invalid offer: available_updates[1].size: must not be negative, got -1}.
+   * Always valid as {@link Outcome#reason()}.
+   */
   public String reason() {
-    return "invalid offer: " + errors.get(0).message();
+    String reason = "invalid offer: " + errors.get(0);
+    if (reason.codePointCount(0, reason.length()) > Fields.MAX_TEXT_LENGTH) {
+      reason = reason.substring(0, reason.offsetByCodePoints(0, Fields.MAX_TEXT_LENGTH - 3)) + "...";
+    }
+    return reason;
   }
 }

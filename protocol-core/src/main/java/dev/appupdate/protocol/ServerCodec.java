@@ -15,8 +15,11 @@ import java.util.Objects;
 /**
  * The server side of protocol v1's JSON: reads update requests and completion reports, writes
  * update responses and problem documents. Strict: duplicate keys, trailing content, nesting and
- * sizes over the {@link CodecLimits}, wrong JSON types and invalid UTF-8 are rejected with a
- * {@link ProtocolException} listing every bad field. Unknown fields are ignored. Thread-safe.
+ * sizes over the {@link CodecLimits}, invalid UTF-8, wrong JSON types and non-integer numbers
+ * where a version or size is expected are rejected with a {@link ProtocolException} listing every
+ * bad field with its path. Unknown members are ignored, and an optional member whose value is
+ * JSON null reads as absent. A version the client sends may be a string or a JSON integer (the
+ * seed protocol's {@code "version": 666}), read as its decimal text. Thread-safe.
  *
  * <pre>{@code
  * ServerCodec codec = ServerCodec.create();
@@ -57,7 +60,7 @@ public final class ServerCodec {
     String locale = r.requiredString("locale", Fields::locale);
     String channel = r.optionalString("channel", Fields::name);
     String arch = r.optionalString("arch", s -> Fields.text(s, Fields.MAX_NAME_LENGTH));
-    String osVersion = r.optionalString("os_version", Fields::version);
+    String osVersion = r.optionalVersion("os_version");
     String installationId = r.optionalString("installation_id", Fields::name);
     Map<String, String> installed = new LinkedHashMap<>();
     JsonNode inst = r.optionalObject("installed");
@@ -70,17 +73,10 @@ public final class ServerCodec {
           in.error(type, "key " + keyProblem);
           continue;
         }
-        JsonNode v = inst.get(type);
-        if (!v.isTextual()) {
-          in.error(type, "must be a version string, got " + Nodes.describe(v));
-          continue;
+        String v = in.version(type, inst.get(type));
+        if (v != null) {
+          installed.put(type, v);
         }
-        String vp = Fields.version(v.textValue());
-        if (vp != null) {
-          in.error(type, vp);
-          continue;
-        }
-        installed.put(type, v.textValue());
       }
     }
     if (!errors.isEmpty()) {
@@ -135,10 +131,8 @@ public final class ServerCodec {
     Nodes r = Nodes.root(root, errors);
     String requestId = r.requiredString("request_id", Fields::requestId);
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    JsonNode updates = r.optionalObject("updates");
-    if (updates == null && r.raw("updates") == null) {
-      r.error("updates", "is required");
-    } else if (updates != null) {
+    JsonNode updates = r.requiredObject("updates");
+    if (updates != null) {
       if (updates.isEmpty()) {
         r.error("updates", "must hold at least one update_type");
       }
@@ -186,25 +180,15 @@ public final class ServerCodec {
     }
     String version = o.requiredVersion("version");
     String reason = o.optionalString("reason", Fields::text);
-    if (status == Outcome.Status.FAILED && reason == null && o.raw("reason") == null) {
+    if (status == Outcome.Status.FAILED && o.raw("reason") == null) {
       o.error("reason", "is required when status is failed");
     }
-    if (status == Outcome.Status.SUCCESS && o.raw("reason") != null) {
-      // A reason on success carries no meaning; ignore it rather than refuse the report.
+    if (status == Outcome.Status.SUCCESS) {
+      // A reason on success carries no meaning; drop it rather than refuse the whole report.
       reason = null;
     }
     HashFunction function = null;
-    String fn =
-        o.optionalString(
-            "hash_function",
-            s -> {
-              try {
-                HashFunction.fromWireName(s);
-                return null;
-              } catch (IllegalArgumentException e) {
-                return e.getMessage();
-              }
-            });
+    String fn = o.optionalString("hash_function", Fields::hashFunction);
     if (fn != null) {
       function = HashFunction.fromWireName(fn);
     }

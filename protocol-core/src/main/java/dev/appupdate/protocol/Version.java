@@ -1,23 +1,26 @@
 package dev.appupdate.protocol;
 
+import dev.appupdate.protocol.internal.Fields;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * An application or update version, ordered by the Mozilla toolkit version comparator rules.
+ * An application or update version, ordered by the Mozilla toolkit version comparator rules
+ * ({@code nsVersionComparator}).
  *
  * <p>A version is a sequence of dot-separated parts. Each part reads as
  * {@code <number-a><string-b><number-c><extra-d>}, where every piece is optional:
  *
  * <ul>
- *   <li>a missing number is 0, and numbers of any length compare by value (no overflow);
- *   <li>strings compare bytewise (UTF-8), and a part with a string sorts <em>before</em> the same
- *       part without one, so {@code 1.0pre1 < 1.0};
+ *   <li>a number is an optionally signed run of decimal digits; a missing number is 0, and numbers
+ *       of any length compare by value (no overflow);
+ *   <li>strings compare by character code (ASCII), and a part with a string sorts <em>before</em>
+ *       the same part without one, so {@code 1.0pre1 < 1.0};
  *   <li>missing trailing parts are 0, so {@code 1.0} equals {@code 1.0.0};
- *   <li>{@code *} as a part's number is infinity, so {@code 1.1.* > 1.1.99};
+ *   <li>{@code *} as a whole part is a number greater than every other, so {@code 1.1.* >
+ *       1.1.99};
  *   <li>{@code N+} means {@code (N+1)pre}, so {@code 1.0+} equals {@code 1.1pre}.
  * </ul>
  *
@@ -36,6 +39,7 @@ public final class Version implements Comparable<Version> {
   public static final int MAX_LENGTH = 256;
 
   private final String text;
+  /** The parts without trailing zero parts, so that equal versions have equal lists. */
   private final List<Part> parts;
 
   private Version(String text, List<Part> parts) {
@@ -44,13 +48,15 @@ public final class Version implements Comparable<Version> {
   }
 
   /**
-   * Parses a version.
+   * Parses a version. Every text of 1 to {@value #MAX_LENGTH} printable ASCII characters
+   * ({@code !} through {@code ~}, so no spaces) is a version; parsing never fails on content, it
+   * only decides how the text orders.
    *
    * @param text the version text, for example {@code 1.0}, {@code 2.0b3} or {@code 60.0.1esr}
    * @return the parsed version
    * @throws NullPointerException if {@code text} is null
    * @throws IllegalArgumentException if {@code text} is empty, longer than {@value #MAX_LENGTH}
-   *     characters, or holds whitespace or control characters
+   *     characters, or holds a character outside printable ASCII
    */
   public static Version parse(String text) {
     Objects.requireNonNull(text, "text == null");
@@ -63,23 +69,25 @@ public final class Version implements Comparable<Version> {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+      // Printable ASCII only: character order then equals byte order in every language, and a
+      // version never needs quoting in a file name, URL or log line.
+      if (c < '!' || c > '~') {
         throw new IllegalArgumentException(
-            "version must not contain whitespace or control characters, got \""
-                + text.replaceAll("\\p{Cntrl}", "?")
-                + "\"");
+            "version must hold only printable ASCII characters without spaces, got "
+                + Fields.quote(text)
+                + " with "
+                + Fields.describeChar(c)
+                + " at offset "
+                + i);
       }
     }
     List<Part> parts = new ArrayList<>();
     int start = 0;
-    while (true) {
+    while (start <= text.length()) {
       int dot = text.indexOf('.', start);
-      String piece = dot < 0 ? text.substring(start) : text.substring(start, dot);
-      parts.add(Part.parse(piece));
-      if (dot < 0) {
-        break;
-      }
-      start = dot + 1;
+      int end = dot < 0 ? text.length() : dot;
+      parts.add(Part.parse(text.substring(start, end)));
+      start = end + 1;
     }
     // Trailing zero parts do not change the ordering; dropping them makes equals and hashCode
     // agree with compareTo (1.0 == 1.0.0).
@@ -90,6 +98,10 @@ public final class Version implements Comparable<Version> {
     return new Version(text, List.copyOf(parts.subList(0, size)));
   }
 
+  /**
+   * Compares by the Mozilla rules: negative if this version is older than {@code other}, zero if
+   * they order equal, positive if this one is newer.
+   */
   @Override
   public int compareTo(Version other) {
     int n = Math.max(parts.size(), other.parts.size());
@@ -110,7 +122,7 @@ public final class Version implements Comparable<Version> {
    */
   @Override
   public boolean equals(Object other) {
-    return other instanceof Version && compareTo((Version) other) == 0;
+    return other instanceof Version && parts.equals(((Version) other).parts);
   }
 
   @Override
@@ -124,37 +136,49 @@ public final class Version implements Comparable<Version> {
     return text;
   }
 
-  /** One dot-separated part. {@code numA} is null for {@code *} (infinity). */
-  private record Part(BigInteger numA, byte[] strB, BigInteger numC, byte[] extraD)
+  /**
+   * One dot-separated part. {@code numA} is null for {@code *} (greater than every number);
+   * {@code strB} and {@code extraD} are null when absent, which is not the same as empty: a part
+   * such as {@code 1-1} has an empty, present string.
+   */
+  private record Part(BigInteger numA, String strB, BigInteger numC, String extraD)
       implements Comparable<Part> {
 
     static final Part ZERO = new Part(BigInteger.ZERO, null, BigInteger.ZERO, null);
+    static final Part STAR = new Part(null, null, BigInteger.ZERO, null);
 
+    /** Splits a part the way nsVersionComparator's ParseVP does, with strtol for numbers. */
     static Part parse(String s) {
       if (s.equals("*")) {
-        return new Part(null, null, BigInteger.ZERO, null);
+        return STAR;
       }
-      int[] end = new int[1];
-      BigInteger a = leadingNumber(s, 0, end);
-      String rest = s.substring(end[0]);
-      if (rest.isEmpty()) {
+      int afterA = numberEnd(s, 0);
+      BigInteger a = number(s, 0, afterA);
+      if (afterA == s.length()) {
         return new Part(a, null, BigInteger.ZERO, null);
       }
-      if (rest.charAt(0) == '+') {
-        return new Part(a.add(BigInteger.ONE), utf8("pre"), BigInteger.ZERO, null);
+      if (s.charAt(afterA) == '+') {
+        // Whatever follows the '+' is ignored, as in the original.
+        return new Part(a.add(BigInteger.ONE), "pre", BigInteger.ZERO, null);
       }
-      int numStart = firstOf(rest, "0123456789+-");
-      if (numStart < 0) {
-        return new Part(a, utf8(rest), BigInteger.ZERO, null);
+      int numStart = afterA;
+      while (numStart < s.length() && "0123456789+-".indexOf(s.charAt(numStart)) < 0) {
+        numStart++;
       }
-      String b = rest.substring(0, numStart);
-      BigInteger c = leadingNumber(rest, numStart, end);
-      String d = rest.substring(end[0]);
-      return new Part(a, utf8(b), c, d.isEmpty() ? null : utf8(d));
+      String b = s.substring(afterA, numStart);
+      if (numStart == s.length()) {
+        return new Part(a, b, BigInteger.ZERO, null);
+      }
+      int afterC = numberEnd(s, numStart);
+      BigInteger c = number(s, numStart, afterC);
+      return new Part(a, b, c, afterC == s.length() ? null : s.substring(afterC));
     }
 
-    /** Reads an optionally signed decimal number at {@code from}, like C's strtol. */
-    private static BigInteger leadingNumber(String s, int from, int[] end) {
+    /**
+     * Returns where an optionally signed decimal number starting at {@code from} ends, or {@code
+     * from} when there is none (like strtol, a sign without digits is no number).
+     */
+    private static int numberEnd(String s, int from) {
       int i = from;
       if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
         i++;
@@ -163,25 +187,11 @@ public final class Version implements Comparable<Version> {
       while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
         i++;
       }
-      if (i == digits) {
-        end[0] = from;
-        return BigInteger.ZERO;
-      }
-      end[0] = i;
-      return new BigInteger(s.substring(from, i));
+      return i == digits ? from : i;
     }
 
-    private static int firstOf(String s, String chars) {
-      for (int i = 0; i < s.length(); i++) {
-        if (chars.indexOf(s.charAt(i)) >= 0) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    private static byte[] utf8(String s) {
-      return s.getBytes(StandardCharsets.UTF_8);
+    private static BigInteger number(String s, int from, int to) {
+      return from == to ? BigInteger.ZERO : new BigInteger(s.substring(from, to));
     }
 
     boolean isZero() {
@@ -205,6 +215,7 @@ public final class Version implements Comparable<Version> {
       return compareString(extraD, o.extraD);
     }
 
+    /** Null stands for {@code *}, which is greater than every number. */
     private static int compareNumber(BigInteger a, BigInteger b) {
       if (a == null || b == null) {
         return a == b ? 0 : a == null ? 1 : -1;
@@ -212,29 +223,12 @@ public final class Version implements Comparable<Version> {
       return a.compareTo(b);
     }
 
-    /** Any string sorts before no string; strings compare as unsigned bytes. */
-    private static int compareString(byte[] a, byte[] b) {
+    /** Any string, even an empty one, sorts before no string. */
+    private static int compareString(String a, String b) {
       if (a == null || b == null) {
         return a == b ? 0 : a == null ? 1 : -1;
       }
-      return java.util.Arrays.compareUnsigned(a, b);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Part && compareTo((Part) o) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(
-          numA, java.util.Arrays.hashCode(strB), numC, java.util.Arrays.hashCode(extraD));
-    }
-
-    @Override
-    public String toString() {
-      return numA + "/" + (strB == null ? null : new String(strB, StandardCharsets.UTF_8))
-          + "/" + numC + "/" + (extraD == null ? null : new String(extraD, StandardCharsets.UTF_8));
+      return Integer.signum(a.compareTo(b));
     }
   }
 }

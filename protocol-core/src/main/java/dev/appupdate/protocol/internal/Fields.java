@@ -4,6 +4,7 @@ import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Version;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -43,23 +44,40 @@ public final class Fields {
     return null;
   }
 
-  /** Platform, arch and other short free text: non-empty, no control characters. */
+  /** Reason and other free text of at most {@value #MAX_TEXT_LENGTH} characters. */
   public static String text(String value) {
     return text(value, MAX_TEXT_LENGTH);
   }
 
-  /** Free text of at most {@code max} characters: non-empty, no control characters. */
+  /**
+   * Free text of 1 to {@code max} characters (Unicode code points): no control characters
+   * (U+0000-U+001F, U+007F-U+009F), no unpaired surrogates, and not only spaces.
+   */
   public static String text(String value, int max) {
-    if (value.isBlank()) {
-      return "must not be blank";
+    if (value.isEmpty()) {
+      return "must not be empty";
     }
-    if (value.length() > max) {
-      return "must be at most " + max + " characters, got " + value.length();
+    int length = value.codePointCount(0, value.length());
+    if (length > max) {
+      return "must be at most " + max + " characters, got " + length;
     }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        return "must not contain control characters, got one at offset " + i;
+    boolean onlySpaces = true;
+    int offset = 0;
+    for (int i = 0; i < value.length(); offset++) {
+      int cp = value.codePointAt(i);
+      if (Character.isISOControl(cp)) {
+        return "must not contain control characters, got " + describeChar(cp) + " at offset "
+            + offset;
       }
+      if (isSurrogate(cp)) {
+        return "must not contain an unpaired surrogate, got " + describeChar(cp) + " at offset "
+            + offset;
+      }
+      onlySpaces &= cp == ' ';
+      i += Character.charCount(cp);
+    }
+    if (onlySpaces) {
+      return "must not be only spaces";
     }
     return null;
   }
@@ -97,10 +115,20 @@ public final class Fields {
     return null;
   }
 
-  /** An absolute http or https URL with a host. */
+  /**
+   * An absolute http or https URL with a host: at most {@value #MAX_URL_LENGTH} printable ASCII
+   * characters (anything else percent-encoded) forming a valid RFC 3986 URI.
+   */
   public static String httpUrl(String value) {
     if (value.length() > MAX_URL_LENGTH) {
       return "must be at most " + MAX_URL_LENGTH + " characters, got " + value.length();
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '!' || c > '~') {
+        return "must hold only printable ASCII characters (percent-encode others), got "
+            + describeChar(value.codePointAt(i)) + " at offset " + i;
+      }
     }
     try {
       URI uri = new URI(value);
@@ -108,12 +136,22 @@ public final class Fields {
       if (scheme == null
           || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
           || uri.getHost() == null) {
-        return "must be an absolute http or https URL, got " + quote(value);
+        return "must be an absolute http or https URL with a host, got " + quote(value);
       }
       return null;
     } catch (URISyntaxException e) {
-      return "must be a valid URL (" + e.getReason() + " at index " + e.getIndex() + "), got "
+      return "must be a valid URL (" + e.getReason() + " at offset " + e.getIndex() + "), got "
           + quote(value);
+    }
+  }
+
+  /** A hash function name per {@link HashFunction#fromWireName}. */
+  public static String hashFunction(String value) {
+    try {
+      HashFunction.fromWireName(value);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
   }
 
@@ -148,20 +186,47 @@ public final class Fields {
     }
   }
 
-  /** Quotes a value for a message, shortened to 80 characters. */
+  /**
+   * Quotes a value for a message: at most 80 characters (longer values are cut and end in
+   * "..."), with quotes, backslashes, control characters and unpaired surrogates escaped, so the
+   * result is always valid free text.
+   */
   public static String quote(String value) {
-    String v = value.length() > 80 ? value.substring(0, 77) + "..." : value;
-    StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
+    int cut = value.length();
+    if (cut > 80) {
+      cut = 77;
+      if (Character.isHighSurrogate(value.charAt(cut - 1))) {
+        cut--;
       }
     }
+    StringBuilder sb = new StringBuilder(cut + 5).append('"');
+    for (int i = 0; i < cut; ) {
+      int cp = value.codePointAt(i);
+      if (cp == '"' || cp == '\\') {
+        sb.append('\\').append((char) cp);
+      } else if (Character.isISOControl(cp) || isSurrogate(cp)) {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", cp));
+      } else {
+        sb.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
+    if (cut < value.length()) {
+      sb.append("...");
+    }
     return sb.append('"').toString();
+  }
+
+  /** Describes one character for a message: {@code 'x'} when printable ASCII, else {@code U+00E9}. */
+  public static String describeChar(int codePoint) {
+    if (codePoint >= '!' && codePoint <= '~') {
+      return "'" + (char) codePoint + "'";
+    }
+    return String.format(Locale.ROOT, "U+%04X", codePoint);
+  }
+
+  /** A code point from {@link String#codePointAt} is a surrogate only when it is unpaired. */
+  private static boolean isSurrogate(int codePoint) {
+    return codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE;
   }
 }

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads typed fields out of a JSON object, collecting a {@link FieldError} per bad field instead
- * of stopping at the first, so a caller can report every problem at once.
+ * Reads typed members out of a JSON object, collecting a {@link FieldError} per bad member
+ * instead of stopping at the first, so a caller can report every problem at once.
+ *
+ * <p>An optional member whose value is JSON {@code null} reads as absent: many serializers write
+ * null for an unset optional field. A required member that is null is a wrong type.
  */
 public final class Nodes {
   private final JsonNode object;
@@ -16,6 +19,8 @@ public final class Nodes {
   private final List<FieldError> errors;
 
   /**
+   * Creates a reader.
+   *
    * @param object the object to read
    * @param prefix the path of the object followed by '.', or "" for the document root
    * @param errors where problems are added
@@ -46,20 +51,25 @@ public final class Nodes {
     return !errors.isEmpty();
   }
 
-  /** Returns the raw node of {@code field}, or null when absent or JSON null. */
+  /** Returns the node of {@code field}, or null when absent or JSON null. */
   public JsonNode raw(String field) {
     JsonNode n = object.get(field);
     return n == null || n.isNull() ? null : n;
   }
 
-  /** Reads a required string checked by {@code check}; null (with an error) when bad. */
-  public String requiredString(String field, Function<String, String> check) {
-    JsonNode n = raw(field);
+  /** Returns the node of a required {@code field}; null (with an error) when absent. */
+  private JsonNode required(String field) {
+    JsonNode n = object.get(field);
     if (n == null) {
       error(field, "is required");
-      return null;
     }
-    return string(field, n, check);
+    return n;
+  }
+
+  /** Reads a required string checked by {@code check}; null (with an error) when bad. */
+  public String requiredString(String field, Function<String, String> check) {
+    JsonNode n = required(field);
+    return n == null ? null : string(field, n, check);
   }
 
   /** Reads an optional string checked by {@code check}; null when absent or bad. */
@@ -83,15 +93,22 @@ public final class Nodes {
   }
 
   /**
-   * Reads a version that may be a string or a JSON integer (read as its decimal text); null (with
-   * an error) when absent or bad.
+   * Reads a required version that a client sent: a string, or a JSON integer read as its decimal
+   * text (the seed protocol sent {@code "version": 666}). Null (with an error) when bad.
    */
   public String requiredVersion(String field) {
+    JsonNode n = required(field);
+    return n == null ? null : version(field, n);
+  }
+
+  /** Reads an optional version like {@link #requiredVersion}; null when absent or bad. */
+  public String optionalVersion(String field) {
     JsonNode n = raw(field);
-    if (n == null) {
-      error(field, "is required");
-      return null;
-    }
+    return n == null ? null : version(field, n);
+  }
+
+  /** Reads {@code n}, the value of {@code field}, as a version like {@link #requiredVersion}. */
+  public String version(String field, JsonNode n) {
     String text;
     if (n.isTextual()) {
       text = n.textValue();
@@ -109,14 +126,22 @@ public final class Nodes {
     return text;
   }
 
-  /** Reads a non-negative integer that fits a long; null (with an error when present) if bad. */
+  /** Reads an optional size; null when absent or bad (with an error when bad). */
   public Long optionalSize(String field) {
     JsonNode n = raw(field);
-    if (n == null) {
-      return null;
-    }
+    return n == null ? null : size(field, n);
+  }
+
+  /** Reads a required size; -1 (with an error) when absent or bad. */
+  public long requiredSize(String field) {
+    JsonNode n = required(field);
+    Long v = n == null ? null : size(field, n);
+    return v == null ? -1 : v;
+  }
+
+  private Long size(String field, JsonNode n) {
     if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-      error(field, "must be a non-negative integer of at most 2^63-1, got " + describe(n));
+      error(field, "must be an integer from 0 to " + Long.MAX_VALUE + ", got " + describe(n));
       return null;
     }
     long v = n.longValue();
@@ -126,16 +151,6 @@ public final class Nodes {
       return null;
     }
     return v;
-  }
-
-  /** Reads a required size; -1 (with an error) when absent or bad. */
-  public long requiredSize(String field) {
-    if (raw(field) == null) {
-      error(field, "is required");
-      return -1;
-    }
-    Long v = optionalSize(field);
-    return v == null ? -1 : v;
   }
 
   /** Reads an optional boolean; {@code dflt} when absent, null (with an error) when not boolean. */
@@ -151,12 +166,19 @@ public final class Nodes {
     return n.booleanValue();
   }
 
+  /** Returns the object at a required {@code field}; null (with an error) when absent or not one. */
+  public JsonNode requiredObject(String field) {
+    JsonNode n = required(field);
+    return n == null ? null : object(field, n);
+  }
+
   /** Returns the object at {@code field}, null when absent; adds an error when not an object. */
   public JsonNode optionalObject(String field) {
     JsonNode n = raw(field);
-    if (n == null) {
-      return null;
-    }
+    return n == null ? null : object(field, n);
+  }
+
+  private JsonNode object(String field, JsonNode n) {
     if (!n.isObject()) {
       error(field, "must be a JSON object, got " + describe(n));
       return null;
@@ -164,12 +186,19 @@ public final class Nodes {
     return n;
   }
 
+  /** Returns the array at a required {@code field}; null (with an error) when absent or not one. */
+  public JsonNode requiredArray(String field) {
+    JsonNode n = required(field);
+    return n == null ? null : array(field, n);
+  }
+
   /** Returns the array at {@code field}, null when absent; adds an error when not an array. */
   public JsonNode optionalArray(String field) {
     JsonNode n = raw(field);
-    if (n == null) {
-      return null;
-    }
+    return n == null ? null : array(field, n);
+  }
+
+  private JsonNode array(String field, JsonNode n) {
     if (!n.isArray()) {
       error(field, "must be a JSON array, got " + describe(n));
       return null;

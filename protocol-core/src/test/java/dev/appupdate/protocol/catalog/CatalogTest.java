@@ -170,7 +170,7 @@ class CatalogTest {
         Arguments.of("\"size\":-1", "releases[0].size: must not be negative, got -1"),
         Arguments.of(
             "\"size\":1.5",
-            "releases[0].size: must be a non-negative integer of at most 2^63-1, got 1.5"),
+            "releases[0].size: must be an integer from 0 to 9223372036854775807, got 1.5"),
         Arguments.of(
             "\"url\":\"ftp://example.com/d.json\"",
             "releases[0].url: must be an absolute http or https URL or a relative path, got"
@@ -214,8 +214,8 @@ class CatalogTest {
         Arguments.of("\"version\":2", "releases[0].version: must be a string, got 2"),
         Arguments.of(
             "\"version\":\"1.0 beta\"",
-            "releases[0].version: must not contain whitespace or control characters, got \"1.0"
-                + " beta\""),
+            "releases[0].version: must hold only printable ASCII characters without spaces, got"
+                + " \"1.0 beta\" with U+0020 at offset 3"),
         Arguments.of("\"product\":\"\"", "releases[0].product: must not be empty"),
         Arguments.of(
             "\"update_type\":\"my data\"",
@@ -255,7 +255,7 @@ class CatalogTest {
             "releases[0].match.locales[0]: must be a language tag such as de or en-US, a tag"
                 + " followed by -* (such as en-*), or *, got \"en_US\""),
         Arguments.of(
-            "\"match\":{\"archs\":[\" \"]}", "releases[0].match.archs[0]: must not be blank"),
+            "\"match\":{\"archs\":[\" \"]}", "releases[0].match.archs[0]: must not be only spaces"),
         Arguments.of(
             "\"match\":{\"min_os_version\":\"\"}",
             "releases[0].match.min_os_version: must not be empty"),
@@ -488,7 +488,7 @@ class CatalogTest {
     String deep = "[".repeat(14) + "]".repeat(14);
 
     assertThat(problems(catalog(release("\"mirrors\":" + deep))))
-        .containsExactly("$: nesting deeper than 16 levels");
+        .containsExactly("$: nested deeper than 16 levels");
   }
 
   @Test

@@ -369,9 +369,9 @@ class MatcherTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "ftp://host.example.com/ | publicBaseUrl must be an absolute http or https URL, got"
+        "ftp://host.example.com/ | publicBaseUrl must be an absolute http or https URL with a host, got"
             + " \"ftp://host.example.com/\"",
-        "/files/                 | publicBaseUrl must be an absolute http or https URL, got"
+        "/files/                 | publicBaseUrl must be an absolute http or https URL with a host, got"
             + " \"/files/\"",
         "https://host.example.com/?a=1 | publicBaseUrl must not have a query or fragment, got"
             + " \"https://host.example.com/?a=1\"",

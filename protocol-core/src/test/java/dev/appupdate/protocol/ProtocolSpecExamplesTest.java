@@ -1,0 +1,329 @@
+package dev.appupdate.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Keeps docs/PROTOCOL.md, the JSON Schemas and the codec in agreement: every tagged JSON example
+ * of the specification validates against its schema and decodes with the codec (or, when marked
+ * invalid, is rejected by both), and the version ordering examples hold.
+ */
+class ProtocolSpecExamplesTest {
+  private static final Path SPEC = Path.of("..", "docs", "PROTOCOL.md");
+  private static final Pattern TAGGED =
+      Pattern.compile(
+          "<!-- schema: ([a-z-]+)( \\(invalid\\))? -->\\n```json\\n(.*?)\\n```", Pattern.DOTALL);
+
+  private static String spec;
+  private static final Map<ProtocolSchema, Schema> SCHEMAS = new EnumMap<>(ProtocolSchema.class);
+
+  private final ServerCodec server = ServerCodec.create();
+  private final ClientCodec client = ClientCodec.create();
+
+  /** One tagged example: its schema, whether it is marked invalid, its text and its line. */
+  record Example(ProtocolSchema schema, boolean invalid, String json, int line) {
+    @Override
+    public String toString() {
+      return schema.schemaName() + (invalid ? " (invalid)" : "") + " at PROTOCOL.md:" + line;
+    }
+  }
+
+  @BeforeAll
+  static void load() throws IOException {
+    spec = Files.readString(SPEC, StandardCharsets.UTF_8);
+    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    for (ProtocolSchema s : ProtocolSchema.values()) {
+      SCHEMAS.put(s, registry.getSchema(s.text(), InputFormat.JSON));
+    }
+  }
+
+  private static List<Example> examples() {
+    List<Example> examples = new ArrayList<>();
+    Matcher m = TAGGED.matcher(spec);
+    while (m.find()) {
+      int line = (int) spec.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+      examples.add(
+          new Example(ProtocolSchema.fromSchemaName(m.group(1)), m.group(2) != null, m.group(3), line));
+    }
+    return examples;
+  }
+
+  private static List<Error> validate(ProtocolSchema schema, String json) {
+    return SCHEMAS.get(schema).validate(json, InputFormat.JSON);
+  }
+
+  /** Decodes with the codec a receiver of this document uses; throws ProtocolException. */
+  private Object decode(ProtocolSchema schema, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return switch (schema) {
+      case UPDATE_REQUEST -> server.decodeUpdateRequest(body);
+      case COMPLETION_REPORT -> server.decodeCompletionReport(body);
+      case PROBLEM -> client.decodeProblem(body, 500);
+      case UPDATE_RESPONSE -> {
+        DecodedUpdateResponse r = client.decodeUpdateResponse(body);
+        if (!r.rejected().isEmpty()) {
+          List<FieldError> errors = new ArrayList<>();
+          r.rejected().forEach(o -> errors.addAll(o.errors()));
+          throw new ProtocolException("update response", errors);
+        }
+        yield r;
+      }
+    };
+  }
+
+  @Test
+  void everySchema_isAValidDraft202012Schema() {
+    Schema meta =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
+    for (ProtocolSchema s : ProtocolSchema.values()) {
+      assertThat(meta.validate(s.text(), InputFormat.JSON)).as(s.schemaName()).isEmpty();
+      assertThat(SCHEMAS.get(s).getSchemaNode().path("$schema").asString())
+          .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    }
+  }
+
+  @Test
+  void everyJsonBlock_isTaggedWithASchema() {
+    long jsonBlocks = Pattern.compile("^```json$", Pattern.MULTILINE).matcher(spec).results().count();
+
+    assertThat(examples()).hasSize((int) jsonBlocks);
+  }
+
+  @Test
+  void examples_coverEverySchemaWithValidOnesAndIncludeInvalidOnes() {
+    List<Example> examples = examples();
+    for (ProtocolSchema s : ProtocolSchema.values()) {
+      assertThat(examples).as(s.schemaName()).anyMatch(e -> e.schema() == s && !e.invalid());
+    }
+    assertThat(examples).anyMatch(Example::invalid);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyExample_agreesWithItsSchemaAndTheCodec() {
+    return examples().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.toString(),
+                    () -> {
+                      List<Error> errors = validate(e.schema(), e.json());
+                      if (e.invalid()) {
+                        assertThat(errors).as("schema errors of " + e).isNotEmpty();
+                        assertThatThrownBy(() -> decode(e.schema(), e.json()))
+                            .as("codec on " + e)
+                            .isInstanceOf(ProtocolException.class);
+                      } else {
+                        assertThat(errors).as("schema errors of " + e).isEmpty();
+                        assertThat(decode(e.schema(), e.json())).isNotNull();
+                      }
+                    }));
+  }
+
+  @Test
+  void invalidRequestExample_isAnsweredWithTheProblemShownAfterIt() throws IOException {
+    List<Example> examples = examples();
+    int i = 0;
+    while (!(examples.get(i).invalid() && examples.get(i).schema() == ProtocolSchema.UPDATE_REQUEST)) {
+      i++;
+    }
+    Example request = examples.get(i);
+    Example problem = examples.get(i + 1);
+    assertThat(problem.schema()).isEqualTo(ProtocolSchema.PROBLEM);
+
+    ProtocolException rejection =
+        (ProtocolException) catchProtocolException(() -> decode(request.schema(), request.json()));
+    byte[] answer = server.encodeProblem(Problem.invalid(rejection));
+
+    ObjectMapper mapper = new ObjectMapper();
+    assertThat(mapper.readTree(answer)).isEqualTo(mapper.readTree(problem.json()));
+  }
+
+  private static Throwable catchProtocolException(Runnable r) {
+    try {
+      r.run();
+    } catch (ProtocolException e) {
+      return e;
+    }
+    return fail("expected a ProtocolException");
+  }
+
+  @Test
+  void versionExamplesTable_holds() {
+    String section = spec.substring(spec.indexOf("\n## Versions"), spec.indexOf("\n## Rollouts"));
+    Pattern row = Pattern.compile("^\\| (`.*?`) \\|", Pattern.MULTILINE);
+    Pattern token = Pattern.compile("`([^`]+)`");
+    int rows = 0;
+    Matcher r = row.matcher(section);
+    while (r.find()) {
+      String cell = r.group(1);
+      Matcher t = token.matcher(cell);
+      Version previous = null;
+      int end = 0;
+      while (t.find()) {
+        Version current = Version.parse(t.group(1));
+        if (previous != null) {
+          String op = cell.substring(end, t.start()).trim();
+          int expected =
+              switch (op) {
+                case "<" -> -1;
+                case "=" -> 0;
+                case ">" -> 1;
+                default -> throw new AssertionError("operator '" + op + "' in " + cell);
+              };
+          assertThat(Integer.signum(previous.compareTo(current)))
+              .as("%s %s %s", previous, op, current)
+              .isEqualTo(expected);
+        }
+        previous = current;
+        end = t.end();
+      }
+      rows++;
+    }
+    assertThat(rows).isGreaterThanOrEqualTo(10);
+  }
+
+  @Test
+  void rolloutExample_statesTheBucketTheArithmeticGives() {
+    assertThat(spec)
+        .contains("`3f1c0a9e-5b7d-4c21-9e38-1a2b3c4d5e6f/your_app/my_important_data/1.0`")
+        .contains("first 8 bytes `728a685b4cd2cdaf` = `n` = 8,253,524,008,450,051,503")
+        .contains("**44.7424**");
+  }
+
+  @Test
+  void downloadExample_digestIsTheSha256OfTheSixBytesShown() {
+    byte[] bytes = {0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x0a};
+    String hex = java.util.HexFormat.of().formatHex(HashFunction.SHA256.newDigest().digest(bytes));
+
+    assertThat(spec)
+        .contains("`\"size\": " + bytes.length + "`")
+        .contains("`\"hash_value\": \"" + hex + "\"`")
+        .contains("`68 65 6c 6c 6f 0a`");
+  }
+
+  // ---- the schemas and the codec refuse the same things ----
+
+  private static final String OFFER =
+      "{\"update_type\":\"t\",\"url\":\"https://a.example/x\",\"hash_function\":\"%s\","
+          + "\"hash_value\":\"%s\",\"size\":%s,\"version\":%s}";
+
+  private static String response(String function, String hash, String size, String version) {
+    return "{\"available_updates\":[" + OFFER.formatted(function, hash, size, version)
+        + "],\"request_id\":\"r\"}";
+  }
+
+  private void assertBothRefuse(ProtocolSchema schema, String json) {
+    assertThat(validate(schema, json)).as("schema errors for " + json).isNotEmpty();
+    assertThatThrownBy(() -> decode(schema, json))
+        .as("codec on " + json)
+        .isInstanceOf(ProtocolException.class);
+  }
+
+  private void assertBothAccept(ProtocolSchema schema, String json) {
+    assertThat(validate(schema, json)).as("schema errors for " + json).isEmpty();
+    assertThat(decode(schema, json)).isNotNull();
+  }
+
+  @Test
+  void md5Offer_isRefusedBySchemaAndCodec() {
+    assertBothRefuse(
+        ProtocolSchema.UPDATE_RESPONSE,
+        response("md5", "0cc175b9c0f1b6a831c399e269772661", "1", "\"1.0\""));
+  }
+
+  @Test
+  void sha512DigestOfSha256Length_isRefusedBySchemaAndCodec() {
+    String sha256 = TestDocs.hex(HashFunction.SHA256, "x");
+    assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, response("sha512", sha256, "1", "\"1.0\""));
+    assertBothAccept(ProtocolSchema.UPDATE_RESPONSE, response("sha256", sha256, "1", "\"1.0\""));
+  }
+
+  @Test
+  void upperCaseDigest_isRefusedBySchemaAndCodec() {
+    String upper = TestDocs.hex(HashFunction.SHA256, "x").toUpperCase(java.util.Locale.ROOT);
+    assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, response("sha256", upper, "1", "\"1.0\""));
+  }
+
+  @Test
+  void negativeSizeAndIntegerOfferVersion_areRefusedBySchemaAndCodec() {
+    String sha256 = TestDocs.hex(HashFunction.SHA256, "x");
+    assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, response("sha256", sha256, "-1", "\"1.0\""));
+    assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, response("sha256", sha256, "1", "2"));
+  }
+
+  @Test
+  void relativeOrNonAsciiUrl_isRefusedBySchemaAndCodec() {
+    String sha256 = TestDocs.hex(HashFunction.SHA256, "x");
+    String offer = response("sha256", sha256, "1", "\"1.0\"");
+    assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, offer.replace("https://a.example/x", "/x"));
+    assertBothRefuse(
+        ProtocolSchema.UPDATE_RESPONSE, offer.replace("https://a.example/x", "https://a.example/\u00fc"));
+  }
+
+  @Test
+  void requestVersions_fractionRefusedIntegerAccepted_bySchemaAndCodec() {
+    String request =
+        "{\"product\":\"p\",\"version\":%s,\"platform\":\"macOS\",\"locale\":\"en-US\"}";
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, request.formatted("1.5"));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, request.formatted("\"1.0 beta\""));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, request.formatted("\"\""));
+    assertBothAccept(ProtocolSchema.UPDATE_REQUEST, request.formatted("666"));
+  }
+
+  @Test
+  void requestNamesAndTexts_areRefusedAlikeBySchemaAndCodec() {
+    String ok = "{\"product\":\"p\",\"version\":\"1\",\"platform\":\"macOS\",\"locale\":\"en-US\"}";
+    assertBothAccept(ProtocolSchema.UPDATE_REQUEST, ok);
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("\"p\"", "\"-p\""));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("\"p\"", "\"" + "p".repeat(129) + "\""));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("macOS", "   "));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("macOS", "mac\\u0007"));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("en-US", "en_US"));
+    assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, ok.replace("}", ",\"installed\":{\"t\":true}}"));
+    assertBothAccept(ProtocolSchema.UPDATE_REQUEST, ok.replace("}", ",\"arch\":null,\"x-new\":[1]}"));
+  }
+
+  @Test
+  void completionWithoutReasonOnFailure_isRefusedBySchemaAndCodec() {
+    String report = "{\"request_id\":\"r\",\"updates\":{\"t\":{\"status\":\"failed\",\"version\":\"1\"%s}}}";
+    assertBothRefuse(ProtocolSchema.COMPLETION_REPORT, report.formatted(""));
+    assertBothRefuse(ProtocolSchema.COMPLETION_REPORT, report.formatted(",\"reason\":null"));
+    assertBothAccept(ProtocolSchema.COMPLETION_REPORT, report.formatted(",\"reason\":\"disk full\""));
+    assertBothRefuse(
+        ProtocolSchema.COMPLETION_REPORT, "{\"request_id\":\"r\",\"updates\":{}}");
+    assertBothRefuse(
+        ProtocolSchema.COMPLETION_REPORT,
+        report.formatted(",\"reason\":\"x\",\"hash_function\":\"sha1\""));
+  }
+
+  @Test
+  void problemWithStatusOutsideErrorRange_isRefusedBySchemaAndCodec() {
+    assertBothRefuse(ProtocolSchema.PROBLEM, "{\"title\":\"OK\",\"status\":200}");
+    assertBothRefuse(ProtocolSchema.PROBLEM, "{\"title\":\"x\",\"status\":400,\"errors\":[\"e\"]}");
+  }
+}

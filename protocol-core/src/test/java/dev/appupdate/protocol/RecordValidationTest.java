@@ -1,0 +1,163 @@
+package dev.appupdate.protocol;
+
+import static dev.appupdate.protocol.TestDocs.hex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The records validate in their constructors, so an invalid document can never be encoded. */
+class RecordValidationTest {
+  private static final URI URL = URI.create("https://updates.example.com/x");
+  private static final String SHA256 = hex(HashFunction.SHA256, "x");
+
+  @Test
+  void updateRequest_invalidLocale_isRefusedNamingTheField() {
+    assertThatThrownBy(() -> UpdateRequest.of("app", "1.0", "macOS", "en_US"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("locale: must be a BCP 47 language tag such as en-US, got \"en_US\"");
+  }
+
+  @Test
+  void updateRequest_nullProduct_isRefused() {
+    assertThatThrownBy(() -> UpdateRequest.of(null, "1.0", "macOS", "en"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("product == null");
+  }
+
+  @Test
+  void updateRequestBuilder_installedTwice_isRefused() {
+    UpdateRequest.Builder b = UpdateRequest.builder("app", "1", "Linux", "en").installed("t", "1");
+
+    assertThatThrownBy(() -> b.installed("t", "2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("installed version of t already set to 1");
+  }
+
+  @Test
+  void updateRequest_installedMap_isCopiedAndUnmodifiable() {
+    Map<String, String> installed = new HashMap<>(Map.of("t", "1"));
+    UpdateRequest r = new UpdateRequest("a", "1", "p", "en", "release", null, null, null, installed);
+    installed.put("u", "2");
+
+    assertThat(r.installed()).containsOnlyKeys("t");
+    assertThatThrownBy(() -> r.installed().put("v", "3"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void availableUpdate_hashOfWrongLength_isRefused() {
+    assertThatThrownBy(() -> AvailableUpdate.of("t", URL, HashFunction.SHA512, SHA256, 1, "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("hash_value: must be 128 lower-case hex digits for sha512, got 64 characters");
+  }
+
+  @Test
+  void availableUpdate_relativeMirror_isRefused() {
+    assertThatThrownBy(
+            () ->
+                new AvailableUpdate(
+                    "t", URL, HashFunction.SHA256, SHA256, 1, "1", List.of(URI.create("/m")), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("mirrors[0]: must be an absolute http or https URL with a host, got \"/m\"");
+  }
+
+  @Test
+  void availableUpdate_urls_listsTheUrlThenTheMirrors() {
+    URI m1 = URI.create("https://m1.example/x");
+    URI m2 = URI.create("https://m2.example/x");
+    AvailableUpdate u =
+        new AvailableUpdate("t", URL, HashFunction.SHA256, SHA256, 1, "1", List.of(m1, m2), false);
+
+    assertThat(u.urls()).containsExactly(URL, m1, m2);
+    assertThat(u.parsedVersion()).isEqualTo(Version.parse("1.0"));
+  }
+
+  @Test
+  void updateResponse_withoutOffers_isRefused() {
+    assertThatThrownBy(() -> new UpdateResponse(List.of(), "r"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("available_updates: must not be empty (answer 204)");
+  }
+
+  @Test
+  void updateResponse_sameUpdateTypeTwice_isRefused() {
+    AvailableUpdate u = AvailableUpdate.of("t", URL, HashFunction.SHA256, SHA256, 1, "1");
+
+    assertThatThrownBy(() -> new UpdateResponse(List.of(u, u), "r"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("available_updates: update_type t offered twice");
+  }
+
+  @Test
+  void outcome_failedWithoutReason_isRefused() {
+    assertThatThrownBy(() -> Outcome.failed("1", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reason: required when status is failed");
+  }
+
+  @Test
+  void outcome_successWithReason_isRefused() {
+    assertThatThrownBy(() -> new Outcome(Outcome.Status.SUCCESS, "1", "why", null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reason: must be absent when status is success");
+  }
+
+  @Test
+  void completionReport_withoutOutcomes_isRefused() {
+    assertThatThrownBy(() -> new CompletionReport("r", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("updates: must not be empty");
+  }
+
+  @Test
+  void completionReport_invalidRequestId_isRefused() {
+    assertThatThrownBy(() -> new CompletionReport("", Map.of("t", Outcome.success("1"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("request_id: must not be empty");
+  }
+
+  @Test
+  void problem_statusOutsideErrorRange_isRefused() {
+    assertThatThrownBy(() -> Problem.of(302, "Found", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("status: must be 400-599, got 302");
+  }
+
+  @Test
+  void protocolException_withoutErrors_isRefused() {
+    assertThatThrownBy(() -> new ProtocolException("update request", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("errors is empty");
+  }
+
+  @Test
+  void codecLimits_nonPositive_isRefused() {
+    assertThatThrownBy(() -> new CodecLimits(0, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxDocumentBytes must be > 0, got 0");
+  }
+
+  @Test
+  void rejectedOfferReason_longFirstError_isCutToAValidReason() {
+    RejectedOffer r =
+        new RejectedOffer(0, "t", "1", List.of(new FieldError("f", "x".repeat(2000))));
+
+    assertThat(r.reason()).hasSize(1024).startsWith("invalid offer: f: xxx").endsWith("...");
+    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+  }
+
+  @Test
+  void protocolSchema_everySchema_isShippedAsAResource() {
+    for (ProtocolSchema s : ProtocolSchema.values()) {
+      assertThat(s.text()).as(s.resourcePath()).contains("\"$schema\"");
+      assertThat(ProtocolSchema.fromSchemaName(s.schemaName())).isEqualTo(s);
+    }
+    assertThat(ProtocolSchema.UPDATE_REQUEST.resourcePath())
+        .isEqualTo("dev/appupdate/protocol/schema/update-request.schema.json");
+  }
+}

@@ -1,0 +1,340 @@
+package dev.appupdate.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class VersionTest {
+
+  /**
+   * Strictly ascending groups; the versions within one group are equal. Built from Mozilla's own
+   * documented example list, extended with '+', '*', padding and numbers beyond int and long.
+   */
+  private static final List<List<String>> ASCENDING =
+      List.of(
+          List.of("-1"),
+          List.of("0", "0.0", "0.", "0.0.0", "00"),
+          List.of("0.9"),
+          List.of("+", "0+", "1pre", "1pre0", "+1pre"),
+          List.of("1.-1"),
+          List.of("1.0-1"),
+          List.of("1.0a"),
+          List.of("1.0b1"),
+          List.of("1.0pre1"),
+          List.of("1", "1.", "1.0", "1.0.0", "1.0.0.0", "1.00", "1..0", "+1"),
+          List.of("1.0.1"),
+          List.of("1.1a"),
+          List.of("1.1aa"),
+          List.of("1.1ab"),
+          List.of("1.1b"),
+          List.of("1.1c"),
+          List.of("1.1pre", "1.1pre0", "1.0+", "1.0+foo"),
+          List.of("1.1pre1a"),
+          List.of("1.1pre1aa"),
+          List.of("1.1pre1b"),
+          List.of("1.1pre1"),
+          List.of("1.1pre2"),
+          List.of("1.1pre10"),
+          List.of("1.1.-1"),
+          List.of("1.1", "1.1.0", "1.1.00"),
+          List.of("1.1.1"),
+          List.of("1.1.99"),
+          List.of("1.1.*", "1.1.*.0"),
+          List.of("1.2pre"),
+          List.of("1.10"),
+          List.of("1.*", "1.*.0"),
+          List.of("1.*.1"),
+          List.of("2.0pre"),
+          List.of("2", "2.0"),
+          List.of("2.0.1esr"),
+          List.of("2.0.1"),
+          List.of("10"),
+          List.of("2147483647"),
+          List.of("2147483648"),
+          List.of("9223372036854775807"),
+          List.of("9223372036854775808"),
+          List.of("99999999999999999999999"),
+          List.of("100000000000000000000000", "100000000000000000000000.0"),
+          List.of("*", "*.0"),
+          List.of("*.1"));
+
+  @Test
+  void compareTo_documentedList_isStrictlyAscendingAcrossGroups() {
+    for (int i = 0; i < ASCENDING.size(); i++) {
+      for (int j = 0; j < ASCENDING.size(); j++) {
+        for (String a : ASCENDING.get(i)) {
+          for (String b : ASCENDING.get(j)) {
+            int c = Version.parse(a).compareTo(Version.parse(b));
+            assertThat(Integer.signum(c))
+                .as("compare(%s, %s)", a, b)
+                .isEqualTo(Integer.compare(i, j));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void equalsAndHashCode_withinAGroup_agree() {
+    for (List<String> group : ASCENDING) {
+      Version first = Version.parse(group.get(0));
+      for (String text : group) {
+        Version v = Version.parse(text);
+        assertThat(v).as(text).isEqualTo(first);
+        assertThat(v.hashCode()).as(text).isEqualTo(first.hashCode());
+      }
+    }
+  }
+
+  @Test
+  void compareTo_documentedList_agreesWithMozillaPort() {
+    List<String> all = ASCENDING.stream().flatMap(List::stream).toList();
+    for (String a : all) {
+      for (String b : all) {
+        assertThat(Integer.signum(Version.parse(a).compareTo(Version.parse(b))))
+            .as("compare(%s, %s)", a, b)
+            .isEqualTo(Integer.signum(MozillaVersionComparator.compare(a, b)));
+      }
+    }
+  }
+
+  @Test
+  void padding_trailingZeroPartsAreEqual() {
+    assertThat(Version.parse("1.0")).isEqualTo(Version.parse("1.0.0"));
+    assertThat(Version.parse("1.0.0")).isEqualTo(Version.parse("1.0.0.0"));
+    assertThat(Version.parse("1.0").compareTo(Version.parse("1.0.0.0"))).isZero();
+  }
+
+  @Test
+  void plus_meansNextNumberPre() {
+    assertThat(Version.parse("1.0+")).isEqualTo(Version.parse("1.1pre"));
+    assertThat(Version.parse("1.0+")).isLessThan(Version.parse("1.1pre1"));
+  }
+
+  @Test
+  void star_isGreaterThanAnyNumber() {
+    assertThat(Version.parse("1.1.*")).isGreaterThan(Version.parse("1.1.99"));
+    assertThat(Version.parse("1.1.*"))
+        .isGreaterThan(Version.parse("1.1.99999999999999999999999999999"));
+    assertThat(Version.parse("*")).isGreaterThan(Version.parse("100000000000000000000000"));
+  }
+
+  @Test
+  void numbers_beyondLongRange_compareByValue() {
+    assertThat(Version.parse("99999999999999999999999"))
+        .isLessThan(Version.parse("100000000000000000000000"));
+    assertThat(Version.parse("1.99999999999999999999999"))
+        .isLessThan(Version.parse("1.100000000000000000000000"));
+    assertThat(Version.parse("1.99999999999999999999999+"))
+        .isEqualTo(Version.parse("1.100000000000000000000000pre"));
+  }
+
+  @Test
+  void numbers_withLeadingZeros_compareByValue() {
+    assertThat(Version.parse("1.010")).isEqualTo(Version.parse("1.10"));
+    assertThat(Version.parse("1.010")).isGreaterThan(Version.parse("1.9"));
+  }
+
+  @Test
+  void preRelease_sortsBeforeRelease() {
+    assertThat(Version.parse("1.0pre1")).isLessThan(Version.parse("1.0"));
+    assertThat(Version.parse("1.0a")).isLessThan(Version.parse("1.0b1"));
+    assertThat(Version.parse("60.0.1esr")).isLessThan(Version.parse("60.0.1"));
+  }
+
+  @Test
+  void toString_returnsTheOriginalText() {
+    for (String text : List.of("1.0", "1.0.0", "01.000", "1.0+", "1.1.*", "+", "66.0a1", "1..2")) {
+      assertThat(Version.parse(text)).hasToString(text);
+    }
+  }
+
+  @Test
+  void parse_emptyText_isRejected() {
+    assertThatThrownBy(() -> Version.parse(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("version must not be empty");
+  }
+
+  @Test
+  void parse_textLongerThanMax_isRejected() {
+    assertThat(Version.parse("1".repeat(256))).hasToString("1".repeat(256));
+    assertThatThrownBy(() -> Version.parse("1".repeat(257)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("version must be at most 256 characters, got 257");
+  }
+
+  @Test
+  void parse_space_isRejectedWithOffset() {
+    assertThatThrownBy(() -> Version.parse("1.0 beta"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "version must hold only printable ASCII characters without spaces, got \"1.0 beta\""
+                + " with U+0020 at offset 3");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.0\u00e9", "1.0\t", "\u00a01", "1.\u03b2", "1\u0000"})
+  void parse_nonPrintableAscii_isRejected(String text) {
+    assertThatThrownBy(() -> Version.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "version must hold only printable ASCII characters without spaces, got ");
+  }
+
+  @Test
+  void parse_null_throwsNullPointerException() {
+    assertThatThrownBy(() -> Version.parse(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("text == null");
+  }
+
+  @Test
+  void equals_nonVersion_isFalse() {
+    assertThat(Version.parse("1.0")).isNotEqualTo("1.0");
+  }
+
+  // ---- property-style checks over generated versions (seeded, so failures reproduce) ----
+
+  private static final long SEED = 0x5eed_2024L;
+
+  /** Versions from a small alphabet, so that many of them are equal or nearly so. */
+  private static List<Version> generated(int count, Random random) {
+    String[] pieces = {
+      "0", "1", "2", "10", "00", "a", "b", "pre", "esr", "+", "-", "*", "-1", "99999999999999999999",
+      "100000000000000000000"
+    };
+    List<Version> versions = new ArrayList<>();
+    while (versions.size() < count) {
+      StringBuilder sb = new StringBuilder();
+      int parts = 1 + random.nextInt(4);
+      for (int p = 0; p < parts; p++) {
+        if (p > 0) {
+          sb.append('.');
+        }
+        int n = random.nextInt(4);
+        for (int k = 0; k < n; k++) {
+          sb.append(pieces[random.nextInt(pieces.length)]);
+        }
+      }
+      String text = sb.toString();
+      if (!text.isEmpty()) {
+        versions.add(Version.parse(text));
+      }
+    }
+    return versions;
+  }
+
+  /** Versions of random printable ASCII, biased towards the characters that matter. */
+  private static List<Version> generatedNoise(int count, Random random) {
+    String alphabet = "0123456789..+-*abpr";
+    List<Version> versions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int length = 1 + random.nextInt(10);
+      StringBuilder sb = new StringBuilder();
+      for (int k = 0; k < length; k++) {
+        sb.append(
+            random.nextInt(10) == 0
+                ? (char) ('!' + random.nextInt('~' - '!' + 1))
+                : alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      versions.add(Version.parse(sb.toString()));
+    }
+    return versions;
+  }
+
+  private static Stream<List<Version>> samples() {
+    Random random = new Random(SEED);
+    return Stream.of(generated(400, random), generatedNoise(400, random));
+  }
+
+  @Test
+  void compareTo_generatedVersions_agreesWithMozillaPort() {
+    samples()
+        .forEach(
+            vs -> {
+              for (Version a : vs) {
+                for (Version b : vs) {
+                  assertThat(Integer.signum(a.compareTo(b)))
+                      .as("compare(%s, %s), seed %x", a, b, SEED)
+                      .isEqualTo(
+                          Integer.signum(
+                              MozillaVersionComparator.compare(a.toString(), b.toString())));
+                }
+              }
+            });
+  }
+
+  @Test
+  void compareTo_generatedVersions_isAntisymmetricAndConsistentWithEqualsAndHashCode() {
+    samples()
+        .forEach(
+            vs -> {
+              for (Version a : vs) {
+                assertThat(a.compareTo(a)).isZero();
+                for (Version b : vs) {
+                  int ab = Integer.signum(a.compareTo(b));
+                  assertThat(Integer.signum(b.compareTo(a)))
+                      .as("antisymmetry %s vs %s, seed %x", a, b, SEED)
+                      .isEqualTo(-ab);
+                  assertThat(a.equals(b)).as("equals %s vs %s", a, b).isEqualTo(ab == 0);
+                  if (ab == 0) {
+                    assertThat(a.hashCode()).as("hashCode %s vs %s", a, b).isEqualTo(b.hashCode());
+                  }
+                }
+              }
+            });
+  }
+
+  @Test
+  void compareTo_generatedVersions_isTransitive() {
+    samples()
+        .forEach(
+            vs -> {
+              List<Version> sorted = new ArrayList<>(vs);
+              Collections.sort(sorted);
+              // In a total order, sorting puts every pair in order, not just neighbours.
+              for (int i = 0; i < sorted.size(); i++) {
+                for (int j = i + 1; j < sorted.size(); j++) {
+                  assertThat(sorted.get(i).compareTo(sorted.get(j)))
+                      .as("sorted %s before %s, seed %x", sorted.get(i), sorted.get(j), SEED)
+                      .isLessThanOrEqualTo(0);
+                }
+              }
+              Random random = new Random(SEED);
+              for (int n = 0; n < 20_000; n++) {
+                Version a = vs.get(random.nextInt(vs.size()));
+                Version b = vs.get(random.nextInt(vs.size()));
+                Version c = vs.get(random.nextInt(vs.size()));
+                if (a.compareTo(b) <= 0 && b.compareTo(c) <= 0) {
+                  assertThat(a.compareTo(c))
+                      .as("%s <= %s <= %s, seed %x", a, b, c, SEED)
+                      .isLessThanOrEqualTo(0);
+                }
+              }
+            });
+  }
+
+  @Test
+  void generatedVersions_includeManyEqualPairs() {
+    // Guards the property checks above: without equal pairs they would not test equals/hashCode.
+    List<Version> vs = generated(400, new Random(SEED));
+    long equalPairs = 0;
+    for (int i = 0; i < vs.size(); i++) {
+      for (int j = i + 1; j < vs.size(); j++) {
+        if (vs.get(i).compareTo(vs.get(j)) == 0 && !vs.get(i).toString().equals(vs.get(j).toString())) {
+          equalPairs++;
+        }
+      }
+    }
+    assertThat(equalPairs).isGreaterThan(50);
+  }
+}
