@@ -1,0 +1,86 @@
+package dev.appupdate.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A download failed; nothing was put at the final path. {@link #reason()} is a short text for a
+ * completion report ({@code bad checksum}, {@code HTTP 404}, {@code transfer stalled}, ...); the
+ * message has the details. Subclasses name the causes an application may want to tell apart. When
+ * several URLs (the offer's {@code url} and its mirrors) were tried, the most telling failure is
+ * thrown (a checksum mismatch before a size mismatch before anything else) and the failures of the
+ * other URLs are attached as {@linkplain #getSuppressed() suppressed} exceptions.
+ */
+public class DownloadException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** What the downloader does after a failure of one attempt. */
+  enum Disposition {
+    /** Try the same URL again after a backoff. */
+    RETRY,
+    /** Give up on this URL and try the next mirror. */
+    NEXT_URL,
+    /** Give up on the whole download. */
+    STOP
+  }
+
+  /** The short reason for a completion report. */
+  private final String reason;
+
+  /** The URL whose transfer failed, or null. */
+  private final URI url;
+
+  /** What the downloader does next. */
+  private final Disposition disposition;
+
+  /** The wait the server asked for, or null. */
+  private final Duration retryAfter;
+
+  DownloadException(
+      String reason,
+      String message,
+      URI url,
+      Throwable cause,
+      Disposition disposition,
+      Duration retryAfter) {
+    super(message, cause);
+    this.reason = Reasons.clean(reason);
+    this.url = url;
+    this.disposition = disposition;
+    this.retryAfter = retryAfter;
+  }
+
+  DownloadException(String reason, String message, URI url, Throwable cause, Disposition d) {
+    this(reason, message, url, cause, d, null);
+  }
+
+  /**
+   * Returns a short reason for a completion report: {@code bad checksum} for a hash mismatch (the
+   * protocol's wording), otherwise a few words such as {@code HTTP 404}, {@code size mismatch:
+   * expected 1234 bytes, got 1000}, {@code transfer stalled}, {@code cancelled}.
+   */
+  public String reason() {
+    return reason;
+  }
+
+  /** Returns the URL whose transfer failed; empty when the failure was not tied to one. */
+  public Optional<URI> url() {
+    return Optional.ofNullable(url);
+  }
+
+  Disposition disposition() {
+    return disposition;
+  }
+
+  /** The server's Retry-After, or null. */
+  Duration retryAfter() {
+    return retryAfter;
+  }
+
+  /** Higher is more telling for the application and the server operator. */
+  int severity() {
+    return 0;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.appupdate.client;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs an operation under a {@link RetryPolicy}: exponential backoff with full jitter, Retry-After
+ * honoured, bounded by attempts and a time budget. Waits only through the {@link Sleeper} and reads
+ * time only from the {@link Clock}, so tests control both.
+ */
+final class Retrier {
+  private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
+
+  private final RetryPolicy policy;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+
+  Retrier(RetryPolicy policy, Clock clock, Sleeper sleeper, RandomGenerator random) {
+    this.policy = policy;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  /** One try of an operation. */
+  @FunctionalInterface
+  interface Attempt<T, E extends IOException> {
+    T run() throws E;
+  }
+
+  /** Whether a failure is worth another attempt, and after what wait the server asked for. */
+  record Decision(boolean retry, Duration retryAfter) {
+    static final Decision STOP = new Decision(false, null);
+
+    static Decision retry(Duration retryAfter) {
+      return new Decision(true, retryAfter);
+    }
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, fails in a way {@code classify} does not retry, or the
+   * policy is exhausted. The failure thrown carries the earlier ones as suppressed exceptions.
+   *
+   * @param what a label for log lines, for example {@code update check}
+   * @param type the failure type {@code attempt} throws
+   * @param interrupted makes the failure thrown when the wait before a retry is interrupted
+   */
+  <T, E extends IOException> T run(
+      String what,
+      Class<E> type,
+      Attempt<T, E> attempt,
+      Function<E, Decision> classify,
+      Supplier<E> interrupted)
+      throws E {
+    Instant start = clock.instant();
+    List<E> earlier = new ArrayList<>();
+    for (int n = 1; ; n++) {
+      E failure;
+      try {
+        return attempt.run();
+      } catch (IOException e) {
+        failure = type.cast(e);
+      }
+      Decision d = classify.apply(failure);
+      Duration wait = d.retry() ? waitBefore(n, d.retryAfter(), start) : null;
+      if (wait == null || Thread.currentThread().isInterrupted()) {
+        earlier.forEach(failure::addSuppressed);
+        throw failure;
+      }
+      int attemptNo = n;
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              what
+                  + ": attempt "
+                  + attemptNo
+                  + " failed ("
+                  + Reasons.describe(failure)
+                  + "); retrying in "
+                  + wait);
+      earlier.add(failure);
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        E stop = interrupted.get();
+        earlier.forEach(stop::addSuppressed);
+        throw stop;
+      }
+    }
+  }
+
+  /** Returns the wait before retry number {@code failedAttempts}, or null to give up. */
+  private Duration waitBefore(int failedAttempts, Duration retryAfter, Instant start) {
+    if (failedAttempts >= policy.maxAttempts()) {
+      return null;
+    }
+    Duration wait;
+    if (retryAfter != null) {
+      if (retryAfter.compareTo(policy.maxDelay()) > 0) {
+        return null;
+      }
+      wait = retryAfter;
+    } else {
+      long capMillis = policy.backoffCap(failedAttempts).toMillis();
+      wait = Duration.ofMillis(random.nextLong(capMillis + 1));
+    }
+    Duration elapsed = Duration.between(start, clock.instant());
+    if (elapsed.plus(wait).compareTo(policy.timeBudget()) > 0) {
+      return null;
+    }
+    return wait;
+  }
+}

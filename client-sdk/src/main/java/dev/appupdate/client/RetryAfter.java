@@ -1,0 +1,37 @@
+package dev.appupdate.client;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Reads the {@code Retry-After} header: delay-seconds or an HTTP date (RFC 9110 10.2.3). */
+final class RetryAfter {
+  private RetryAfter() {}
+
+  /**
+   * Returns the wait the header asks for, measured from {@code now}; zero for a date in the past;
+   * null when the header is absent or unreadable (the client then uses its own backoff).
+   */
+  static Duration parse(String value, Instant now) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.trim();
+    if (v.isEmpty()) {
+      return null;
+    }
+    if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      // More than 10 digits is beyond any sane wait; treat as "very long" rather than failing.
+      return Duration.ofSeconds(v.length() > 10 ? 9_999_999_999L : Long.parseLong(v));
+    }
+    try {
+      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(now, at);
+      return d.isNegative() ? Duration.ZERO : d;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.appupdate.client;
+
+import java.time.Duration;
+
+/**
+ * Waits between retries. {@link UpdateClient} does all of its waiting through a sleeper, so tests
+ * can replace it with one that returns at once (and advances a fake {@link java.time.Clock}).
+ *
+ * <pre>{@code
+ * List<Duration> waits = new ArrayList<>();
+ * UpdateClient client = UpdateClient.builder()
+ *     ...
+ *     .sleeper(waits::add)
+ *     .build();
+ * }</pre>
+ */
+@FunctionalInterface
+public interface Sleeper {
+
+  /**
+   * Waits for {@code duration}.
+   *
+   * @param duration how long to wait; never negative
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  void sleep(Duration duration) throws InterruptedException;
+
+  /** Returns the sleeper that blocks the calling thread with {@link Thread#sleep(long)}. */
+  static Sleeper system() {
+    return duration -> Thread.sleep(duration.toMillis());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.appupdate.client;
+
+import dev.appupdate.protocol.Problem;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The update server answered a check or a completion report with an error status (or a status the
+ * client cannot act on, such as a redirect it refuses). Carries the status and, when the body was
+ * an {@code application/problem+json} document, the parsed {@link Problem}.
+ *
+ * <pre>{@code
+ * try {
+ *   client.check();
+ * } catch (UpdateServerException e) {
+ *   log.log(WARNING, "update server said " + e.status() + ": "
+ *       + e.problem().map(Problem::detail).orElse("no details"));
+ * }
+ * }</pre>
+ */
+public final class UpdateServerException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** The URI that answered. */
+  private final URI uri;
+
+  /** The HTTP status. */
+  private final int status;
+
+  /** The problem document, or null; a plain record, so not kept when serialized. */
+  private final transient Problem problem;
+
+  /** The wait the server asked for, or null. */
+  private final Duration retryAfter;
+
+  UpdateServerException(String message, URI uri, int status, Problem problem, Duration retryAfter) {
+    super(message);
+    this.uri = uri;
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Returns the URI the failing request went to (after redirects). */
+  public URI uri() {
+    return uri;
+  }
+
+  /** Returns the HTTP status code. */
+  public int status() {
+    return status;
+  }
+
+  /** Returns the problem document of the answer; empty when the body was not one. */
+  public Optional<Problem> problem() {
+    return Optional.ofNullable(problem);
+  }
+
+  /** Returns the wait the server asked for with {@code Retry-After}; empty when it sent none. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /** True for the statuses worth retrying: 408, 429 and 5xx. */
+  boolean retryable() {
+    return status == 408 || status == 429 || (status >= 500 && status <= 599);
+  }
+}

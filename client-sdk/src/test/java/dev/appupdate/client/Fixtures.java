@@ -1,0 +1,91 @@
+package dev.appupdate.client;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.HashFunction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
+
+/** Payloads, offers and file-system probes shared by the tests. */
+final class Fixtures {
+  private Fixtures() {}
+
+  /** Returns {@code n} pseudo-random bytes, the same for the same seed. */
+  static byte[] payload(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  static String sha512(byte[] bytes) {
+    return HexFormat.of().formatHex(HashFunction.SHA512.newDigest().digest(bytes));
+  }
+
+  /** An offer of {@code payload} at {@code url} (then {@code mirrors}), declared as sha512. */
+  static AvailableUpdate offer(
+      String type, String version, byte[] payload, URI url, URI... mirrors) {
+    return new AvailableUpdate(
+        type,
+        url,
+        HashFunction.SHA512,
+        sha512(payload),
+        payload.length,
+        version,
+        List.of(mirrors),
+        false);
+  }
+
+  /** A client builder for a server at {@code base} with fake time and no real waiting. */
+  static UpdateClient.Builder client(String base, FakeTime time) {
+    return UpdateClient.builder()
+        .serverUri(URI.create(base))
+        .product("your_app")
+        .version("1.0")
+        .platform("Linux")
+        .locale("en-US")
+        .clock(time)
+        .sleeper(time)
+        .random(maxJitter());
+  }
+
+  /** A random source that always picks the longest jittered wait, the backoff cap. */
+  static RandomGenerator maxJitter() {
+    return new RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return Long.MAX_VALUE;
+      }
+
+      @Override
+      public long nextLong(long bound) {
+        return bound - 1;
+      }
+    };
+  }
+
+  /** Three quick attempts, so that failure paths end fast. */
+  static RetryPolicy threeAttempts() {
+    return new RetryPolicy(
+        3, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(1));
+  }
+
+  /** The names of the files in {@code dir}, sorted. */
+  static List<String> files(Path dir) {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.appupdate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class HttpSecurityTest {
+
+  @Test
+  void isLoopback_acceptsLocalhostAndLoopbackLiterals() {
+    for (String host :
+        new String[] {
+          "localhost",
+          "LOCALHOST",
+          "127.0.0.1",
+          "127.255.255.254",
+          "[::1]",
+          "::1",
+          "[0:0:0:0:0:0:0:1]"
+        }) {
+      assertThat(HttpSecurity.isLoopback(host)).as(host).isTrue();
+    }
+  }
+
+  @Test
+  void isLoopback_refusesEverythingElseWithoutResolvingNames() {
+    for (String host :
+        new String[] {
+          "example.com",
+          "localhost.example.com",
+          "127.0.0.1.nip.io",
+          "128.0.0.1",
+          "10.0.0.1",
+          "[::2]",
+          "",
+          "0.0.0.0"
+        }) {
+      assertThat(HttpSecurity.isLoopback(host)).as(host).isFalse();
+    }
+  }
+
+  @Test
+  void refusal_httpsIsAlwaysAllowed() {
+    assertThat(HttpSecurity.refusal(URI.create("https://cdn.example.com/x"), false)).isNull();
+  }
+
+  @Test
+  void refusal_plainHttpToOtherHost_isExplained() {
+    assertThat(HttpSecurity.refusal(URI.create("http://cdn.example.com/x"), false))
+        .isEqualTo(
+            "plain HTTP to cdn.example.com is refused (http://cdn.example.com/x); use https, or"
+                + " allowInsecureHttp(true) to permit it");
+  }
+
+  @Test
+  void refusal_plainHttpWithOptOut_isAllowed() {
+    assertThat(HttpSecurity.refusal(URI.create("http://cdn.example.com/x"), true)).isNull();
+  }
+
+  @Test
+  void redirectRefusal_httpsToPlainHttp_isRefusedEvenToLoopbackAndWithOptOut() {
+    URI from = URI.create("https://cdn.example.com/file");
+
+    assertThat(HttpSecurity.redirectRefusal(from, URI.create("http://127.0.0.1/file"), true))
+        .isEqualTo(
+            "refusing redirect from HTTPS https://cdn.example.com/file to plain HTTP"
+                + " http://127.0.0.1/file");
+    assertThat(HttpSecurity.redirectRefusal(from, URI.create("HTTP://evil.example.com/f"), false))
+        .startsWith("refusing redirect from HTTPS");
+  }
+
+  @Test
+  void redirectRefusal_httpsToHttps_isAllowed() {
+    assertThat(
+            HttpSecurity.redirectRefusal(
+                URI.create("https://a.example.com/f"),
+                URI.create("https://b.example.com/f"),
+                false))
+        .isNull();
+  }
+
+  @Test
+  void redirectRefusal_loopbackHttpToOtherPlainHttpHost_isRefused() {
+    assertThat(
+            HttpSecurity.redirectRefusal(
+                URI.create("http://localhost/f"), URI.create("http://b.example.com/f"), false))
+        .startsWith("refusing redirect from http://localhost/f: plain HTTP to b.example.com");
+  }
+}

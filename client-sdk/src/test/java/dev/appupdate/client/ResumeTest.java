@@ -1,0 +1,283 @@
+package dev.appupdate.client;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.appupdate.protocol.AvailableUpdate;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumeTest {
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().http2PlainDisabled(true))
+          .build();
+
+  private static final byte[] PAYLOAD = Fixtures.payload(10_000, 7);
+  private static final String NAME = "my_data-1.0";
+
+  @TempDir Path dir;
+
+  private final FakeTime time = new FakeTime();
+
+  private UpdateClient client() {
+    return Fixtures.client(server.baseUrl(), time).retryPolicy(Fixtures.threeAttempts()).build();
+  }
+
+  private AvailableUpdate offer(URI url) {
+    return Fixtures.offer("my_data", "1.0", PAYLOAD, url);
+  }
+
+  private URI url(String path) {
+    return URI.create(server.baseUrl() + path);
+  }
+
+  private Path part() {
+    return dir.resolve("." + NAME + ".part");
+  }
+
+  private Path meta() {
+    return dir.resolve("." + NAME + ".part.meta");
+  }
+
+  /** Leaves what an interrupted earlier download leaves: a prefix and its sidecar. */
+  private void earlierAttempt(AvailableUpdate offer, byte[] prefix, String validator)
+      throws IOException {
+    Files.write(part(), prefix);
+    Sidecar.write(meta(), offer, validator);
+  }
+
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder tail(int from) {
+    return aResponse()
+        .withStatus(206)
+        .withHeader("ETag", "\"v1\"")
+        .withHeader("Content-Range", "bytes " + from + "-9999/10000")
+        .withBody(Arrays.copyOfRange(PAYLOAD, from, PAYLOAD.length));
+  }
+
+  @Test
+  void resume_partialWithValidator_requestsTheRestAndIsByteExact() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, Arrays.copyOf(PAYLOAD, 4_000), "\"v1\"");
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", equalTo("bytes=4000-"))
+            .withHeader("If-Range", equalTo("\"v1\""))
+            .willReturn(tail(4_000)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_lastModifiedValidator_isSentAsIfRange() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    String date = "Tue, 01 Jan 2030 00:00:00 GMT";
+    earlierAttempt(offer, Arrays.copyOf(PAYLOAD, 4_000), date);
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", equalTo("bytes=4000-"))
+            .withHeader("If-Range", equalTo(date))
+            .willReturn(tail(4_000)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+  }
+
+  @Test
+  void resume_serverSendsWholeFile_restartsCleanly() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    // Stale bytes from an older file under the same validator: a 200 must replace them all.
+    earlierAttempt(offer, Fixtures.payload(4_000, 99), "\"old\"");
+    server.stubFor(
+        get("/data")
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v2\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(getRequestedFor(urlEqualTo("/data")).withHeader("Range", equalTo("bytes=4000-")));
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_partialContentWithWrongRange_restartsFromByteZero() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, Arrays.copyOf(PAYLOAD, 4_000), "\"v1\"");
+    server.stubFor(
+        get("/data").withHeader("Range", equalTo("bytes=4000-")).willReturn(tail(3_000)));
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(2, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void resume_rangeNotSatisfiable_restartsFromByteZero() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, Arrays.copyOf(PAYLOAD, 4_000), "\"v1\"");
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", equalTo("bytes=4000-"))
+            .willReturn(aResponse().withStatus(416)));
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(aResponse().withStatus(200).withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+  }
+
+  @Test
+  void resume_partialWithoutSidecar_isDiscarded() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    Files.write(part(), Fixtures.payload(4_000, 99));
+    server.stubFor(
+        get("/data").withHeader("Range", absent()).willReturn(aResponse().withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_sidecarOfAnotherRelease_isDiscarded() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    AvailableUpdate older =
+        Fixtures.offer("my_data", "1.0", Fixtures.payload(10_000, 8), url("/data"));
+    earlierAttempt(older, Arrays.copyOf(PAYLOAD, 4_000), "\"v1\"");
+    server.stubFor(
+        get("/data").withHeader("Range", absent()).willReturn(aResponse().withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+  }
+
+  @Test
+  void resume_completePartialThatVerifies_isMovedWithoutRequest() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, PAYLOAD, "\"v1\"");
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(0, getRequestedFor(urlEqualTo("/data")));
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_afterConnectionResetMidBody_continuesInTheSameCallByteExact() throws IOException {
+    try (ScriptedServer flaky = new ScriptedServer()) {
+      flaky.answer(
+          ScriptedServer.resetAfter(PAYLOAD, 6_000, "\"e1\""),
+          ScriptedServer.partial(PAYLOAD, 6_000, "\"e1\""));
+      AvailableUpdate offer = offer(flaky.uri("/data"));
+
+      DownloadedUpdate d = client().download(offer, dir);
+
+      assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+      assertThat(flaky.requests()).hasSize(2);
+      assertThat(flaky.requests().get(0)).doesNotContainKey("range");
+      assertThat(flaky.requests().get(1))
+          .containsEntry("range", "bytes=6000-")
+          .containsEntry("if-range", "\"e1\"");
+      assertThat(time.sleeps()).hasSize(1);
+      assertThat(Fixtures.files(dir)).containsExactly(NAME);
+    }
+  }
+
+  @Test
+  void resume_connectionResetOnEveryAttempt_keepsTheVerifiedPrefixForALaterCall()
+      throws IOException {
+    try (ScriptedServer flaky = new ScriptedServer()) {
+      flaky.answer(ScriptedServer.resetAfter(PAYLOAD, 6_000, "\"e1\""));
+      AvailableUpdate offer = offer(flaky.uri("/data"));
+      UpdateClient once =
+          Fixtures.client(server.baseUrl(), time).retryPolicy(RetryPolicy.none()).build();
+
+      assertThatThrownBy(() -> once.download(offer, dir))
+          .isInstanceOfSatisfying(
+              DownloadException.class, e -> assertThat(e.reason()).startsWith("network error"));
+      assertThat(Fixtures.files(dir))
+          .containsExactly("." + NAME + ".part", "." + NAME + ".part.meta");
+      assertThat(Files.readAllBytes(part())).isEqualTo(Arrays.copyOf(PAYLOAD, 6_000));
+
+      flaky.answer(ScriptedServer.partial(PAYLOAD, 6_000, "\"e1\""));
+      DownloadedUpdate d = once.download(offer, dir);
+
+      assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+      assertThat(Fixtures.files(dir)).containsExactly(NAME);
+    }
+  }
+
+  @Test
+  void resume_afterCancellation_continuesOnTheNextCallByteExact() throws IOException {
+    byte[] big = Fixtures.payload(1 << 20, 5);
+    AvailableUpdate offer = Fixtures.offer("my_data", "1.0", big, url("/big"));
+    server.stubFor(
+        get("/big")
+            .withHeader("Range", absent())
+            .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"b1\"").withBody(big)));
+    UpdateClient c = client();
+    assertThatThrownBy(() -> c.download(offer, dir, p -> p.bytesDone() == 0))
+        .isInstanceOf(DownloadCancelledException.class);
+    int kept = (int) Files.size(part());
+    assertThat(kept).isPositive().isLessThan(big.length);
+    server.stubFor(
+        get("/big")
+            .withHeader("Range", equalTo("bytes=" + kept + "-"))
+            .withHeader("If-Range", equalTo("\"b1\""))
+            .willReturn(
+                aResponse()
+                    .withStatus(206)
+                    .withHeader("Content-Range", "bytes " + kept + "-" + (big.length - 1) + "/*")
+                    .withBody(Arrays.copyOfRange(big, kept, big.length))));
+
+    DownloadedUpdate d = c.download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(big);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_resumedBytesThatFailVerification_areDiscarded() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    // A corrupt prefix under a matching validator: only the final digest can tell.
+    earlierAttempt(offer, Fixtures.payload(4_000, 99), "\"v1\"");
+    server.stubFor(
+        get("/data").withHeader("Range", equalTo("bytes=4000-")).willReturn(tail(4_000)));
+
+    assertThatThrownBy(() -> client().download(offer, dir))
+        .isInstanceOf(ChecksumMismatchException.class);
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+}

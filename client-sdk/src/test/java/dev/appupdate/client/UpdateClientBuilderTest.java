@@ -1,0 +1,192 @@
+package dev.appupdate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.appupdate.protocol.UpdateRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UpdateClientBuilderTest {
+
+  private static UpdateClient.Builder minimal(String uri) {
+    return UpdateClient.builder().serverUri(URI.create(uri)).product("your_app").version("1.0");
+  }
+
+  @Test
+  void build_withAllValues_sendsThemInTheRequest() {
+    UpdateClient client =
+        minimal("https://updates.example.com")
+            .platform("macOS")
+            .locale("de-CH")
+            .channel("beta")
+            .arch("aarch64")
+            .osVersion("14.2")
+            .installationId("3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a")
+            .installed("blocklist", "2.0")
+            .build();
+
+    assertThat(client.request())
+        .isEqualTo(
+            new UpdateRequest(
+                "your_app",
+                "1.0",
+                "macOS",
+                "de-CH",
+                "beta",
+                "aarch64",
+                "14.2",
+                "3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a",
+                Map.of("blocklist", "2.0")));
+  }
+
+  @Test
+  void build_withoutPlatformAndLocale_detectsThemFromTheJvm() {
+    UpdateRequest request = minimal("https://updates.example.com").build().request();
+
+    assertThat(request.platform()).isEqualTo(JvmDefaults.platform(System.getProperty("os.name")));
+    assertThat(request.locale()).isEqualTo(JvmDefaults.locale(Locale.getDefault()));
+    assertThat(request.channel()).isEqualTo("release");
+    assertThat(request.installationId()).isNull();
+  }
+
+  @Test
+  void build_withoutServerUri_namesTheMissingProperty() {
+    assertThatThrownBy(() -> UpdateClient.builder().product("p").version("1").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("serverUri is required");
+  }
+
+  @Test
+  void build_withoutVersion_namesTheMissingProperty() {
+    assertThatThrownBy(
+            () -> UpdateClient.builder().serverUri(URI.create("https://h")).product("p").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("version is required");
+  }
+
+  @Test
+  void serverUri_setTwice_isRejected() {
+    UpdateClient.Builder b = minimal("https://a.example.com");
+
+    assertThatThrownBy(() -> b.serverUri(URI.create("https://b.example.com")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("serverUri already set");
+  }
+
+  @Test
+  void installed_sameUpdateTypeTwice_isRejected() {
+    UpdateClient.Builder b = minimal("https://h").installed("blocklist", "1.0");
+
+    assertThatThrownBy(() -> b.installed("blocklist", "2.0"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("installed(blocklist) already set to 1.0");
+  }
+
+  @Test
+  void httpClient_afterConnectTimeout_isRejectedAsConflict() {
+    UpdateClient.Builder b = minimal("https://h").connectTimeout(Duration.ofSeconds(3));
+
+    assertThatThrownBy(() -> b.httpClient(HttpClient.newHttpClient()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("httpClient conflicts with connectTimeout: configure timeouts");
+  }
+
+  @Test
+  void proxy_afterHttpClient_isRejectedAsConflict() {
+    UpdateClient.Builder b = minimal("https://h").httpClient(HttpClient.newHttpClient());
+
+    assertThatThrownBy(() -> b.proxy(java.net.ProxySelector.of(null)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("proxy conflicts with httpClient");
+  }
+
+  @Test
+  void httpClient_thatFollowsRedirects_isRejected() {
+    HttpClient following =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    assertThatThrownBy(() -> minimal("https://h").httpClient(following).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("httpClient follows redirects (NORMAL)");
+  }
+
+  @Test
+  void build_plainHttpServerOnOtherHost_isRefused() {
+    assertThatThrownBy(() -> minimal("http://updates.example.com").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("serverUri: plain HTTP to updates.example.com is refused");
+  }
+
+  @Test
+  void build_plainHttpServerOnOtherHostWithOptOut_isAllowed() {
+    UpdateClient client = minimal("http://updates.example.com").allowInsecureHttp(true).build();
+
+    assertThat(client).isNotNull();
+  }
+
+  @Test
+  void build_plainHttpServerOnLoopback_isAllowed() {
+    for (String uri :
+        new String[] {"http://localhost:8000", "http://127.0.0.2", "http://[::1]:80"}) {
+      assertThat(minimal(uri).build()).as(uri).isNotNull();
+    }
+  }
+
+  @Test
+  void build_serverUriWithQuery_isRejected() {
+    assertThatThrownBy(() -> minimal("https://h/api?x=1").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("serverUri must not have a query or fragment, got https://h/api?x=1");
+  }
+
+  @Test
+  void build_invalidProduct_namesTheProtocolField() {
+    assertThatThrownBy(
+            () ->
+                UpdateClient.builder()
+                    .serverUri(URI.create("https://h"))
+                    .product("your app")
+                    .version("1.0")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("product: must start with a letter or digit");
+  }
+
+  @Test
+  void requestTimeout_notPositive_isRejected() {
+    assertThatThrownBy(() -> minimal("https://h").requestTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("requestTimeout must be positive, got PT0S");
+  }
+
+  @Test
+  void minimumSpeed_negative_isRejected() {
+    assertThatThrownBy(() -> minimal("https://h").minimumSpeed(-1, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("minimumSpeed bytesPerSecond must not be negative, got -1");
+  }
+
+  @Test
+  void platform_mapsOsNames() {
+    assertThat(JvmDefaults.platform("Mac OS X")).isEqualTo("macOS");
+    assertThat(JvmDefaults.platform("Darwin")).isEqualTo("macOS");
+    assertThat(JvmDefaults.platform("Windows 11")).isEqualTo("Windows");
+    assertThat(JvmDefaults.platform("Windows Server 2022")).isEqualTo("Windows");
+    assertThat(JvmDefaults.platform("Linux")).isEqualTo("Linux");
+    assertThat(JvmDefaults.platform("FreeBSD")).isEqualTo("FreeBSD");
+    assertThat(JvmDefaults.platform(null)).isEqualTo("unknown");
+    assertThat(JvmDefaults.platform(" ")).isEqualTo("unknown");
+  }
+
+  @Test
+  void locale_isTheBcp47TagOfTheJvmLocale() {
+    assertThat(JvmDefaults.locale(Locale.forLanguageTag("de-CH"))).isEqualTo("de-CH");
+    assertThat(JvmDefaults.locale(Locale.US)).isEqualTo("en-US");
+    assertThat(JvmDefaults.locale(Locale.ROOT)).isEqualTo("und");
+  }
+}

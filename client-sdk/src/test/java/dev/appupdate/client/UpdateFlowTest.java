@@ -1,0 +1,342 @@
+package dev.appupdate.client;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.RejectedOffer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpdateFlowTest {
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().http2PlainDisabled(true))
+          .build();
+
+  private static final byte[] DATA = Fixtures.payload(3_000, 11);
+  private static final byte[] BLOB = Fixtures.payload(5_000, 12);
+
+  @TempDir Path dir;
+
+  private final FakeTime time = new FakeTime();
+
+  private UpdateClient client() {
+    return Fixtures.client(server.baseUrl(), time).retryPolicy(Fixtures.threeAttempts()).build();
+  }
+
+  private URI url(String path) {
+    return URI.create(server.baseUrl() + path);
+  }
+
+  private AvailableUpdate data() {
+    return Fixtures.offer("my_important_data", "1.0", DATA, url("/files/data"));
+  }
+
+  private AvailableUpdate blob() {
+    return Fixtures.offer("my_important_binary_blob", "2.0", BLOB, url("/files/blob"));
+  }
+
+  private static String json(AvailableUpdate u) {
+    return "{\"update_type\":\""
+        + u.updateType()
+        + "\",\"url\":\""
+        + u.url()
+        + "\","
+        + "\"hash_function\":\"sha512\",\"hash_value\":\""
+        + u.hashValue()
+        + "\","
+        + "\"size\":"
+        + u.size()
+        + ",\"version\":\""
+        + u.version()
+        + "\"}";
+  }
+
+  private void offering(String... offers) {
+    server.stubFor(
+        post("/v1/update")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"available_updates\":["
+                            + String.join(",", offers)
+                            + "],\"request_id\":\"req-1\"}")));
+    server.stubFor(post("/v1/completion").willReturn(aResponse().withStatus(204)));
+  }
+
+  private CheckResult resultOf(AvailableUpdate... offers) {
+    return new CheckResult("req-1", List.of(offers), List.of());
+  }
+
+  @Test
+  void reportBuilder_collectsOneOutcomePerUpdate() {
+    CheckResult result = resultOf(data(), blob());
+
+    CompletionReport report = result.report().succeeded(data()).failed(blob(), "disk full").build();
+
+    assertThat(report.requestId()).isEqualTo("req-1");
+    assertThat(report.updates())
+        .containsExactly(
+            Map.entry("my_important_data", Outcome.success("1.0")),
+            Map.entry("my_important_binary_blob", Outcome.failed("2.0", "disk full")));
+  }
+
+  @Test
+  void reportBuilder_checksumMismatch_reportsBadChecksumWithWhatWasReceived() {
+    CheckResult result = resultOf(blob());
+    String actual = "cd".repeat(64);
+    ChecksumMismatchException mismatch =
+        new ChecksumMismatchException(
+            HashFunction.SHA512, blob().hashValue(), actual, 5_000, blob().url());
+
+    CompletionReport report = result.report().failed(blob(), mismatch).build();
+
+    assertThat(report.updates().get("my_important_binary_blob"))
+        .isEqualTo(
+            Outcome.failed("2.0", "bad checksum").withObserved(HashFunction.SHA512, actual, 5_000));
+  }
+
+  @Test
+  void reportBuilder_multiLineReason_isReducedToOneLine() {
+    CompletionReport report =
+        resultOf(data()).report().failed(data(), "first line\nsecond\tline").build();
+
+    assertThat(report.updates().get("my_important_data").reason())
+        .isEqualTo("first line second line");
+  }
+
+  @Test
+  void reportBuilder_updateNotOffered_isRejected() {
+    assertThatThrownBy(() -> resultOf(data()).report().succeeded(blob()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("update my_important_binary_blob 2.0 is not an offer of this check result");
+  }
+
+  @Test
+  void reportBuilder_secondOutcomeForTheSameUpdate_isRejected() {
+    CheckResult.ReportBuilder builder = resultOf(data()).report().succeeded(data());
+
+    assertThatThrownBy(() -> builder.failed(data(), "again"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("outcome of my_important_data already recorded");
+  }
+
+  @Test
+  void reportBuilder_noOutcome_cannotBuild() {
+    assertThatThrownBy(() -> resultOf(data()).report().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no outcome recorded");
+  }
+
+  @Test
+  void reportBuilder_rejectedOfferWithoutVersion_cannotBeReported() {
+    RejectedOffer unnamed =
+        new RejectedOffer(0, "blob", null, List.of(new FieldError("available_updates[0]", "bad")));
+    CheckResult result = new CheckResult("req-1", List.of(), List.of(unnamed));
+
+    assertThatThrownBy(() -> result.report().failed(unnamed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no readable update_type and version");
+  }
+
+  @Test
+  void report_postsTheCompletionAndRetriesAServerError() throws IOException {
+    server.stubFor(
+        post("/v1/completion")
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        post("/v1/completion")
+            .inScenario("flaky")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(204)));
+
+    client().report(resultOf(data()).report().failed(data(), "disk full").build());
+
+    server.verify(
+        2,
+        postRequestedFor(urlEqualTo("/v1/completion"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"request_id\":\"req-1\",\"updates\":{\"my_important_data\":"
+                        + "{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"reason\":\"disk full\"}}}")));
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100));
+  }
+
+  @Test
+  void report_unknownRequestId_throwsWithoutRetrying() {
+    server.stubFor(
+        post("/v1/completion")
+            .willReturn(
+                aResponse()
+                    .withStatus(422)
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody(
+                        "{\"title\":\"Unprocessable Content\",\"status\":422,"
+                            + "\"detail\":\"request_id is expired\"}")));
+
+    assertThatThrownBy(() -> client().report(resultOf(data()).report().succeeded(data()).build()))
+        .isInstanceOfSatisfying(
+            UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(422))
+        .hasMessageEndingWith("answered HTTP 422: request_id is expired");
+    server.verify(1, postRequestedFor(urlEqualTo("/v1/completion")));
+  }
+
+  @Test
+  void update_installsVerifiedOffersAndReportsEveryOutcomeInOneCompletion() throws IOException {
+    String invalid =
+        "{\"update_type\":\"gecko_media_plugins\",\"url\":\"https://cdn.example.com/gmp\","
+            + "\"hash_function\":\"md5\",\"hash_value\":\"abc123\",\"size\":10,"
+            + "\"version\":\"3.0\"}";
+    String nameless = "{\"url\":\"https://cdn.example.com/x\"}";
+    offering(json(data()), json(blob()), invalid, nameless);
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    byte[] wrong = Fixtures.payload(5_000, 13);
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(wrong)));
+    List<DownloadedUpdate> installed = new ArrayList<>();
+
+    UpdateSummary summary = client().update(dir, installed::add);
+
+    assertThat(installed)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.update()).isEqualTo(data());
+              assertThat(Files.readAllBytes(d.path())).isEqualTo(DATA);
+            });
+    assertThat(summary.requestId()).isEqualTo("req-1");
+    assertThat(summary.reported()).isTrue();
+    assertThat(summary.allSucceeded()).isFalse();
+    assertThat(summary.entries())
+        .extracting(e -> e.updateType() + " " + e.version() + " " + e.status() + " " + e.reason())
+        .containsExactly(
+            "my_important_data 1.0 success null",
+            "my_important_binary_blob 2.0 failed bad checksum",
+            "gecko_media_plugins 3.0 failed invalid offer: unsupported hash function \"md5\";"
+                + " allowed: sha256, sha384, sha512");
+    server.verify(
+        1,
+        postRequestedFor(urlEqualTo("/v1/completion"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"request_id\":\"req-1\",\"updates\":{"
+                        + "\"my_important_data\":{\"status\":\"success\",\"version\":\"1.0\"},"
+                        + "\"my_important_binary_blob\":{\"status\":\"failed\",\"version\":\"2.0\","
+                        + "\"reason\":\"bad checksum\",\"hash_function\":\"sha512\","
+                        + "\"hash_value\":\""
+                        + Fixtures.sha512(wrong)
+                        + "\",\"size\":5000},"
+                        + "\"gecko_media_plugins\":{\"status\":\"failed\",\"version\":\"3.0\","
+                        + "\"reason\":\"invalid offer: unsupported hash function \\\"md5\\\";"
+                        + " allowed: sha256, sha384, sha512\"}}}")));
+    assertThat(Fixtures.files(dir)).containsExactly("my_important_data-1.0");
+  }
+
+  @Test
+  void update_installerThrows_reportsTheFailureWithItsMessage() throws IOException {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+
+    UpdateSummary summary =
+        client()
+            .update(
+                dir,
+                d -> {
+                  throw new IOException("cannot replace\nthe data file");
+                });
+
+    assertThat(summary.entries())
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.reason()).isEqualTo("install failed: cannot replace the data file"));
+    server.verify(
+        postRequestedFor(urlEqualTo("/v1/completion"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"request_id\":\"req-1\",\"updates\":{\"my_important_data\":"
+                        + "{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"reason\":\"install failed: cannot replace the data file\"}}}")));
+  }
+
+  @Test
+  void update_noUpdates_reportsNothing() throws IOException {
+    server.stubFor(post("/v1/update").willReturn(aResponse().withStatus(204)));
+
+    UpdateSummary summary = client().update(dir, d -> {});
+
+    assertThat(summary.entries()).isEmpty();
+    assertThat(summary.requestId()).isNull();
+    assertThat(summary.reported()).isFalse();
+    server.verify(0, postRequestedFor(urlEqualTo("/v1/completion")));
+  }
+
+  @Test
+  void update_checkFails_throwsAndDownloadsNothing() {
+    server.stubFor(post("/v1/update").willReturn(aResponse().withStatus(400)));
+
+    assertThatThrownBy(() -> client().update(dir, d -> {}))
+        .isInstanceOfSatisfying(
+            UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void update_reportNotDelivered_returnsTheSummaryWithTheFailure() throws IOException {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(post("/v1/completion").willReturn(aResponse().withStatus(500)));
+
+    UpdateSummary summary = client().update(dir, d -> {});
+
+    assertThat(summary.allSucceeded()).isTrue();
+    assertThat(summary.reported()).isFalse();
+    assertThat(summary.reportFailure())
+        .isInstanceOfSatisfying(
+            UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(500));
+  }
+
+  @Test
+  void update_downloadCancelled_reportsTheRestAsCancelled() throws IOException {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(BLOB)));
+    List<DownloadedUpdate> installed = new ArrayList<>();
+
+    UpdateSummary summary = client().update(dir, installed::add, p -> false);
+
+    assertThat(installed).isEmpty();
+    assertThat(summary.entries())
+        .extracting(UpdateSummary.Entry::reason)
+        .containsExactly("cancelled", "cancelled");
+    assertThat(summary.reported()).isTrue();
+  }
+}
