@@ -241,7 +241,8 @@ class UpdateFlowTest {
         .containsExactly(
             "my_important_data 1.0 success null",
             "my_important_binary_blob 2.0 failed bad checksum",
-            "gecko_media_plugins 3.0 failed invalid offer: unsupported hash function \"md5\";"
+            "gecko_media_plugins 3.0 failed invalid offer: available_updates[2].hash_function:"
+                + " unsupported hash function \"md5\";"
                 + " allowed: sha256, sha384, sha512");
     server.verify(
         1,
@@ -256,7 +257,8 @@ class UpdateFlowTest {
                         + Fixtures.sha512(wrong)
                         + "\",\"size\":5000},"
                         + "\"gecko_media_plugins\":{\"status\":\"failed\",\"version\":\"3.0\","
-                        + "\"reason\":\"invalid offer: unsupported hash function \\\"md5\\\";"
+                        + "\"reason\":\"invalid offer: available_updates[2].hash_function:"
+                        + " unsupported hash function \\\"md5\\\";"
                         + " allowed: sha256, sha384, sha512\"}}}")));
     assertThat(Fixtures.files(dir)).containsExactly("my_important_data-1.0");
   }
