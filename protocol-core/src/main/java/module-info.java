@@ -9,4 +9,5 @@ module dev.appupdate.protocol {
   requires com.fasterxml.jackson.databind;
 
   exports dev.appupdate.protocol;
+  exports dev.appupdate.protocol.requestid;
 }
