@@ -1,9 +1,11 @@
 /**
  * appupdate protocol v1: the wire model, a strict JSON codec per direction, version ordering, and
- * the catalog of releases with the matcher that decides what a request is offered.
+ * the catalog of releases with the matcher that decides what a request is offered, and the
+ * stateless request-id tokens.
  *
  * <p>Server implementers use {@link dev.appupdate.protocol.ServerCodec}, {@link
- * dev.appupdate.protocol.catalog.Catalog} and {@link dev.appupdate.protocol.catalog.Matcher};
+ * dev.appupdate.protocol.catalog.Catalog}, {@link dev.appupdate.protocol.catalog.Matcher} and
+ * {@link dev.appupdate.protocol.requestid.RequestIds};
  * clients use {@link dev.appupdate.protocol.ClientCodec}. The JSON Schemas of the documents ship
  * as resources under {@code dev/appupdate/protocol/schema/}, readable through {@link
  * dev.appupdate.protocol.ProtocolSchema}.
@@ -13,4 +15,5 @@ module dev.appupdate.protocol {
 
   exports dev.appupdate.protocol;
   exports dev.appupdate.protocol.catalog;
+  exports dev.appupdate.protocol.requestid;
 }

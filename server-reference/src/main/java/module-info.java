@@ -1,6 +1,11 @@
-/** The appupdate reference server on the JDK's built-in HTTP server. */
+/**
+ * The appupdate reference server on the JDK's built-in HTTP server. Run it with {@code java -jar
+ * appupdate-server.jar}, or embed it with {@link dev.appupdate.server.AppUpdateServer}.
+ */
 module dev.appupdate.server {
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
+  requires com.fasterxml.jackson.databind;
 
+  exports dev.appupdate.server;
 }

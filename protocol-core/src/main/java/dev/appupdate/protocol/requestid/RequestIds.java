@@ -1,0 +1,367 @@
+package dev.appupdate.protocol.requestid;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.internal.Fields;
+import dev.appupdate.protocol.requestid.InvalidRequestIdException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and verifies stateless request ids: compact HMAC-SHA256 tokens, URL-safe (base64url
+ * without padding), from which any server holding the same key can check, without shared state,
+ * that it issued the id, when, for which product, and whether an (update_type, version) pair was
+ * offered under it. Replicas behind a load balancer share one key. Thread-safe.
+ *
+ * <pre>{@code
+ * RequestIds ids = RequestIds.create(key, Clock.systemUTC(), Duration.ofDays(30));
+ * String requestId = ids.issue("your_app", offers);           // into the update response
+ * RequestIdClaims claims = ids.verify(report.requestId());     // throws InvalidRequestIdException
+ * boolean ok = claims.offered("my_important_data", "1.0");
+ * }</pre>
+ *
+ * <h2>Format, version 1</h2>
+ *
+ * <p>The id is the base64url encoding, without padding, of these bytes:
+ *
+ * <pre>
+ * offset       size  field
+ * 0            1     format version, 1
+ * 1            5     issue time, seconds since the epoch, unsigned big-endian
+ * 6            8     nonce, random, so that two ids issued in the same second differ
+ * 14           1     P, the length of the product name
+ * 15           P     the product name (ASCII, as protocol v1 names are)
+ * 15+P         1     K, the number of offers
+ * 16+P         6K    per offer: a 2-byte update_type tag, then a 4-byte offer tag
+ * 16+P+6K      16    MAC
+ * </pre>
+ *
+ * <p>With H the bytes from offset 0 up to the end of the product name, the update_type tag of an
+ * offer is the first 2 bytes of HMAC-SHA256(Kt, 0x01 | H | type) and its offer tag the first 4
+ * bytes of HMAC-SHA256(Kt, 0x02 | H | type | version), each string prefixed with its 2-byte UTF-8
+ * length; the MAC is the first 16 bytes of HMAC-SHA256(Km, all preceding bytes). Kt and Km are
+ * derived from the server key by HMAC-SHA256 with fixed labels. The MAC makes the whole id
+ * unforgeable; the tags let a completion's (update_type, version) be checked against the offers
+ * without storing them. A 4-byte tag admits a wrong pair with probability K/2<sup>32</sup> per
+ * attempt; the 2-byte update_type tag only chooses between two error messages.
+ *
+ * <h2>Length limit</h2>
+ *
+ * <p>An id is 32 + P + 6K bytes, at most 148, so at most {@value #MAX_LENGTH} characters: the
+ * product name's length plus 6 per offer must not exceed 116, for example a 40-character product
+ * with 12 offers, or {@code your_app} with 18. {@link #issue} refuses larger responses rather than
+ * emit an invalid id. The two demo offers of {@code your_app} give a 70-character id.
+ */
+public final class RequestIds {
+
+  /** The length of a key made by {@link #newKey()}, and the shortest key accepted, in bytes. */
+  public static final int KEY_LENGTH = 32;
+
+  /** The longest id {@link #issue} returns, in characters. */
+  public static final int MAX_LENGTH = 198;
+
+  /** The largest token, in bytes, before base64url encoding. */
+  static final int MAX_TOKEN_BYTES = 148;
+
+  /** The budget shared by the product name (1 byte per character) and the offers (6 each). */
+  static final int MAX_PAYLOAD_BYTES = 116;
+
+  static final int FORMAT_VERSION = 1;
+  static final int TYPE_TAG_BYTES = 2;
+  static final int OFFER_TAG_BYTES = 4;
+  static final int OFFER_BYTES = TYPE_TAG_BYTES + OFFER_TAG_BYTES;
+  static final int MAC_BYTES = 16;
+  private static final int TIME_BYTES = 5;
+  private static final int NONCE_BYTES = 8;
+  private static final int PRODUCT_LENGTH_OFFSET = 1 + TIME_BYTES + NONCE_BYTES;
+  private static final int FIXED_BYTES = PRODUCT_LENGTH_OFFSET + 1 + 1 + MAC_BYTES;
+  private static final long MAX_TIME = (1L << (8 * TIME_BYTES)) - 1;
+  private static final String HMAC = "HmacSHA256";
+
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+  private final SecretKeySpec macKey;
+  private final SecretKeySpec tagKey;
+  private final Clock clock;
+  private final Duration retention;
+  private final SecureRandom random = new SecureRandom();
+
+  private RequestIds(byte[] key, Clock clock, Duration retention) {
+    SecretKeySpec master = new SecretKeySpec(key, HMAC);
+    this.macKey = new SecretKeySpec(derive(master, "appupdate request id v1 mac"), HMAC);
+    this.tagKey = new SecretKeySpec(derive(master, "appupdate request id v1 offer"), HMAC);
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /**
+   * Returns an issuer and verifier of request ids.
+   *
+   * @param key the server key, at least {@value #KEY_LENGTH} random bytes, shared by every replica;
+   *     copied
+   * @param clock the source of issue and verification times
+   * @param retention how long an id stays valid after it was issued; positive
+   * @throws IllegalArgumentException if the key is too short or the retention not positive
+   */
+  public static RequestIds create(byte[] key, Clock clock, Duration retention) {
+    Objects.requireNonNull(key, "key == null");
+    Objects.requireNonNull(clock, "clock == null");
+    Objects.requireNonNull(retention, "retention == null");
+    if (key.length < KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "key must be at least " + KEY_LENGTH + " bytes, got " + key.length);
+    }
+    if (retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be positive, got " + retention);
+    }
+    return new RequestIds(key.clone(), clock, retention);
+  }
+
+  /** Returns {@value #KEY_LENGTH} bytes from a {@link SecureRandom}, fit for {@link #create}. */
+  public static byte[] newKey() {
+    byte[] key = new byte[KEY_LENGTH];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /** Returns how long an id stays valid after it was issued. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /**
+   * Issues the request id of an update response.
+   *
+   * @param product the product of the update request, a protocol v1 name
+   * @param offers the offers of the response, at most one per update type; may be empty
+   * @return an id of at most {@value #MAX_LENGTH} URL-safe characters
+   * @throws IllegalArgumentException if the product is not a valid name, an update type is offered
+   *     twice, or the product name and offers exceed the length limit (see the class comment)
+   * @throws IllegalStateException if the clock reads a time before 1970 or after the year 36812
+   */
+  public String issue(String product, List<AvailableUpdate> offers) {
+    Objects.requireNonNull(product, "product == null");
+    Objects.requireNonNull(offers, "offers == null");
+    String problem = Fields.name(product);
+    if (problem != null) {
+      throw new IllegalArgumentException("product: " + problem);
+    }
+    Set<String> types = new HashSet<>();
+    for (AvailableUpdate offer : offers) {
+      Objects.requireNonNull(offer, "offers holds null");
+      if (!types.add(offer.updateType())) {
+        throw new IllegalArgumentException(
+            "update_type " + offer.updateType() + " is offered twice");
+      }
+    }
+    byte[] name = product.getBytes(StandardCharsets.US_ASCII);
+    int payload = name.length + OFFER_BYTES * offers.size();
+    if (payload > MAX_PAYLOAD_BYTES) {
+      int chars = (int) Math.ceil((FIXED_BYTES + payload) * 4 / 3.0);
+      throw new IllegalArgumentException(
+          "a request id for product "
+              + product
+              + " with "
+              + offers.size()
+              + " offers would be "
+              + chars
+              + " characters, more than the limit of "
+              + MAX_LENGTH
+              + ": the product name's length plus "
+              + OFFER_BYTES
+              + " per offer must be at most "
+              + MAX_PAYLOAD_BYTES
+              + ", got "
+              + payload);
+    }
+    long seconds = clock.instant().getEpochSecond();
+    if (seconds < 0 || seconds > MAX_TIME) {
+      throw new IllegalStateException("clock reads " + clock.instant() + ", out of range");
+    }
+    byte[] token = new byte[FIXED_BYTES + payload];
+    token[0] = FORMAT_VERSION;
+    for (int i = 0; i < TIME_BYTES; i++) {
+      token[1 + i] = (byte) (seconds >>> (8 * (TIME_BYTES - 1 - i)));
+    }
+    byte[] nonce = new byte[NONCE_BYTES];
+    random.nextBytes(nonce);
+    System.arraycopy(nonce, 0, token, 1 + TIME_BYTES, NONCE_BYTES);
+    token[PRODUCT_LENGTH_OFFSET] = (byte) name.length;
+    System.arraycopy(name, 0, token, PRODUCT_LENGTH_OFFSET + 1, name.length);
+    int headerLength = PRODUCT_LENGTH_OFFSET + 1 + name.length;
+    token[headerLength] = (byte) offers.size();
+    int at = headerLength + 1;
+    for (AvailableUpdate offer : offers) {
+      System.arraycopy(
+          typeTag(token, headerLength, offer.updateType()), 0, token, at, TYPE_TAG_BYTES);
+      System.arraycopy(
+          offerTag(token, headerLength, offer.updateType(), offer.version()),
+          0,
+          token,
+          at + TYPE_TAG_BYTES,
+          OFFER_TAG_BYTES);
+      at += OFFER_BYTES;
+    }
+    System.arraycopy(mac(token, at), 0, token, at, MAC_BYTES);
+    return ENCODER.encodeToString(token);
+  }
+
+  /**
+   * Verifies a request id issued under this key.
+   *
+   * @param requestId the id as a client sent it back
+   * @return what the id says
+   * @throws InvalidRequestIdException if the id is malformed, forged (or issued under another key),
+   *     or expired
+   */
+  public RequestIdClaims verify(String requestId) {
+    Objects.requireNonNull(requestId, "requestId == null");
+    byte[] token = decode(requestId);
+    if (token.length < FIXED_BYTES + 1) {
+      throw malformed("it is " + requestId.length() + " characters, too short for a request id");
+    }
+    if (token[0] != FORMAT_VERSION) {
+      throw malformed("unknown format version " + (token[0] & 0xff));
+    }
+    int productLength = token[PRODUCT_LENGTH_OFFSET] & 0xff;
+    int headerLength = PRODUCT_LENGTH_OFFSET + 1 + productLength;
+    if (productLength == 0 || headerLength + 1 + MAC_BYTES > token.length) {
+      throw malformed("its product length does not fit its size");
+    }
+    int offers = token[headerLength] & 0xff;
+    int expected = FIXED_BYTES + productLength + OFFER_BYTES * offers;
+    if (expected != token.length) {
+      throw malformed("its size does not match the " + offers + " offers it declares");
+    }
+    int macAt = token.length - MAC_BYTES;
+    byte[] actual = Arrays.copyOfRange(token, macAt, token.length);
+    if (!MessageDigest.isEqual(actual, Arrays.copyOf(mac(token, macAt), MAC_BYTES))) {
+      throw new InvalidRequestIdException(
+          Kind.FORGED,
+          "request_id was not issued by this server: its MAC does not match this server's key"
+              + " (altered, forged, or issued under another key)");
+    }
+    String product =
+        new String(token, PRODUCT_LENGTH_OFFSET + 1, productLength, StandardCharsets.US_ASCII);
+    long seconds = 0;
+    for (int i = 0; i < TIME_BYTES; i++) {
+      seconds = (seconds << 8) | (token[1 + i] & 0xff);
+    }
+    Instant issuedAt = Instant.ofEpochSecond(seconds);
+    Instant expiresAt = issuedAt.plus(retention);
+    Instant now = clock.instant();
+    if (now.isAfter(expiresAt)) {
+      throw new InvalidRequestIdException(
+          Kind.EXPIRED,
+          "request_id expired at "
+              + expiresAt
+              + ": it was issued at "
+              + issuedAt
+              + " and request ids stay valid for "
+              + retention);
+    }
+    return new RequestIdClaims(requestId, product, issuedAt, expiresAt, token, headerLength, this);
+  }
+
+  private static byte[] decode(String requestId) {
+    if (requestId.isEmpty()) {
+      throw malformed("it is empty");
+    }
+    if (requestId.length() > Fields.MAX_REQUEST_ID_LENGTH) {
+      throw malformed(
+          "it is " + requestId.length() + " characters, more than " + Fields.MAX_REQUEST_ID_LENGTH);
+    }
+    for (int i = 0; i < requestId.length(); i++) {
+      char c = requestId.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
+      if (!ok) {
+        throw malformed(
+            "it holds "
+                + Fields.quote(String.valueOf(c))
+                + " at offset "
+                + i
+                + ", outside base64url");
+      }
+    }
+    byte[] token;
+    try {
+      token = DECODER.decode(requestId);
+    } catch (IllegalArgumentException e) {
+      throw malformed("it is not valid base64url (" + e.getMessage() + ")");
+    }
+    // Base64 ignores the unused low bits of the last character; without this check two spellings
+    // of one id would pass and defeat de-duplication by request id.
+    if (!ENCODER.encodeToString(token).equals(requestId)) {
+      throw malformed("it is not canonical base64url");
+    }
+    return token;
+  }
+
+  private static InvalidRequestIdException malformed(String why) {
+    return new InvalidRequestIdException(Kind.MALFORMED, "request_id is malformed: " + why);
+  }
+
+  byte[] typeTag(byte[] token, int headerLength, String updateType) {
+    Mac mac = newMac(tagKey);
+    mac.update((byte) 1);
+    mac.update(token, 0, headerLength);
+    updateString(mac, updateType);
+    return mac.doFinal();
+  }
+
+  byte[] offerTag(byte[] token, int headerLength, String updateType, String version) {
+    Mac mac = newMac(tagKey);
+    mac.update((byte) 2);
+    mac.update(token, 0, headerLength);
+    updateString(mac, updateType);
+    updateString(mac, version);
+    return mac.doFinal();
+  }
+
+  private byte[] mac(byte[] token, int length) {
+    Mac mac = newMac(macKey);
+    mac.update(token, 0, length);
+    return mac.doFinal();
+  }
+
+  private static void updateString(Mac mac, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    mac.update((byte) (b.length >>> 8));
+    mac.update((byte) b.length);
+    mac.update(b);
+  }
+
+  private static byte[] derive(SecretKeySpec master, String label) {
+    Mac mac = newMac(master);
+    return mac.doFinal(label.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static Mac newMac(SecretKeySpec key) {
+    try {
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      // Every Java SE platform must provide HmacSHA256.
+      throw new IllegalStateException(HMAC + " is not available on this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package dev.appupdate.protocol.requestid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.requestid.InvalidRequestIdException.Kind;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestIdsTest {
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+  private static final Duration RETENTION = Duration.ofDays(30);
+  private static final String HASH = "ab".repeat(64);
+
+  private final byte[] key = filledKey((byte) 7);
+  private final RequestIds ids =
+      RequestIds.create(key, Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
+
+  private static byte[] filledKey(byte value) {
+    byte[] k = new byte[RequestIds.KEY_LENGTH];
+    Arrays.fill(k, value);
+    return k;
+  }
+
+  private static AvailableUpdate offer(String type, String version) {
+    return AvailableUpdate.of(
+        type, URI.create("https://example.com/" + type), HashFunction.SHA512, HASH, 10, version);
+  }
+
+  private static List<AvailableUpdate> demoOffers() {
+    return List.of(offer("my_important_data", "1.0"), offer("my_important_binary_blob", "2.0"));
+  }
+
+  @Test
+  void verify_issuedId_returnsProductTimesAndOfferCount() {
+    String id = ids.issue("your_app", demoOffers());
+
+    RequestIdClaims claims = ids.verify(id);
+
+    assertThat(claims.requestId()).isEqualTo(id);
+    assertThat(claims.product()).isEqualTo("your_app");
+    assertThat(claims.issuedAt()).isEqualTo(NOW);
+    assertThat(claims.expiresAt()).isEqualTo(NOW.plus(RETENTION));
+    assertThat(claims.offerCount()).isEqualTo(2);
+  }
+
+  @Test
+  void issue_demoResponse_is70UrlSafeCharacters() {
+    String id = ids.issue("your_app", demoOffers());
+
+    assertThat(id).hasSize(70).matches("[A-Za-z0-9_-]+");
+  }
+
+  @Test
+  void issue_sameInputsTwice_givesDistinctIds() {
+    assertThat(ids.issue("your_app", demoOffers()))
+        .isNotEqualTo(ids.issue("your_app", demoOffers()));
+  }
+
+  @Test
+  void offered_exactPairsOnly() {
+    RequestIdClaims claims = ids.verify(ids.issue("your_app", demoOffers()));
+
+    assertThat(claims.offered("my_important_data", "1.0")).isTrue();
+    assertThat(claims.offered("my_important_binary_blob", "2.0")).isTrue();
+    assertThat(claims.offered("my_important_data", "2.0")).isFalse();
+    assertThat(claims.offered("my_important_data", "1.0.0")).isFalse();
+    assertThat(claims.offered("blocklist", "1.0")).isFalse();
+  }
+
+  @Test
+  void offeredUpdateType_tellsWrongVersionFromWrongType() {
+    RequestIdClaims claims = ids.verify(ids.issue("your_app", demoOffers()));
+
+    assertThat(claims.offeredUpdateType("my_important_data")).isTrue();
+    assertThat(claims.offeredUpdateType("blocklist")).isFalse();
+  }
+
+  @Test
+  void offered_tagsAreBoundToTheirId() {
+    RequestIds other = ids;
+    RequestIdClaims withBlob = other.verify(other.issue("your_app", demoOffers()));
+    RequestIdClaims withoutBlob =
+        other.verify(other.issue("your_app", List.of(offer("my_important_data", "1.0"))));
+
+    assertThat(withBlob.offered("my_important_binary_blob", "2.0")).isTrue();
+    assertThat(withoutBlob.offered("my_important_binary_blob", "2.0")).isFalse();
+  }
+
+  @Test
+  void verify_noOffers_isValidButOffersNothing() {
+    RequestIdClaims claims = ids.verify(ids.issue("your_app", List.of()));
+
+    assertThat(claims.offerCount()).isZero();
+    assertThat(claims.offered("my_important_data", "1.0")).isFalse();
+  }
+
+  @Test
+  void verify_flippedByteAnywhere_isForged() {
+    String id = ids.issue("your_app", demoOffers());
+    byte[] token = Base64.getUrlDecoder().decode(id);
+
+    for (int i = 1; i < token.length; i++) {
+      if (i == 14 || i == 14 + 1 + 8) {
+        continue; // the product and offer counts: changing them changes the layout (malformed)
+      }
+      byte[] altered = token.clone();
+      altered[i] ^= 0x01;
+      String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(altered);
+      assertThatThrownBy(() -> ids.verify(forged))
+          .as("byte %d", i)
+          .isInstanceOfSatisfying(
+              InvalidRequestIdException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORGED))
+          .hasMessageContaining("MAC does not match this server's key");
+    }
+  }
+
+  @Test
+  void verify_idIssuedUnderAnotherKey_isForged() {
+    RequestIds otherKey =
+        RequestIds.create(filledKey((byte) 8), Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
+    String id = otherKey.issue("your_app", demoOffers());
+
+    assertThatThrownBy(() -> ids.verify(id))
+        .isInstanceOfSatisfying(
+            InvalidRequestIdException.class, e -> assertThat(e.kind()).isEqualTo(Kind.FORGED));
+  }
+
+  @Test
+  void verify_sameKeyOtherInstance_accepts() {
+    RequestIds replica = RequestIds.create(key, Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
+
+    assertThat(replica.verify(ids.issue("your_app", demoOffers())).product()).isEqualTo("your_app");
+  }
+
+  @Test
+  void verify_afterRetention_isExpiredNamingTimes() {
+    String id = ids.issue("your_app", demoOffers());
+    RequestIds later =
+        RequestIds.create(
+            key, Clock.fixed(NOW.plus(RETENTION).plusSeconds(1), ZoneOffset.UTC), RETENTION);
+
+    assertThatThrownBy(() -> later.verify(id))
+        .isInstanceOfSatisfying(
+            InvalidRequestIdException.class, e -> assertThat(e.kind()).isEqualTo(Kind.EXPIRED))
+        .hasMessage(
+            "request_id expired at 2025-03-31T12:00:00Z: it was issued at 2025-03-01T12:00:00Z"
+                + " and request ids stay valid for PT720H");
+  }
+
+  @Test
+  void verify_atLastValidInstant_accepts() {
+    String id = ids.issue("your_app", demoOffers());
+    RequestIds later =
+        RequestIds.create(key, Clock.fixed(NOW.plus(RETENTION), ZoneOffset.UTC), RETENTION);
+
+    assertThat(later.verify(id).product()).isEqualTo("your_app");
+  }
+
+  @Test
+  void verify_garbage_isMalformedWithReason() {
+    assertMalformed("", "it is empty");
+    assertMalformed("xyz3", "too short for a request id");
+    assertMalformed("abc.def", "holds \".\" at offset 3, outside base64url");
+    assertMalformed("A".repeat(201), "201 characters, more than 200");
+    assertMalformed("AAAAA", "not valid base64url");
+  }
+
+  @Test
+  void verify_unknownFormatVersion_isMalformed() {
+    byte[] token = Base64.getUrlDecoder().decode(ids.issue("your_app", demoOffers()));
+    token[0] = 2;
+
+    assertMalformed(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(token), "unknown format version 2");
+  }
+
+  @Test
+  void verify_truncatedId_isMalformed() {
+    byte[] token = Base64.getUrlDecoder().decode(ids.issue("your_app", demoOffers()));
+    byte[] shorter = Arrays.copyOf(token, token.length - 6);
+
+    assertMalformed(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(shorter),
+        "its size does not match the 2 offers it declares");
+  }
+
+  @Test
+  void verify_nonCanonicalSpelling_isMalformed() {
+    String id = ids.issue("your_app", demoOffers()); // 52 bytes: the last character carries 2 bits
+    char last = id.charAt(id.length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char sibling = alphabet.charAt(alphabet.indexOf(last) ^ 1); // differs only in an unused bit
+
+    assertMalformed(id.substring(0, id.length() - 1) + sibling, "not canonical base64url");
+  }
+
+  @Test
+  void issue_tenOffersForFortyCharacterProduct_staysUnder200() {
+    List<AvailableUpdate> offers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      offers.add(offer("update_type_number_" + i, "100.200.300." + i));
+    }
+    String id = ids.issue("p".repeat(40), offers);
+
+    assertThat(id.length()).isLessThan(200).isEqualTo(176);
+    assertThat(ids.verify(id).offered("update_type_number_9", "100.200.300.9")).isTrue();
+  }
+
+  @Test
+  void issue_atTheLimit_isAtMost198Characters() {
+    List<AvailableUpdate> offers = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      offers.add(offer("t" + i, "1"));
+    }
+    String id = ids.issue("p".repeat(44), offers); // 44 + 6 * 12 = 116
+
+    assertThat(id).hasSize(RequestIds.MAX_LENGTH);
+  }
+
+  @Test
+  void issue_overTheLimit_refusesNamingTheBudget() {
+    List<AvailableUpdate> offers = new ArrayList<>();
+    for (int i = 0; i < 13; i++) {
+      offers.add(offer("t" + i, "1"));
+    }
+
+    assertThatThrownBy(() -> ids.issue("p".repeat(40), offers))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "a request id for product "
+                + "p".repeat(40)
+                + " with 13 offers would be 200"
+                + " characters, more than the limit of 198: the product name's length plus 6 per"
+                + " offer must be at most 116, got 118");
+  }
+
+  @Test
+  void issue_duplicateUpdateType_refuses() {
+    assertThatThrownBy(() -> ids.issue("your_app", List.of(offer("a", "1"), offer("a", "2"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("update_type a is offered twice");
+  }
+
+  @Test
+  void issue_invalidProduct_refuses() {
+    assertThatThrownBy(() -> ids.issue("your app", List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("product: must start with a letter or digit");
+  }
+
+  @Test
+  void create_shortKeyOrNonPositiveRetention_refuses() {
+    Clock clock = Clock.systemUTC();
+    assertThatThrownBy(() -> RequestIds.create(new byte[16], clock, RETENTION))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("key must be at least 32 bytes, got 16");
+    assertThatThrownBy(() -> RequestIds.create(key, clock, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retention must be positive, got PT0S");
+  }
+
+  @Test
+  void create_copiesTheKey() {
+    byte[] mutable = filledKey((byte) 7);
+    RequestIds copy = RequestIds.create(mutable, Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
+    Arrays.fill(mutable, (byte) 0);
+
+    assertThat(ids.verify(copy.issue("your_app", demoOffers())).product()).isEqualTo("your_app");
+  }
+
+  @Test
+  void newKey_is32RandomBytes() {
+    assertThat(RequestIds.newKey()).hasSize(32).isNotEqualTo(RequestIds.newKey());
+  }
+
+  private void assertMalformed(String id, String reason) {
+    assertThatThrownBy(() -> ids.verify(id))
+        .isInstanceOfSatisfying(
+            InvalidRequestIdException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED))
+        .hasMessageStartingWith("request_id is malformed: ")
+        .hasMessageContaining(reason);
+  }
+}

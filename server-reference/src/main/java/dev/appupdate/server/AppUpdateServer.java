@@ -1,0 +1,476 @@
+package dev.appupdate.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.CodecLimits;
+import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.requestid.RequestIds;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The appupdate reference server: protocol v1 on the JDK's built-in HTTP server.
+ *
+ * <pre>{@code
+ * AppUpdateServer server = AppUpdateServer.builder()
+ *     .port(0)                                   // any free port
+ *     .dataDir(Path.of("appupdate-data"))        // completion log and request-id key
+ *     .build();
+ * server.start();
+ * URI base = server.baseUrl();                   // http://127.0.0.1:PORT
+ * ...
+ * server.stop(Duration.ofSeconds(10));           // drain in-flight requests, then close
+ * }</pre>
+ *
+ * <p>Routes: {@code POST /v1/update}, {@code POST /v1/completion}, {@code GET|HEAD /files/...} and
+ * {@code GET|HEAD /healthz}. Every 4xx and 5xx answer is an {@code application/problem+json}
+ * document, except for requests the JDK server itself refuses before they reach the server (an
+ * unparsable request line or headers). Completions are appended to {@code completions.jsonl} in the
+ * data directory and forced to disk before the 204; request ids are HMAC tokens under the key
+ * {@code request-id.key} in the data directory, created on first start.
+ *
+ * <p>Timeouts and limits of the JDK server are JVM-wide system properties read once, when the first
+ * server of the JVM starts. Unless set on the command line, this class sets: {@code
+ * sun.net.httpserver.nodelay=true} (small answers would otherwise wait for delayed ACKs), {@code
+ * sun.net.httpserver.maxReqTime=30} (seconds to send a whole request, body included), {@code
+ * sun.net.httpserver.maxRspTime=600} (seconds for a client to take a whole response), {@code
+ * sun.net.httpserver.idleInterval=30} (seconds a kept-alive connection may stay silent; a new one
+ * gets the lesser of this and {@code maxReqTime}), {@code sun.net.httpserver.clockTick=1000}
+ * (milliseconds between checks for idle connections), {@code sun.net.httpserver.maxReqHeaders=100},
+ * {@code sun.net.httpserver.maxReqHeaderSize=32768} and {@code jdk.httpserver.maxConnections=1000}.
+ */
+public final class AppUpdateServer implements AutoCloseable {
+  /** The request body limit unless {@link Builder#bodyLimit} says otherwise: 64 KiB. */
+  public static final int DEFAULT_BODY_LIMIT = 64 * 1024;
+
+  /** How long request ids stay valid unless {@link Builder#retention} says otherwise. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
+  /** The port unless {@link Builder#port} says otherwise. */
+  public static final int DEFAULT_PORT = 8000;
+
+  private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+  private static final Duration CLOSE_DRAIN = Duration.ofSeconds(10);
+  private static final Map<String, String> HTTP_SERVER_DEFAULTS =
+      Map.of(
+          "sun.net.httpserver.nodelay", "true",
+          "sun.net.httpserver.maxReqTime", "30",
+          "sun.net.httpserver.maxRspTime", "600",
+          "sun.net.httpserver.idleInterval", "30",
+          "sun.net.httpserver.clockTick", "1000",
+          "sun.net.httpserver.maxReqHeaders", "100",
+          "sun.net.httpserver.maxReqHeaderSize", "32768",
+          "jdk.httpserver.maxConnections", "1000");
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
+
+  private final int requestedPort;
+  private final InetAddress bind;
+  private final URI configuredPublicUrl;
+  private final Path filesDir;
+  private final Path dataDir;
+  private final int bodyLimit;
+  private final Duration retention;
+  private final Clock clock;
+  private final CatalogHolder catalog;
+  private final int workerThreads;
+  private final int queueCapacity;
+
+  private State state = State.NEW;
+  private HttpServer http;
+  private Workers workers;
+  private Router router;
+  private CompletionLog completions;
+  private RequestIds requestIds;
+  private URI publicUrl;
+
+  private AppUpdateServer(Builder b) {
+    this.requestedPort = b.port == null ? DEFAULT_PORT : b.port;
+    this.bind = b.bind == null ? InetAddress.getLoopbackAddress() : b.bind;
+    this.configuredPublicUrl = b.publicUrl;
+    this.filesDir = b.filesDir;
+    this.dataDir = b.dataDir;
+    this.bodyLimit = b.bodyLimit == null ? DEFAULT_BODY_LIMIT : b.bodyLimit;
+    this.retention = b.retention == null ? DEFAULT_RETENTION : b.retention;
+    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.catalog = new CatalogHolder(b.catalog == null ? CatalogHolder.EMPTY : b.catalog);
+    this.workerThreads = b.workerThreads;
+    this.queueCapacity = b.queueCapacity;
+  }
+
+  /** Returns a builder; only {@link Builder#dataDir} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the data directory and starts accepting connections.
+   *
+   * @throws IOException if the port cannot be bound, the data directory cannot be created, the
+   *     request-id key is corrupt, the completion log cannot be opened, or the files directory does
+   *     not exist; the message says which
+   * @throws IllegalStateException if the server was started before
+   */
+  public synchronized void start() throws IOException {
+    if (state != State.NEW) {
+      throw new IllegalStateException("server already started");
+    }
+    HTTP_SERVER_DEFAULTS.forEach(
+        (key, value) -> {
+          if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+          }
+        });
+    createDataDir();
+    requestIds = RequestIds.create(KeyFile.loadOrCreate(dataDir), clock, retention);
+    FileStore files =
+        filesDir == null ? EmbeddedFileStore.demo() : DirectoryFileStore.open(filesDir);
+    ServerJson json = new ServerJson();
+    completions = CompletionLog.open(dataDir, json, requestIds, clock);
+    try {
+      ServerCodec codec =
+          ServerCodec.create(
+              new CodecLimits(
+                  bodyLimit,
+                  CodecLimits.defaults().maxStringLength(),
+                  CodecLimits.defaults().maxNestingDepth()));
+      router =
+          new Router(
+              codec,
+              Map.of(
+                  "/v1/update", new UpdateRoute(codec, catalog, requestIds, bodyLimit),
+                  "/v1/completion",
+                      new CompletionRoute(codec, requestIds, completions, clock, bodyLimit)),
+              Map.of("/healthz", new HealthRoute(json, catalog)),
+              new FileRoute(files));
+      http = HttpServer.create(new InetSocketAddress(bind, requestedPort), 0);
+      workers = new Workers(workerThreads, queueCapacity);
+      http.setExecutor(workers);
+      http.createContext("/", router);
+      http.start();
+    } catch (BindException e) {
+      closeAfterFailedStart();
+      throw new IOException(
+          "cannot listen on " + hostLiteral() + ":" + requestedPort + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart();
+      throw e;
+    }
+    state = State.RUNNING;
+    publicUrl = configuredPublicUrl != null ? configuredPublicUrl : defaultPublicUrl();
+    LOG.log(
+        Level.INFO,
+        "serving {0}, public URL {1}, data in {2}",
+        baseUrl(),
+        publicUrl,
+        dataDir.toAbsolutePath());
+  }
+
+  private void closeAfterFailedStart() throws IOException {
+    if (http != null) {
+      http.stop(0);
+    }
+    completions.close();
+  }
+
+  private void createDataDir() throws IOException {
+    if (Files.isDirectory(dataDir)) {
+      return;
+    }
+    try {
+      if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(
+            dataDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(dataDir);
+      }
+      Path parent = dataDir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Durability.forceDirectory(parent);
+      }
+    } catch (IOException e) {
+      throw new IOException("cannot create data directory " + dataDir + ": " + e, e);
+    }
+  }
+
+  /** Returns the port the server listens on: the real one when port 0 was asked. */
+  public synchronized int port() {
+    requireStarted();
+    return http.getAddress().getPort();
+  }
+
+  /** Returns {@code http://HOST:PORT} of the listening socket, for example for tests. */
+  public synchronized URI baseUrl() {
+    requireStarted();
+    return URI.create("http://" + hostLiteral() + ":" + port());
+  }
+
+  /**
+   * Returns the base URL that relative catalog URLs resolve against: the configured one, or {@code
+   * http://HOST:PORT/} of the listening socket ({@code localhost} when bound to a wildcard
+   * address). Always ends with {@code /}.
+   */
+  public synchronized URI publicUrl() {
+    requireStarted();
+    return publicUrl;
+  }
+
+  private URI defaultPublicUrl() {
+    String host = bind.isAnyLocalAddress() ? "localhost" : hostLiteral();
+    return URI.create("http://" + host + ":" + port() + "/");
+  }
+
+  private String hostLiteral() {
+    String host = bind.getHostAddress();
+    int zone = host.indexOf('%');
+    if (zone >= 0) {
+      host = host.substring(0, zone);
+    }
+    return bind instanceof Inet6Address ? "[" + host + "]" : host;
+  }
+
+  private void requireStarted() {
+    if (state == State.NEW) {
+      throw new IllegalStateException("server not started");
+    }
+  }
+
+  /**
+   * Stops gracefully: from now on every new request is answered 503; requests in flight get up to
+   * {@code drain} to finish; then the listener and all connections are closed and the completion
+   * log is flushed and closed. Does nothing if already stopped or never started.
+   */
+  public void stop(Duration drain) {
+    Objects.requireNonNull(drain, "drain == null");
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        state = State.STOPPED;
+        return;
+      }
+      state = State.STOPPED;
+    }
+    router.beginDrain();
+    boolean interrupted = false;
+    try {
+      if (!router.awaitIdle(drain.toNanos())) {
+        LOG.log(
+            Level.WARNING,
+            "{0} requests still running after {1}; closing their connections",
+            router.inFlight(),
+            drain);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    http.stop(0);
+    try {
+      workers.shutdown(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    try {
+      completions.close();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "closing the completion log failed", e);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.log(Level.INFO, "stopped");
+  }
+
+  /** Stops with up to 10 seconds for requests in flight; see {@link #stop(Duration)}. */
+  @Override
+  public void close() {
+    stop(CLOSE_DRAIN);
+  }
+
+  CatalogHolder catalog() {
+    return catalog;
+  }
+
+  CompletionLog completions() {
+    return completions;
+  }
+
+  RequestIds requestIds() {
+    return requestIds;
+  }
+
+  Router router() {
+    return router;
+  }
+
+  /**
+   * Configures an {@link AppUpdateServer}. Each setting may be given once; a repeated one is
+   * refused with {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private Integer port;
+    private InetAddress bind;
+    private URI publicUrl;
+    private Path filesDir;
+    private Path dataDir;
+    private Integer bodyLimit;
+    private Duration retention;
+    private Clock clock;
+    private CatalogHolder.Snapshot catalog;
+    private int workerThreads = 32;
+    private int queueCapacity = 128;
+    private boolean workersSet;
+
+    private Builder() {}
+
+    private static void once(Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " already set to " + current);
+      }
+    }
+
+    /** Sets the TCP port, 0 for any free one; {@value AppUpdateServer#DEFAULT_PORT} by default. */
+    public Builder port(int port) {
+      once(this.port, "port");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Sets the address to listen on; the loopback address 127.0.0.1 by default. */
+    public Builder bind(InetAddress address) {
+      once(this.bind, "bind");
+      this.bind = Objects.requireNonNull(address, "address == null");
+      return this;
+    }
+
+    /**
+     * Sets the base URL under which clients reach this server, which relative catalog URLs resolve
+     * against; by default {@code http://HOST:PORT/} of the listening socket.
+     *
+     * @throws IllegalArgumentException unless an absolute http or https URL with a host and without
+     *     query or fragment
+     */
+    public Builder publicUrl(URI url) {
+      once(this.publicUrl, "publicUrl");
+      Objects.requireNonNull(url, "url == null");
+      String scheme = url.getScheme();
+      if (scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || url.getHost() == null
+          || url.getRawQuery() != null
+          || url.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "publicUrl must be an absolute http or https URL with a host and without query or"
+                + " fragment, got "
+                + url);
+      }
+      String text = url.toString();
+      this.publicUrl = URI.create(text.endsWith("/") ? text : text + "/");
+      return this;
+    }
+
+    /** Sets the directory served under {@code /files/}; the embedded demo files by default. */
+    public Builder filesDir(Path dir) {
+      once(this.filesDir, "filesDir");
+      this.filesDir = Objects.requireNonNull(dir, "dir == null");
+      return this;
+    }
+
+    /**
+     * Sets the data directory, created if missing: the completion log and the request-id key.
+     * Required.
+     */
+    public Builder dataDir(Path dir) {
+      once(this.dataDir, "dataDir");
+      this.dataDir = Objects.requireNonNull(dir, "dir == null");
+      return this;
+    }
+
+    /** Sets the largest accepted request body in bytes; 64 KiB by default. */
+    public Builder bodyLimit(int bytes) {
+      once(this.bodyLimit, "bodyLimit");
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bodyLimit must be >= 1, got " + bytes);
+      }
+      this.bodyLimit = bytes;
+      return this;
+    }
+
+    /** Sets how long request ids stay valid; 30 days by default. */
+    public Builder retention(Duration retention) {
+      once(this.retention, "retention");
+      Objects.requireNonNull(retention, "retention == null");
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("retention must be positive, got " + retention);
+      }
+      this.retention = retention;
+      return this;
+    }
+
+    /** Sets the clock of request ids and completion records; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      once(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** Serves {@code offers} as the catalog, counted as {@code releaseCount} releases. */
+    Builder offers(Function<UpdateRequest, List<AvailableUpdate>> offers, int releaseCount) {
+      once(this.catalog, "catalog");
+      this.catalog = new CatalogHolder.Snapshot(offers, releaseCount, null);
+      return this;
+    }
+
+    /** Sets the worker pool: threads, and how many exchanges may wait for one. */
+    Builder workers(int threads, int queueCapacity) {
+      if (workersSet) {
+        throw new IllegalStateException("workers already set");
+      }
+      if (threads < 1 || queueCapacity < 0) {
+        throw new IllegalArgumentException(
+            "workers: threads must be >= 1 and queueCapacity >= 0, got "
+                + threads
+                + " and "
+                + queueCapacity);
+      }
+      this.workerThreads = threads;
+      this.queueCapacity = queueCapacity;
+      this.workersSet = true;
+      return this;
+    }
+
+    /**
+     * Returns the configured server, not yet started.
+     *
+     * @throws IllegalStateException if no data directory was set
+     */
+    public AppUpdateServer build() {
+      if (dataDir == null) {
+        throw new IllegalStateException(
+            "dataDir is required: the directory of the completion log and request-id key");
+      }
+      return new AppUpdateServer(this);
+    }
+  }
+}

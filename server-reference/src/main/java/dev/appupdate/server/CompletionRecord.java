@@ -1,0 +1,34 @@
+package dev.appupdate.server;
+
+import dev.appupdate.protocol.Outcome;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One line of the completion log: the outcome of one update under one request id, self-contained so
+ * that the log can be read without the request-id key.
+ *
+ * @param receivedAt when the server received the report
+ * @param requestId the request id the report named
+ * @param product the product, from the request id
+ * @param issuedAt when the request id was issued
+ * @param updateType the update type the outcome is about
+ * @param outcome what the client reported
+ */
+record CompletionRecord(
+    Instant receivedAt,
+    String requestId,
+    String product,
+    Instant issuedAt,
+    String updateType,
+    Outcome outcome) {
+
+  CompletionRecord {
+    Objects.requireNonNull(receivedAt, "receivedAt == null");
+    Objects.requireNonNull(requestId, "requestId == null");
+    Objects.requireNonNull(product, "product == null");
+    Objects.requireNonNull(issuedAt, "issuedAt == null");
+    Objects.requireNonNull(updateType, "updateType == null");
+    Objects.requireNonNull(outcome, "outcome == null");
+  }
+}

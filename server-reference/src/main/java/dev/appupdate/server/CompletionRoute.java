@@ -1,0 +1,105 @@
+package dev.appupdate.server;
+
+import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.Problem;
+import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.requestid.InvalidRequestIdException;
+import dev.appupdate.protocol.requestid.RequestIdClaims;
+import dev.appupdate.protocol.requestid.RequestIds;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/completion}: checks the report against its request id and records it durably
+ * before answering 204.
+ */
+final class CompletionRoute implements Route {
+  private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+
+  private final ServerCodec codec;
+  private final RequestIds requestIds;
+  private final CompletionLog log;
+  private final Clock clock;
+  private final int bodyLimit;
+
+  CompletionRoute(
+      ServerCodec codec, RequestIds requestIds, CompletionLog log, Clock clock, int bodyLimit) {
+    this.codec = codec;
+    this.requestIds = requestIds;
+    this.log = log;
+    this.clock = clock;
+    this.bodyLimit = bodyLimit;
+  }
+
+  @Override
+  public void handle(Call call) throws IOException, HttpProblem {
+    byte[] body = JsonBody.read(call, bodyLimit);
+    CompletionReport report;
+    try {
+      report = codec.decodeCompletionReport(body);
+    } catch (ProtocolException e) {
+      throw HttpProblem.of(Problem.invalid(e));
+    } catch (IllegalArgumentException e) {
+      // The codec should have caught it; a client must not be able to cause a 500 regardless.
+      throw HttpProblem.badRequest("invalid completion report: " + e.getMessage());
+    }
+    RequestIdClaims claims;
+    try {
+      claims = requestIds.verify(report.requestId());
+    } catch (InvalidRequestIdException e) {
+      throw HttpProblem.unprocessable(
+          e.getMessage(), List.of(new FieldError("request_id", e.getMessage())));
+    }
+    List<FieldError> notOffered = new ArrayList<>();
+    for (Map.Entry<String, Outcome> entry : report.updates().entrySet()) {
+      String type = entry.getKey();
+      String version = entry.getValue().version();
+      if (!claims.offered(type, version)) {
+        String message =
+            claims.offeredUpdateType(type)
+                ? "version " + version + " of " + type + " was not offered under this request_id"
+                : "update_type " + type + " was not offered under this request_id";
+        notOffered.add(new FieldError("updates." + type, message));
+      }
+    }
+    if (!notOffered.isEmpty()) {
+      throw HttpProblem.unprocessable(
+          notOffered.size() == 1
+              ? notOffered.get(0).message()
+              : notOffered.size() + " reported updates were not offered under this request_id",
+          notOffered);
+    }
+    Instant now = clock.instant();
+    List<CompletionRecord> records = new ArrayList<>();
+    report
+        .updates()
+        .forEach(
+            (type, outcome) ->
+                records.add(
+                    new CompletionRecord(
+                        now,
+                        report.requestId(),
+                        claims.product(),
+                        claims.issuedAt(),
+                        type,
+                        outcome)));
+    try {
+      log.append(records, claims.expiresAt());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw HttpProblem.unavailable("the server is stopping; report again later", 5);
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
+      throw HttpProblem.unavailable("the completion could not be recorded; report again later", 30);
+    }
+    call.sendEmpty(204);
+  }
+}

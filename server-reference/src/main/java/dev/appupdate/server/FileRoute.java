@@ -1,0 +1,158 @@
+package dev.appupdate.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET|HEAD /files/...}: the update payloads, with single byte ranges, {@code If-Range}, a
+ * strong {@code ETag} and {@code Last-Modified}. Paths are taken apart segment by segment and never
+ * normalized: dot segments, empty segments and encoded separators are refused outright.
+ */
+final class FileRoute implements Route {
+  static final String PREFIX = "/files/";
+
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+  private final FileStore store;
+
+  FileRoute(FileStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void handle(Call call) throws IOException, HttpProblem {
+    String raw = call.rawPath().substring(PREFIX.length());
+    List<String> segments = segments(raw);
+    try (StoredFile file = store.find(segments)) {
+      if (file == null) {
+        throw HttpProblem.notFound("no file " + JsonBody.printable(call.rawPath()));
+      }
+      serve(call, file);
+    }
+  }
+
+  private static void serve(Call call, StoredFile file) throws IOException, HttpProblem {
+    long size = file.size();
+    call.responseHeaders().set("Content-Type", contentType(call.rawPath()));
+    call.responseHeaders().set("ETag", file.etag());
+    call.responseHeaders().set("Last-Modified", httpDate(file.lastModified()));
+    call.responseHeaders().set("Accept-Ranges", "bytes");
+    String rangeHeader = call.requestHeader("Range");
+    ByteRange range = null;
+    if (rangeHeader != null && ifRangeHolds(call.requestHeader("If-Range"), file)) {
+      range = ByteRange.parse(rangeHeader, size);
+    }
+    if (range == null) {
+      OutputStream out = call.startBody(200, size);
+      if (out != null) {
+        try (out) {
+          file.copyTo(out, 0, size);
+        }
+      }
+      return;
+    }
+    call.responseHeaders().set("Content-Range", range.contentRange(size));
+    OutputStream out = call.startBody(206, range.length());
+    if (out != null) {
+      try (out) {
+        file.copyTo(out, range.first(), range.length());
+      }
+    }
+  }
+
+  /**
+   * Whether a {@code Range} is to be honoured: no {@code If-Range}, or one naming the current
+   * representation by its strong entity tag or its exact modification date.
+   */
+  private static boolean ifRangeHolds(String ifRange, StoredFile file) {
+    if (ifRange == null) {
+      return true;
+    }
+    String v = ifRange.trim();
+    if (v.startsWith("\"") || v.startsWith("W/")) {
+      // Weak tags never match: a range needs byte-for-byte identity.
+      return v.equals(file.etag());
+    }
+    try {
+      return ZonedDateTime.parse(v, HTTP_DATE).toInstant().equals(file.lastModified());
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  static String httpDate(Instant instant) {
+    return HTTP_DATE.format(instant.atZone(ZoneOffset.UTC));
+  }
+
+  /**
+   * Splits and decodes the path below {@code /files/}.
+   *
+   * @throws HttpProblem 400 for dot segments, empty segments, encoded separators or NUL, and
+   *     malformed escapes; 404 for a directory ({@code /files/} itself or a trailing slash)
+   */
+  static List<String> segments(String raw) throws HttpProblem {
+    if (raw.isEmpty() || raw.endsWith("/")) {
+      throw HttpProblem.notFound("directory listings are not served");
+    }
+    List<String> segments = new ArrayList<>();
+    for (String part : raw.split("/", -1)) {
+      if (part.isEmpty()) {
+        throw HttpProblem.badRequest("the path holds an empty segment (a double slash)");
+      }
+      String segment;
+      try {
+        segment = utf8(Percent.decode(part, false));
+      } catch (IllegalArgumentException | CharacterCodingException e) {
+        throw HttpProblem.badRequest(
+            "the path segment "
+                + JsonBody.printable(part)
+                + " is not validly percent-encoded"
+                + " UTF-8");
+      }
+      if (segment.equals(".") || segment.equals("..")) {
+        throw HttpProblem.badRequest("the path holds a dot segment; paths are not normalized");
+      }
+      if (segment.indexOf('/') >= 0 || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+        throw HttpProblem.badRequest(
+            "the path segment " + JsonBody.printable(part) + " encodes a slash, backslash or NUL");
+      }
+      segments.add(segment);
+    }
+    return segments;
+  }
+
+  private static String utf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes))
+        .toString();
+  }
+
+  private static String contentType(String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    if (p.endsWith(".json")) {
+      return "application/json";
+    }
+    if (p.endsWith(".zip")) {
+      return "application/zip";
+    }
+    if (p.endsWith(".txt")) {
+      return "text/plain; charset=utf-8";
+    }
+    return "application/octet-stream";
+  }
+}

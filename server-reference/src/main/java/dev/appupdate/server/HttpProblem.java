@@ -1,0 +1,107 @@
+package dev.appupdate.server;
+
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.Problem;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ends a request with a problem document: thrown by routes, answered by {@link Router}. Carries the
+ * headers the status needs ({@code Allow}, {@code Content-Range}, {@code Retry-After}).
+ */
+final class HttpProblem extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  @SuppressWarnings("serial") // never serialized: it lives for one request
+  private final Problem problem;
+
+  @SuppressWarnings("serial")
+  private final Map<String, String> headers;
+
+  private final boolean closeConnection;
+
+  private HttpProblem(Problem problem, Map<String, String> headers, boolean closeConnection) {
+    // A control-flow signal: no stack trace to fill.
+    super(problem.title() + ": " + problem.detail(), null, false, false);
+    this.problem = problem;
+    this.headers = Map.copyOf(headers);
+    this.closeConnection = closeConnection;
+  }
+
+  Problem problem() {
+    return problem;
+  }
+
+  Map<String, String> headers() {
+    return headers;
+  }
+
+  /** Whether the connection must not be reused, because unread request bytes may remain. */
+  boolean closeConnection() {
+    return closeConnection;
+  }
+
+  static HttpProblem badRequest(String detail) {
+    return of(400, "Bad Request", detail);
+  }
+
+  static HttpProblem notFound(String detail) {
+    return of(404, "Not Found", detail);
+  }
+
+  static HttpProblem methodNotAllowed(String method, String path, List<String> allowed) {
+    String allow = String.join(", ", allowed);
+    return new HttpProblem(
+        Problem.of(
+            405, "Method Not Allowed", path + " does not accept " + method + "; use " + allow),
+        Map.of("Allow", allow),
+        false);
+  }
+
+  static HttpProblem contentTooLarge(int limit) {
+    return new HttpProblem(
+        Problem.of(413, "Content Too Large", "the request body is larger than " + limit + " bytes"),
+        Map.of(),
+        true);
+  }
+
+  static HttpProblem unsupportedMediaType(String detail) {
+    return new HttpProblem(Problem.of(415, "Unsupported Media Type", detail), Map.of(), true);
+  }
+
+  static HttpProblem rangeNotSatisfiable(String range, long size) {
+    return new HttpProblem(
+        Problem.of(
+            416,
+            "Range Not Satisfiable",
+            "range " + range + " does not overlap the " + size + " bytes of the file"),
+        Map.of("Content-Range", "bytes */" + size),
+        false);
+  }
+
+  static HttpProblem unprocessable(String detail, List<FieldError> errors) {
+    return new HttpProblem(
+        new Problem(Problem.ABOUT_BLANK, "Unprocessable Content", 422, detail, null, errors),
+        Map.of(),
+        false);
+  }
+
+  static HttpProblem internalError(String detail) {
+    return of(500, "Internal Server Error", detail);
+  }
+
+  static HttpProblem unavailable(String detail, int retryAfterSeconds) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Retry-After", Integer.toString(retryAfterSeconds));
+    return new HttpProblem(Problem.of(503, "Service Unavailable", detail), headers, true);
+  }
+
+  static HttpProblem of(int status, String title, String detail) {
+    return new HttpProblem(Problem.of(status, title, detail), Map.of(), false);
+  }
+
+  static HttpProblem of(Problem problem) {
+    return new HttpProblem(problem, Map.of(), false);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.appupdate.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * The command line entry point: {@code java -jar appupdate-server.jar [OPTION]...}; {@code --help}
+ * lists the options.
+ *
+ * <pre>{@code
+ * $ java -jar appupdate-server.jar --port 0 --data /tmp/appupdate
+ * appupdate server listening on http://127.0.0.1:41731
+ * }</pre>
+ *
+ * <p>When the server accepts connections, exactly one line goes to standard output: {@code
+ * appupdate server listening on http://HOST:PORT}; logs go to standard error. Exit status: 0 after
+ * {@code --help} or a graceful stop (SIGTERM or SIGINT: stop accepting, finish requests in flight
+ * for up to 10 seconds, answering 503 to new ones, flush the completion log); 1 when the server
+ * cannot start; 2 for a bad command line, with a one-line reason on standard error.
+ */
+public final class Main {
+  private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
+  private Main() {}
+
+  /**
+   * Starts the server as {@code args} say, or prints the help or a usage error and exits.
+   *
+   * @param args the options, see {@code --help}
+   */
+  public static void main(String[] args) {
+    if (System.getProperty(LOG_FORMAT) == null) {
+      // One line per record, so that the access log is one line per request.
+      System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+    }
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    CommandLine.Options options;
+    try {
+      options = CommandLine.parse(args);
+    } catch (CommandLine.UsageException e) {
+      err.println("appupdate-server: " + e.getMessage() + " (see --help)");
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      out.print(CommandLine.USAGE);
+      out.flush();
+      return;
+    }
+    AppUpdateServer server = server(options);
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      err.println("appupdate-server: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop(DRAIN);
+                  // A signal would make the JVM exit 143; a completed graceful stop is a success.
+                  Runtime.getRuntime().halt(0);
+                },
+                "appupdate-shutdown"));
+    out.println("appupdate server listening on " + server.baseUrl());
+    out.flush();
+  }
+
+  static AppUpdateServer server(CommandLine.Options options) {
+    AppUpdateServer.Builder b =
+        AppUpdateServer.builder()
+            .port(options.port())
+            .bind(options.bind())
+            .dataDir(options.data())
+            .retention(options.retention());
+    if (options.publicUrl() != null) {
+      b.publicUrl(options.publicUrl());
+    }
+    if (options.files() != null) {
+      b.filesDir(options.files());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,170 @@
+package dev.appupdate.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.appupdate.protocol.ServerCodec;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one handler of the HTTP server: refuses requests during a shutdown drain or under overload,
+ * dispatches by exact path and method, turns every failure into a problem document, counts the
+ * requests in flight for the drain, and writes one access-log line per request.
+ */
+final class Router implements HttpHandler {
+  private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+  private static final System.Logger ACCESS = System.getLogger("dev.appupdate.server.access");
+  private static final List<String> POST = List.of("POST");
+  private static final List<String> GET_HEAD = List.of("GET", "HEAD");
+
+  private final ServerCodec codec;
+  private final Map<String, Route> posts;
+  private final Map<String, Route> gets;
+  private final Route files;
+  private final Object lock = new Object();
+  private int inFlight;
+  private volatile boolean draining;
+
+  /**
+   * @param posts the POST routes by exact path
+   * @param gets the GET and HEAD routes by exact path
+   * @param files the route of everything below {@value FileRoute#PREFIX}
+   */
+  Router(ServerCodec codec, Map<String, Route> posts, Map<String, Route> gets, Route files) {
+    this.codec = codec;
+    this.posts = Map.copyOf(posts);
+    this.gets = Map.copyOf(gets);
+    this.files = files;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    long start = System.nanoTime();
+    Call call = new Call(exchange, codec);
+    synchronized (lock) {
+      inFlight++;
+    }
+    try {
+      if (draining) {
+        throw HttpProblem.unavailable("the server is shutting down", 5);
+      }
+      if (Workers.inOverflow()) {
+        throw HttpProblem.unavailable("the server is overloaded; retry shortly", 1);
+      }
+      route(call);
+    } catch (HttpProblem p) {
+      answer(call, p);
+    } catch (IOException e) {
+      // The client went away mid-request; nobody is left to answer.
+      LOG.log(Level.DEBUG, "request aborted: {0}", e.toString());
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.ERROR, "request failed: " + call.method() + " " + call.rawPath(), e);
+      answer(call, HttpProblem.internalError("the server failed to handle this request"));
+    } finally {
+      exchange.close();
+      synchronized (lock) {
+        if (--inFlight == 0) {
+          lock.notifyAll();
+        }
+      }
+      accessLog(call, start);
+    }
+  }
+
+  private void route(Call call) throws IOException, HttpProblem {
+    String path = call.rawPath();
+    String method = call.method();
+    Route post = posts.get(path);
+    if (post != null) {
+      if (!method.equals("POST")) {
+        throw HttpProblem.methodNotAllowed(method, JsonBody.printable(path), POST);
+      }
+      post.handle(call);
+      return;
+    }
+    Route get = gets.get(path);
+    if (get == null && path.startsWith(FileRoute.PREFIX)) {
+      get = files;
+    }
+    if (get != null) {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        throw HttpProblem.methodNotAllowed(method, JsonBody.printable(path), GET_HEAD);
+      }
+      get.handle(call);
+      return;
+    }
+    throw HttpProblem.notFound(
+        "no resource at "
+            + JsonBody.printable(path)
+            + "; this server answers POST /v1/update,"
+            + " POST /v1/completion, GET /files/..., GET /healthz");
+  }
+
+  private static void answer(Call call, HttpProblem problem) {
+    if (call.responded()) {
+      return; // headers are out: all that is left is closing the connection
+    }
+    try {
+      call.sendProblem(problem);
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "could not send {0}: {1}", problem.problem().status(), e.toString());
+    }
+  }
+
+  /** From now on every request is answered 503. */
+  void beginDrain() {
+    draining = true;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Waits until no request is in flight, for at most {@code timeoutNanos}.
+   *
+   * @return whether all requests finished in time
+   */
+  boolean awaitIdle(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (lock) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        lock.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
+  }
+
+  /** Returns the number of requests being handled. */
+  int inFlight() {
+    synchronized (lock) {
+      return inFlight;
+    }
+  }
+
+  private static void accessLog(Call call, long start) {
+    if (!ACCESS.isLoggable(Level.INFO)) {
+      return;
+    }
+    InetSocketAddress remote = call.exchange().getRemoteAddress();
+    String query = call.exchange().getRequestURI().getRawQuery();
+    String target = call.rawPath() + (query == null ? "" : "?" + query);
+    ACCESS.log(
+        Level.INFO,
+        String.format(
+            "%s %s %s %s %d %dms",
+            remote == null ? "-" : remote.getAddress().getHostAddress(),
+            call.method(),
+            JsonBody.printable(target),
+            call.responded() ? Integer.toString(call.status()) : "-",
+            call.bytesSent(),
+            (System.nanoTime() - start) / 1_000_000));
+  }
+}

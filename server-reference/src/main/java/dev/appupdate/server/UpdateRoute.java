@@ -1,0 +1,56 @@
+package dev.appupdate.server;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.Problem;
+import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.UpdateResponse;
+import dev.appupdate.protocol.requestid.RequestIds;
+import java.io.IOException;
+import java.util.List;
+
+/** {@code POST /v1/update}: the offers of the current catalog, under a fresh request id. */
+final class UpdateRoute implements Route {
+  private final ServerCodec codec;
+  private final CatalogHolder catalog;
+  private final RequestIds requestIds;
+  private final int bodyLimit;
+
+  UpdateRoute(ServerCodec codec, CatalogHolder catalog, RequestIds requestIds, int bodyLimit) {
+    this.codec = codec;
+    this.catalog = catalog;
+    this.requestIds = requestIds;
+    this.bodyLimit = bodyLimit;
+  }
+
+  @Override
+  public void handle(Call call) throws IOException, HttpProblem {
+    byte[] body = JsonBody.read(call, bodyLimit);
+    UpdateRequest request;
+    try {
+      request = codec.decodeUpdateRequest(body);
+    } catch (ProtocolException e) {
+      throw HttpProblem.of(Problem.invalid(e));
+    } catch (IllegalArgumentException e) {
+      // The codec should have caught it; a client must not be able to cause a 500 regardless.
+      throw HttpProblem.badRequest("invalid update request: " + e.getMessage());
+    }
+    List<AvailableUpdate> offers = catalog.offers(request);
+    call.responseHeaders().set("Cache-Control", "no-store");
+    if (offers.isEmpty()) {
+      call.sendEmpty(204);
+      return;
+    }
+    String requestId;
+    try {
+      requestId = requestIds.issue(request.product(), offers);
+    } catch (IllegalArgumentException e) {
+      // The catalog offers more than a request id can name: a configuration problem.
+      throw HttpProblem.internalError(
+          "cannot issue a request id for this response: " + e.getMessage());
+    }
+    call.send(
+        200, "application/json", codec.encodeUpdateResponse(new UpdateResponse(offers, requestId)));
+  }
+}

@@ -1,0 +1,157 @@
+package dev.appupdate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+  @TempDir Path dir;
+
+  @Test
+  void noArguments_givesTheDefaults() throws Exception {
+    CommandLine.Options o = CommandLine.parse();
+
+    assertThat(o.help()).isFalse();
+    assertThat(o.port()).isEqualTo(8000);
+    assertThat(o.bind().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(o.publicUrl()).isNull();
+    assertThat(o.catalog()).isNull();
+    assertThat(o.files()).isNull();
+    assertThat(o.data()).isEqualTo(Path.of("appupdate-data"));
+    assertThat(o.retention()).isEqualTo(Duration.ofDays(30));
+  }
+
+  @Test
+  void everyOption_isRead() throws Exception {
+    Path catalog = Files.writeString(dir.resolve("catalog.json"), "{}");
+    Path files = Files.createDirectories(dir.resolve("files"));
+
+    CommandLine.Options o =
+        CommandLine.parse(
+            "--port",
+            "0",
+            "--bind=0.0.0.0",
+            "--public-url",
+            "https://updates.example.com/app",
+            "--catalog",
+            catalog.toString(),
+            "--files=" + files,
+            "--data",
+            dir.toString(),
+            "--retention",
+            "12h");
+
+    assertThat(o.port()).isZero();
+    assertThat(o.bind()).isEqualTo(InetAddress.getByName("0.0.0.0"));
+    assertThat(o.publicUrl()).isEqualTo(URI.create("https://updates.example.com/app"));
+    assertThat(o.catalog()).isEqualTo(catalog);
+    assertThat(o.files()).isEqualTo(files);
+    assertThat(o.data()).isEqualTo(dir);
+    assertThat(o.retention()).isEqualTo(Duration.ofHours(12));
+  }
+
+  @Test
+  void help_isRecognizedAndTheUsageListsEveryOption() throws Exception {
+    assertThat(CommandLine.parse("--help").help()).isTrue();
+    assertThat(CommandLine.USAGE)
+        .contains(
+            "--port",
+            "--bind",
+            "--public-url",
+            "--catalog",
+            "--files",
+            "--data",
+            "--retention",
+            "--help");
+  }
+
+  @Test
+  void retention_acceptsUnitsAndIso() throws Exception {
+    assertThat(CommandLine.retention("30d")).isEqualTo(Duration.ofDays(30));
+    assertThat(CommandLine.retention("90m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(CommandLine.retention("3600s")).isEqualTo(Duration.ofHours(1));
+    assertThat(CommandLine.retention("P7D")).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void unknownOption_isRefused() {
+    assertUsage("unknown option \"--verbose\"", "--verbose");
+  }
+
+  @Test
+  void positionalArgument_isRefused() {
+    assertUsage("unexpected argument \"8000\"; options start with --", "8000");
+  }
+
+  @Test
+  void missingValue_isRefused() {
+    assertUsage("--port needs a value", "--port");
+  }
+
+  @Test
+  void repeatedOption_isRefused() {
+    assertUsage("--port given twice", "--port", "1", "--port=2");
+  }
+
+  @Test
+  void badPort_isRefused() {
+    assertUsage("--port: must be a number 0-65535, got \"70000\"", "--port", "70000");
+    assertUsage("--port: must be a number 0-65535, got \"http\"", "--port", "http");
+  }
+
+  @Test
+  void badRetention_isRefused() {
+    assertUsage(
+        "--retention: must be like 30d, 12h, 90m, 3600s or P30D, got \"soon\"",
+        "--retention",
+        "soon");
+    assertUsage("--retention: must be positive, got \"0d\"", "--retention", "0d");
+  }
+
+  @Test
+  void badPublicUrl_isRefused() {
+    assertUsage(
+        "--public-url: must be an absolute http or https URL without query or fragment, got"
+            + " \"ftp://x/\"",
+        "--public-url",
+        "ftp://x/");
+  }
+
+  @Test
+  void missingCatalog_isRefused() {
+    assertUsage(
+        "--catalog: \"" + dir.resolve("nope.json") + "\" does not exist",
+        "--catalog",
+        dir.resolve("nope.json").toString());
+  }
+
+  @Test
+  void catalogDirectory_isRefused() {
+    assertUsage("--catalog: \"" + dir + "\" is not a regular file", "--catalog", dir.toString());
+  }
+
+  @Test
+  void filesNotADirectory_isRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "x");
+
+    assertUsage("--files: \"" + file + "\" is not a directory", "--files", file.toString());
+  }
+
+  @Test
+  void unknownBindHost_isRefused() {
+    assertUsage("--bind: unknown host \"no such host.invalid\"", "--bind", "no such host.invalid");
+  }
+
+  private static void assertUsage(String message, String... args) {
+    assertThatThrownBy(() -> CommandLine.parse(args))
+        .isInstanceOf(CommandLine.UsageException.class)
+        .hasMessage(message);
+  }
+}

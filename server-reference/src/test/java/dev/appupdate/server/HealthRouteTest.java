@@ -1,0 +1,84 @@
+package dev.appupdate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthRouteTest {
+  @TempDir Path dir;
+  private AppUpdateServer server;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void healthz_withoutCatalog_isOkWithNoReleases() throws Exception {
+    server = AppUpdateServer.builder().port(0).dataDir(dir).build();
+    server.start();
+
+    HttpResponse<String> r = Fixtures.get(server, "/healthz");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(r.body())
+        .isEqualTo(
+            "{\"status\":\"ok\",\"releases\":0,\"catalog_loaded_at\":null,"
+                + "\"last_catalog_error\":null,\"last_catalog_error_at\":null}");
+  }
+
+  @Test
+  void healthz_reportsReleaseCountLoadTimeAndLastCatalogError() throws Exception {
+    server = Fixtures.demoServer(dir).build();
+    server.start();
+    server
+        .catalog()
+        .install(
+            new CatalogHolder.Snapshot(r -> List.of(), 7, Instant.parse("2025-01-02T03:04:05Z")));
+    server
+        .catalog()
+        .failed(
+            new CatalogHolder.Failure(
+                Instant.parse("2025-01-02T04:00:00Z"),
+                "releases[3].hash_value: must be 128 lower-case hex digits"));
+
+    HttpResponse<String> r = Fixtures.get(server, "/healthz");
+
+    assertThat(r.body())
+        .isEqualTo(
+            "{\"status\":\"ok\",\"releases\":7,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
+                + "\"last_catalog_error\":\"releases[3].hash_value:"
+                + " must be 128 lower-case hex digits\","
+                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\"}");
+  }
+
+  @Test
+  void healthz_head_hasLengthAndNoBody() throws Exception {
+    server = AppUpdateServer.builder().port(0).dataDir(dir).build();
+    server.start();
+
+    RawHttp.Response r = RawHttp.send(server.port(), "HEAD /healthz HTTP/1.1\nHost: x");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Length")).isEqualTo("108");
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  void healthz_post_is405AllowingGetAndHead() throws Exception {
+    server = AppUpdateServer.builder().port(0).dataDir(dir).build();
+    server.start();
+
+    HttpResponse<String> r = Fixtures.postJson(server, "/healthz", "{}");
+
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+}

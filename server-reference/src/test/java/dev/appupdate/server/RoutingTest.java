@@ -1,0 +1,116 @@
+package dev.appupdate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RoutingTest {
+  @TempDir Path dir;
+  private AppUpdateServer server;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Fixtures.demoServer(dir).build();
+    server.start();
+    port = server.port();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GET, /",
+    "GET, /v1",
+    "POST, /v1/update/",
+    "POST, //v1/update",
+    "POST, /v1/UPDATE",
+    "GET, /healthz/",
+    "DELETE, /nope",
+    "GET, /x/../healthz"
+  })
+  void unknownPath_is404Problem(String method, String path) throws Exception {
+    RawHttp.Response r =
+        RawHttp.send(port, method + " " + path + " HTTP/1.1\nHost: x\nContent-Length: 0");
+
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.text()).contains("\"status\":404", "this server answers POST /v1/update");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "GET, /v1/update, POST",
+    "PUT, /v1/update, POST",
+    "DELETE, /v1/completion, POST",
+    "OPTIONS, /v1/completion, POST",
+    "POST, /healthz, 'GET, HEAD'",
+    "PATCH, /files/important_data_v1.json, 'GET, HEAD'",
+    "post, /v1/update, POST"
+  })
+  void wrongMethod_is405WithAllow(String method, String path, String allow) throws Exception {
+    RawHttp.Response r =
+        RawHttp.send(port, method + " " + path + " HTTP/1.1\nHost: x\nContent-Length: 0");
+
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.header("Allow")).isEqualTo(allow);
+    assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  void headOnPostRoute_is405WithoutBody() throws Exception {
+    RawHttp.Response r = RawHttp.send(port, "HEAD /v1/update HTTP/1.1\nHost: x");
+
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.header("Allow")).isEqualTo("POST");
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  void embeddedDemoFiles_areServedByDefault() throws Exception {
+    RawHttp.Response r = RawHttp.send(port, "GET /files/important_data_v1.json HTTP/1.1\nHost: x");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("Content-Type")).isEqualTo("application/json");
+    assertThat(r.body()).hasSize(246);
+    assertThat(RawHttp.send(port, "GET /files/important_binary_v2.zip HTTP/1.1\nHost: x").body())
+        .hasSize(1312);
+    assertThat(RawHttp.send(port, "GET /files/catalog.json HTTP/1.1\nHost: x").status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void keptAliveConnection_servesSeveralRequests() throws Exception {
+    try (java.net.Socket s = RawHttp.connect(port)) {
+      for (int i = 0; i < 3; i++) {
+        s.getOutputStream().write(RawHttp.head("GET /healthz HTTP/1.1\nHost: x"));
+        assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void everyRequest_writesOneAccessLogLine() throws Exception {
+    try (LogCapture access = new LogCapture("dev.appupdate.server.access")) {
+      RawHttp.send(port, "GET /healthz?probe=1 HTTP/1.1\nHost: x");
+      RawHttp.send(port, "GET /nope HTTP/1.1\nHost: x");
+
+      List<String> lines = access.await(2);
+
+      assertThat(lines).hasSize(2);
+      assertThat(lines.get(0))
+          .matches("INFO 127\\.0\\.0\\.1 GET \"/healthz\\?probe=1\" 200 108 \\d+ms");
+      assertThat(lines.get(1)).matches("INFO 127\\.0\\.0\\.1 GET \"/nope\" 404 \\d+ \\d+ms");
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.appupdate.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The runnable jar in a child JVM, for the integration tests. */
+final class ServerProcess implements AutoCloseable {
+  static final Pattern LISTENING =
+      Pattern.compile("appupdate server listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+  private final Process process;
+  private final Path stderr;
+  private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final List<String> allStdout = new ArrayList<>();
+  private final Thread reader;
+
+  private ServerProcess(Process process, Path stderr) {
+    this.process = process;
+    this.stderr = stderr;
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                  synchronized (allStdout) {
+                    allStdout.add(line);
+                  }
+                  stdout.add(line);
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            },
+            "server-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static Path jar() {
+    String jar = System.getProperty("appupdate.server.jar");
+    if (jar == null) {
+      throw new IllegalStateException(
+          "system property appupdate.server.jar is not set: run the *IT tests with mvn verify");
+    }
+    return Path.of(jar);
+  }
+
+  /** Starts {@code java [jvmOptions] -jar appupdate-server.jar args}. */
+  static ServerProcess start(Path workDir, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    Files.createDirectories(workDir);
+    Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
+    Process p =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectError(stderr.toFile())
+            .start();
+    return new ServerProcess(p, stderr);
+  }
+
+  static ServerProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, List.of(), args);
+  }
+
+  /** Waits for the listening line and returns the port it names. */
+  int awaitPort() throws Exception {
+    String line = stdout.poll(30, TimeUnit.SECONDS);
+    if (line == null) {
+      throw new AssertionError("no listening line; stderr: " + stderr());
+    }
+    Matcher m = LISTENING.matcher(line);
+    if (!m.matches()) {
+      throw new AssertionError("unexpected first line " + line + "; stderr: " + stderr());
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  Process process() {
+    return process;
+  }
+
+  int awaitExit() throws Exception {
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the server did not exit; stderr: " + stderr());
+    }
+    return process.exitValue();
+  }
+
+  /** Returns every line printed to standard output so far, after the process ended. */
+  List<String> stdoutLines() throws Exception {
+    awaitExit();
+    reader.join(10_000); // it ends when the pipe is drained
+    synchronized (allStdout) {
+      return List.copyOf(allStdout);
+    }
+  }
+
+  String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
