@@ -137,6 +137,41 @@ public final class Version implements Comparable<Version> {
   }
 
   /**
+   * Returns one spelling shared by all versions equal to this one: {@code a.equals(b)} exactly
+   * when {@code a.canonical().equals(b.canonical())}. Use it where equal versions must give equal
+   * bytes, for example as a map key in another process, in a digest, or in a signed token.
+   *
+   * <p>The canonical text drops trailing zero parts, writes numbers without sign {@code +} or
+   * leading zeros, and spells {@code N+} as {@code (N+1)pre}; a version equal to {@code 0} is
+   * {@code "0"}:
+   *
+   * <pre>{@code
+   * Version.parse("1.0.0").canonical();   // "1"
+   * Version.parse("01.10").canonical();   // "1.10"
+   * Version.parse("1.0+").canonical();    // "1.1pre"
+   * Version.parse("2.0b03").canonical();  // "2.0b3"
+   * }</pre>
+   *
+   * <p>The canonical text parses back to an equal version whose canonical text is the same. It can
+   * be longer than the text the version was parsed from ({@code pre} is canonically {@code 0pre},
+   * {@code 1-} is {@code 1-0-}), so it may exceed {@value #MAX_LENGTH} characters; it does not
+   * replace the version's own text ({@link #toString}) in documents.
+   */
+  public String canonical() {
+    if (parts.isEmpty()) {
+      return "0";
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 4);
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        sb.append('.');
+      }
+      parts.get(i).appendCanonical(sb);
+    }
+    return sb.toString();
+  }
+
+  /**
    * One dot-separated part. {@code numA} is null for {@code *} (greater than every number);
    * {@code strB} and {@code extraD} are null when absent, which is not the same as empty: a part
    * such as {@code 1-1} has an empty, present string.
@@ -196,6 +231,34 @@ public final class Version implements Comparable<Version> {
 
     boolean isZero() {
       return equals(ZERO);
+    }
+
+    /**
+     * Appends the one spelling that {@link #parse} reads back as this part. Every piece that can
+     * be spelled more than one way is written in full, so that nothing depends on what follows:
+     * {@code a} always (a lone {@code pre} is {@code 0pre}), and {@code c} whenever {@code d}
+     * follows or {@code b} is empty (the empty {@code b} exists only before a {@code -}, so {@code
+     * c} is then written with its sign, {@code -0} for zero).
+     */
+    void appendCanonical(StringBuilder sb) {
+      if (numA == null) {
+        sb.append('*');
+        return;
+      }
+      sb.append(numA);
+      if (strB == null) {
+        return; // parse leaves c at 0 and d absent whenever b is absent
+      }
+      sb.append(strB);
+      if (strB.isEmpty()) {
+        // parse reads c from the '-' that ended a, so c <= 0 here.
+        sb.append(numC.signum() == 0 ? "-0" : numC.toString());
+      } else if (numC.signum() != 0 || extraD != null) {
+        sb.append(numC);
+      }
+      if (extraD != null) {
+        sb.append(extraD);
+      }
     }
 
     @Override

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class VersionTest {
@@ -195,6 +198,78 @@ class VersionTest {
     assertThatThrownBy(() -> Version.parse(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("text == null");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1.0.0, 1",
+    "1.0, 1",
+    "01.10, 1.10",
+    "1.0+, 1.1pre",
+    "1.1pre0, 1.1pre",
+    "2.0b03, 2.0b3",
+    "+1, 1",
+    "0.0, 0",
+    "1..2, 1.0.2",
+    "pre, 0pre",
+    "+, 1pre",
+    "1.*.0, 1.*",
+    "1-0, 1-0",
+    "1-, 1-0-",
+    "1a-x, 1a0-x",
+    "60.0.1esr, 60.0.1esr",
+    "007.-0, 7"
+  })
+  void canonical_spellsEachVersionOneWay(String text, String canonical) {
+    assertThat(Version.parse(text).canonical()).isEqualTo(canonical);
+  }
+
+  @Test
+  void canonical_documentedList_isSharedExactlyByEqualVersions() {
+    List<String> all = ASCENDING.stream().flatMap(List::stream).toList();
+    for (String a : all) {
+      for (String b : all) {
+        Version va = Version.parse(a);
+        Version vb = Version.parse(b);
+        assertThat(va.canonical().equals(vb.canonical()))
+            .as("canonical %s vs %s", a, b)
+            .isEqualTo(va.equals(vb));
+      }
+    }
+  }
+
+  @Test
+  void canonical_generatedVersions_isSharedExactlyByEqualVersions() {
+    samples()
+        .forEach(
+            vs -> {
+              Map<String, Version> byCanonical = new HashMap<>();
+              Map<Version, String> canonicalOf = new HashMap<>();
+              for (Version v : vs) {
+                String c = v.canonical();
+                Version first = byCanonical.putIfAbsent(c, v);
+                assertThat(first == null || first.equals(v))
+                    .as("%s and %s share canonical %s, seed %x", first, v, c, SEED)
+                    .isTrue();
+                String earlier = canonicalOf.putIfAbsent(v, c);
+                assertThat(earlier == null || earlier.equals(c))
+                    .as("equal versions, canonical %s and %s, seed %x", earlier, c, SEED)
+                    .isTrue();
+              }
+            });
+  }
+
+  @Test
+  void canonical_generatedVersions_parsesBackToAnEqualVersionWithTheSameCanonical() {
+    samples()
+        .forEach(
+            vs -> {
+              for (Version v : vs) {
+                Version back = Version.parse(v.canonical());
+                assertThat(back).as("%s -> %s, seed %x", v, v.canonical(), SEED).isEqualTo(v);
+                assertThat(back.canonical()).as("%s, seed %x", v, SEED).isEqualTo(v.canonical());
+              }
+            });
   }
 
   @Test

@@ -1,12 +1,14 @@
 package dev.appupdate.server;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CodecLimits;
 import dev.appupdate.protocol.ServerCodec;
-import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.catalog.Catalog;
+import dev.appupdate.protocol.catalog.CatalogException;
+import dev.appupdate.protocol.catalog.Matcher;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -18,10 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The appupdate reference server: protocol v1 on the JDK's built-in HTTP server.
@@ -30,19 +30,26 @@ import java.util.function.Function;
  * AppUpdateServer server = AppUpdateServer.builder()
  *     .port(0)                                   // any free port
  *     .dataDir(Path.of("appupdate-data"))        // completion log and request-id key
+ *     .catalog(Path.of("catalog.json"))          // absent: the embedded demo catalog
  *     .build();
- * server.start();
+ * server.start();                                // CatalogException lists every problem
  * URI base = server.baseUrl();                   // http://127.0.0.1:PORT
  * ...
  * server.stop(Duration.ofSeconds(10));           // drain in-flight requests, then close
  * }</pre>
  *
- * <p>Routes: {@code POST /v1/update}, {@code POST /v1/completion}, {@code GET|HEAD /files/...} and
- * {@code GET|HEAD /healthz}. Every 4xx and 5xx answer is an {@code application/problem+json}
- * document, except for requests the JDK server itself refuses before they reach the server (an
- * unparsable request line or headers). Completions are appended to {@code completions.jsonl} in the
- * data directory and forced to disk before the 204; request ids are HMAC tokens under the key
- * {@code request-id.key} in the data directory, created on first start.
+ * <p>Routes: {@code POST /v1/update}, {@code POST /v1/completion}, {@code POST /v1/explain} (why
+ * each release of the requested product was or was not offered, for the body of an update check),
+ * {@code GET|HEAD /files/...} and {@code GET|HEAD /healthz}. Every 4xx and 5xx answer is an {@code
+ * application/problem+json} document, except for requests the JDK server itself refuses before
+ * they reach the server (an unparsable request line or headers). Completions are appended to {@code
+ * completions.jsonl} in the data directory and forced to disk before the 204; request ids are HMAC
+ * tokens under the key {@code request-id.key} in the data directory, created on first start.
+ *
+ * <p>The catalog file is watched while the server runs: a valid change is served from the next
+ * request on, all at once; an invalid one is logged with every problem and shown by {@code
+ * /healthz}, and the catalog loaded before keeps serving. Relative release URLs resolve against
+ * {@link #publicUrl()}.
  *
  * <p>Timeouts and limits of the JDK server are JVM-wide system properties read once, when the first
  * server of the JVM starts. Unless set on the command line, this class sets: {@code
@@ -63,6 +70,9 @@ public final class AppUpdateServer implements AutoCloseable {
 
   /** The port unless {@link Builder#port} says otherwise. */
   public static final int DEFAULT_PORT = 8000;
+
+  /** The source name of the embedded demo catalog, as its problems and {@code /healthz} name it. */
+  static final String DEMO_CATALOG = "embedded demo catalog";
 
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
   private static final Duration CLOSE_DRAIN = Duration.ofSeconds(10);
@@ -91,7 +101,8 @@ public final class AppUpdateServer implements AutoCloseable {
   private final int bodyLimit;
   private final Duration retention;
   private final Clock clock;
-  private final CatalogHolder catalog;
+  private final Path catalogFile;
+  private final boolean watchCatalog;
   private final int workerThreads;
   private final int queueCapacity;
 
@@ -102,6 +113,9 @@ public final class AppUpdateServer implements AutoCloseable {
   private CompletionLog completions;
   private RequestIds requestIds;
   private URI publicUrl;
+  private CatalogHolder catalog;
+  private CatalogReloader reloader;
+  private CatalogWatcher watcher;
 
   private AppUpdateServer(Builder b) {
     this.requestedPort = b.port == null ? DEFAULT_PORT : b.port;
@@ -112,7 +126,8 @@ public final class AppUpdateServer implements AutoCloseable {
     this.bodyLimit = b.bodyLimit == null ? DEFAULT_BODY_LIMIT : b.bodyLimit;
     this.retention = b.retention == null ? DEFAULT_RETENTION : b.retention;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
-    this.catalog = new CatalogHolder(b.catalog == null ? CatalogHolder.EMPTY : b.catalog);
+    this.catalogFile = b.catalogFile;
+    this.watchCatalog = b.watchCatalog == null || b.watchCatalog;
     this.workerThreads = b.workerThreads;
     this.queueCapacity = b.queueCapacity;
   }
@@ -123,17 +138,21 @@ public final class AppUpdateServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory and starts accepting connections.
+   * Loads the catalog, opens the data directory and starts accepting connections.
    *
-   * @throws IOException if the port cannot be bound, the data directory cannot be created, the
-   *     request-id key is corrupt, the completion log cannot be opened, or the files directory does
-   *     not exist; the message says which
+   * @throws CatalogException if the catalog is invalid, listing every problem; nothing is started
+   * @throws IOException if the catalog file cannot be read, the port cannot be bound, the data
+   *     directory cannot be created, the request-id key is corrupt, the completion log cannot be
+   *     opened, or the files directory does not exist; the message says which
    * @throws IllegalStateException if the server was started before
    */
   public synchronized void start() throws IOException {
     if (state != State.NEW) {
       throw new IllegalStateException("server already started");
     }
+    // First, so that an invalid catalog leaves no trace: no data directory, no key, no socket.
+    CatalogFile file = catalogFile == null ? null : new CatalogFile(catalogFile);
+    Catalog initial = file == null ? demoCatalog() : file.read();
     HTTP_SERVER_DEFAULTS.forEach(
         (key, value) -> {
           if (System.getProperty(key) == null) {
@@ -153,19 +172,31 @@ public final class AppUpdateServer implements AutoCloseable {
                   bodyLimit,
                   CodecLimits.defaults().maxStringLength(),
                   CodecLimits.defaults().maxNestingDepth()));
+      http = HttpServer.create(new InetSocketAddress(bind, requestedPort), 0);
+      // Bound, so the port is known: relative release URLs can resolve now.
+      publicUrl = configuredPublicUrl != null ? configuredPublicUrl : defaultPublicUrl();
+      catalog =
+          new CatalogHolder(
+              CatalogHolder.Snapshot.of(Matcher.create(initial, publicUrl), clock.instant()));
       router =
           new Router(
               codec,
               Map.of(
                   "/v1/update", new UpdateRoute(codec, catalog, requestIds, bodyLimit),
                   "/v1/completion",
-                      new CompletionRoute(codec, requestIds, completions, clock, bodyLimit)),
+                      new CompletionRoute(codec, requestIds, completions, clock, bodyLimit),
+                  "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
               Map.of("/healthz", new HealthRoute(json, catalog)),
               new FileRoute(files));
-      http = HttpServer.create(new InetSocketAddress(bind, requestedPort), 0);
       workers = new Workers(workerThreads, queueCapacity);
       http.setExecutor(workers);
       http.createContext("/", router);
+      if (file != null) {
+        reloader = new CatalogReloader(file, publicUrl, catalog, clock);
+        if (watchCatalog) {
+          watcher = CatalogWatcher.start(file.path(), reloader);
+        }
+      }
       http.start();
     } catch (BindException e) {
       closeAfterFailedStart();
@@ -176,16 +207,32 @@ public final class AppUpdateServer implements AutoCloseable {
       throw e;
     }
     state = State.RUNNING;
-    publicUrl = configuredPublicUrl != null ? configuredPublicUrl : defaultPublicUrl();
     LOG.log(
         Level.INFO,
-        "serving {0}, public URL {1}, data in {2}",
+        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases)",
         baseUrl(),
         publicUrl,
-        dataDir.toAbsolutePath());
+        dataDir.toAbsolutePath(),
+        file == null ? DEMO_CATALOG : file.path(),
+        initial.size());
+  }
+
+  /** Reads the catalog shipped with the server, which offers the demo files. */
+  static Catalog demoCatalog() throws IOException {
+    byte[] json;
+    try (InputStream in = AppUpdateServer.class.getResourceAsStream("demo/catalog.json")) {
+      if (in == null) {
+        throw new IOException("the " + DEMO_CATALOG + " is missing from the build");
+      }
+      json = in.readAllBytes();
+    }
+    return Catalog.parse(json, DEMO_CATALOG);
   }
 
   private void closeAfterFailedStart() throws IOException {
+    if (watcher != null) {
+      watcher.close();
+    }
     if (http != null) {
       http.stop(0);
     }
@@ -237,7 +284,7 @@ public final class AppUpdateServer implements AutoCloseable {
 
   private URI defaultPublicUrl() {
     String host = bind.isAnyLocalAddress() ? "localhost" : hostLiteral();
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
   }
 
   private String hostLiteral() {
@@ -268,6 +315,9 @@ public final class AppUpdateServer implements AutoCloseable {
         return;
       }
       state = State.STOPPED;
+    }
+    if (watcher != null) {
+      watcher.close();
     }
     router.beginDrain();
     boolean interrupted = false;
@@ -309,6 +359,42 @@ public final class AppUpdateServer implements AutoCloseable {
     return catalog;
   }
 
+  /**
+   * Loads the catalog file again now, as a change to it would: serves it if valid, otherwise keeps
+   * the current catalog and records why for {@code /healthz}.
+   *
+   * @return whether the file's catalog is now served
+   * @throws IllegalStateException if the server is not running or serves the embedded demo catalog
+   */
+  boolean reloadNow() {
+    CatalogReloader r;
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("server not running");
+      }
+      r = reloader;
+    }
+    if (r == null) {
+      throw new IllegalStateException("no catalog file to reload: serving the " + DEMO_CATALOG);
+    }
+    return r.reload();
+  }
+
+  /** Like {@link #reloadNow()}, but only if the file changed: the periodic check. */
+  boolean reloadIfChanged() {
+    CatalogReloader r;
+    synchronized (this) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("server not running");
+      }
+      if (reloader == null) {
+        throw new IllegalStateException("no catalog file to reload: serving the " + DEMO_CATALOG);
+      }
+      r = reloader;
+    }
+    return r.reloadIfChanged();
+  }
+
   CompletionLog completions() {
     return completions;
   }
@@ -334,7 +420,8 @@ public final class AppUpdateServer implements AutoCloseable {
     private Integer bodyLimit;
     private Duration retention;
     private Clock clock;
-    private CatalogHolder.Snapshot catalog;
+    private Path catalogFile;
+    private Boolean watchCatalog;
     private int workerThreads = 32;
     private int queueCapacity = 128;
     private boolean workersSet;
@@ -390,6 +477,19 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the catalog file, in the JSON format of docs/CATALOG.md; by default the embedded demo
+     * catalog, which offers the embedded demo files. The file is read at {@link
+     * AppUpdateServer#start()}, which fails listing every problem if it is invalid, and read again
+     * whenever it changes while the server runs; an invalid change is logged and shown by {@code
+     * /healthz}, and the catalog loaded before keeps serving.
+     */
+    public Builder catalog(Path file) {
+      once(this.catalogFile, "catalog");
+      this.catalogFile = Objects.requireNonNull(file, "file == null");
+      return this;
+    }
+
     /** Sets the directory served under {@code /files/}; the embedded demo files by default. */
     public Builder filesDir(Path dir) {
       once(this.filesDir, "filesDir");
@@ -435,10 +535,14 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves {@code offers} as the catalog, counted as {@code releaseCount} releases. */
-    Builder offers(Function<UpdateRequest, List<AvailableUpdate>> offers, int releaseCount) {
-      once(this.catalog, "catalog");
-      this.catalog = new CatalogHolder.Snapshot(offers, releaseCount, null);
+    /**
+     * Sets whether the catalog file is watched for changes; true by default. Without the watch
+     * only {@link AppUpdateServer#reloadNow()} and {@link AppUpdateServer#reloadIfChanged()} load
+     * it again, which lets tests decide exactly when.
+     */
+    Builder watchCatalog(boolean watch) {
+      once(this.watchCatalog, "watchCatalog");
+      this.watchCatalog = watch;
       return this;
     }
 

@@ -2,6 +2,8 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.catalog.Explanation;
+import dev.appupdate.protocol.catalog.Matcher;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +13,7 @@ import java.util.function.Function;
 /**
  * What the server currently offers, swapped as a whole: a request reads one {@link Snapshot} and so
  * sees either the old or the new catalog, never a mix. Also remembers the last failed load for
- * {@code /healthz}.
+ * {@code /healthz}, in the same atomic {@link State}.
  */
 final class CatalogHolder {
 
@@ -19,16 +21,27 @@ final class CatalogHolder {
    * One catalog as served.
    *
    * @param offers the offers for a request: at most one per update type, URLs absolute
+   * @param explain why each release of the requested product was or was not offered
    * @param releaseCount how many releases the catalog holds
-   * @param loadedAt when it was loaded, or null when no catalog was loaded
+   * @param loadedAt when it was loaded
    */
   record Snapshot(
-      Function<UpdateRequest, List<AvailableUpdate>> offers, int releaseCount, Instant loadedAt) {
+      Function<UpdateRequest, List<AvailableUpdate>> offers,
+      Function<UpdateRequest, Explanation> explain,
+      int releaseCount,
+      Instant loadedAt) {
     Snapshot {
       Objects.requireNonNull(offers, "offers == null");
+      Objects.requireNonNull(explain, "explain == null");
+      Objects.requireNonNull(loadedAt, "loadedAt == null");
       if (releaseCount < 0) {
         throw new IllegalArgumentException("releaseCount < 0: " + releaseCount);
       }
+    }
+
+    /** Serves what {@code matcher} decides. */
+    static Snapshot of(Matcher matcher, Instant loadedAt) {
+      return new Snapshot(matcher::match, matcher::explain, matcher.releaseCount(), loadedAt);
     }
   }
 
@@ -45,37 +58,50 @@ final class CatalogHolder {
     }
   }
 
-  /** Offers nothing: the server answers every update check with 204. */
-  static final Snapshot EMPTY = new Snapshot(request -> List.of(), 0, null);
+  /**
+   * The catalog served and the failure of the last load, read together.
+   *
+   * @param catalog the catalog served
+   * @param lastFailure why the last load failed, or null when it succeeded
+   */
+  record State(Snapshot catalog, Failure lastFailure) {
+    State {
+      Objects.requireNonNull(catalog, "catalog == null");
+    }
+  }
 
-  private final AtomicReference<Snapshot> current;
-  private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+  private final AtomicReference<State> state;
 
   CatalogHolder(Snapshot initial) {
-    this.current = new AtomicReference<>(Objects.requireNonNull(initial, "initial == null"));
+    this.state = new AtomicReference<>(new State(initial, null));
   }
 
   /** Returns the offers of the current catalog for {@code request}. */
   List<AvailableUpdate> offers(UpdateRequest request) {
-    return current.get().offers().apply(request);
+    return current().offers().apply(request);
+  }
+
+  /** Returns the explanation of the current catalog for {@code request}. */
+  Explanation explain(UpdateRequest request) {
+    return current().explain().apply(request);
   }
 
   Snapshot current() {
-    return current.get();
+    return state.get().catalog();
   }
 
-  /** Returns the last failed load, or null when none failed. */
-  Failure lastFailure() {
-    return lastFailure.get();
+  State state() {
+    return state.get();
   }
 
-  /** Serves {@code snapshot} from now on. */
+  /** Serves {@code snapshot} from now on; a failure recorded before is cleared. */
   void install(Snapshot snapshot) {
-    current.set(Objects.requireNonNull(snapshot, "snapshot == null"));
+    state.set(new State(Objects.requireNonNull(snapshot, "snapshot == null"), null));
   }
 
   /** Records a failed load; the current catalog stays. */
   void failed(Failure failure) {
-    lastFailure.set(Objects.requireNonNull(failure, "failure == null"));
+    Objects.requireNonNull(failure, "failure == null");
+    state.updateAndGet(s -> new State(s.catalog(), failure));
   }
 }

@@ -27,7 +27,9 @@ final class CommandLine {
           "  --bind ADDRESS      address to listen on (default 127.0.0.1)",
           "  --public-url URL    base URL clients reach this server at, for relative catalog URLs",
           "                      (default http://ADDRESS:PORT/)",
-          "  --catalog FILE      release catalog, JSON (default: the embedded demo catalog)",
+          "  --catalog FILE      release catalog, JSON (default: the embedded demo catalog);",
+          "                      reloaded when it changes, an invalid change is logged and",
+          "                      shown by /healthz while the previous catalog keeps serving",
           "  --files DIR         directory served under /files/ (default: the embedded demo files)",
           "  --data DIR          completion log and request-id key (default ./appupdate-data)",
           "  --retention AGE     how long request ids stay valid: 30d, 12h, 90m, 3600s or",
@@ -35,6 +37,14 @@ final class CommandLine {
           "  --help              print this help and exit",
           "",
           "Options take their value as the next argument or after '=' (--port=8080).",
+          "",
+          "Routes:",
+          "  POST /v1/update       update check (protocol v1)",
+          "  POST /v1/completion   completion report (protocol v1)",
+          "  POST /v1/explain      why each release of the product was or was not offered,",
+          "                        for the same body as /v1/update",
+          "  GET  /files/NAME      the files directory, with Range, If-Range and ETag",
+          "  GET  /healthz         status, release count, catalog load time, last catalog error",
           "");
 
   /**

@@ -1,5 +1,7 @@
 package dev.appupdate.server;
 
+import dev.appupdate.protocol.catalog.CatalogException;
+import dev.appupdate.protocol.catalog.CatalogProblem;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -17,7 +19,9 @@ import java.time.Duration;
  * appupdate server listening on http://HOST:PORT}; logs go to standard error. Exit status: 0 after
  * {@code --help} or a graceful stop (SIGTERM or SIGINT: stop accepting, finish requests in flight
  * for up to 10 seconds, answering 503 to new ones, flush the completion log); 1 when the server
- * cannot start; 2 for a bad command line, with a one-line reason on standard error.
+ * cannot start, with the reason on standard error (for an invalid catalog, a line naming the file
+ * and then every problem on a line of its own, with the release's position and field); 2 for a bad
+ * command line, with a one-line reason on standard error.
  */
 public final class Main {
   private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -53,6 +57,13 @@ public final class Main {
     AppUpdateServer server = server(options);
     try {
       server.start();
+    } catch (CatalogException e) {
+      err.println("appupdate-server: cannot start: " + CatalogReloader.summary(e));
+      for (CatalogProblem problem : e.problems()) {
+        err.println("  " + problem);
+      }
+      System.exit(1);
+      return;
     } catch (IOException | RuntimeException e) {
       err.println("appupdate-server: cannot start: " + e.getMessage());
       System.exit(1);
@@ -80,6 +91,9 @@ public final class Main {
             .retention(options.retention());
     if (options.publicUrl() != null) {
       b.publicUrl(options.publicUrl());
+    }
+    if (options.catalog() != null) {
+      b.catalog(options.catalog());
     }
     if (options.files() != null) {
       b.filesDir(options.files());

@@ -99,8 +99,8 @@ final class Router implements HttpHandler {
     throw HttpProblem.notFound(
         "no resource at "
             + JsonBody.printable(path)
-            + "; this server answers POST /v1/update,"
-            + " POST /v1/completion, GET /files/..., GET /healthz");
+            + "; this server answers POST /v1/update, POST /v1/completion,"
+            + " POST /v1/explain, GET /files/..., GET /healthz");
   }
 
   private static void answer(Call call, HttpProblem problem) {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.catalog.Explanation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -15,7 +17,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The server's own JSON, apart from the protocol documents that {@code ServerCodec} handles: the
- * completion log's lines and the {@code /healthz} document. The one place Jackson is used here.
+ * completion log's lines, the {@code /healthz} document and the {@code /v1/explain} document. The
+ * one place Jackson is used here.
  */
 final class ServerJson {
   private final ObjectMapper mapper =
@@ -96,21 +99,33 @@ final class ServerJson {
   }
 
   /** Returns the {@code /healthz} document. */
-  byte[] health(CatalogHolder.Snapshot catalog, CatalogHolder.Failure failure) {
+  byte[] health(CatalogHolder.State state) {
     ObjectNode o = mapper.createObjectNode();
     o.put("status", "ok");
-    o.put("releases", catalog.releaseCount());
-    if (catalog.loadedAt() == null) {
-      o.putNull("catalog_loaded_at");
-    } else {
-      o.put("catalog_loaded_at", catalog.loadedAt().toString());
-    }
+    o.put("releases", state.catalog().releaseCount());
+    o.put("catalog_loaded_at", state.catalog().loadedAt().toString());
+    CatalogHolder.Failure failure = state.lastFailure();
     if (failure == null) {
       o.putNull("last_catalog_error");
       o.putNull("last_catalog_error_at");
     } else {
       o.put("last_catalog_error", failure.message());
       o.put("last_catalog_error_at", failure.at().toString());
+    }
+    return write(o);
+  }
+
+  /** Returns the {@code /v1/explain} document. */
+  byte[] explanation(Explanation explanation) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("product", explanation.product());
+    ArrayNode candidates = o.putArray("candidates");
+    for (Explanation.Candidate c : explanation.candidates()) {
+      ObjectNode n = candidates.addObject();
+      n.put("update_type", c.updateType());
+      n.put("version", c.version());
+      n.put("offered", c.offered());
+      n.put("reason", c.reason());
     }
     return write(o);
   }

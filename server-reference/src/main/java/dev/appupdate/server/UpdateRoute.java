@@ -26,16 +26,7 @@ final class UpdateRoute implements Route {
 
   @Override
   public void handle(Call call) throws IOException, HttpProblem {
-    byte[] body = JsonBody.read(call, bodyLimit);
-    UpdateRequest request;
-    try {
-      request = codec.decodeUpdateRequest(body);
-    } catch (ProtocolException e) {
-      throw HttpProblem.of(Problem.invalid(e));
-    } catch (IllegalArgumentException e) {
-      // The codec should have caught it; a client must not be able to cause a 500 regardless.
-      throw HttpProblem.badRequest("invalid update request: " + e.getMessage());
-    }
+    UpdateRequest request = readRequest(call, codec, bodyLimit);
     List<AvailableUpdate> offers = catalog.offers(request);
     call.responseHeaders().set("Cache-Control", "no-store");
     if (offers.isEmpty()) {
@@ -52,5 +43,24 @@ final class UpdateRoute implements Route {
     }
     call.send(
         200, "application/json", codec.encodeUpdateResponse(new UpdateResponse(offers, requestId)));
+  }
+
+  /**
+   * Reads the update request of {@code call}, as {@code POST /v1/update} and {@code POST
+   * /v1/explain} take it.
+   *
+   * @throws HttpProblem 415 or 413 as {@link JsonBody#read} says, 400 listing every invalid field
+   */
+  static UpdateRequest readRequest(Call call, ServerCodec codec, int bodyLimit)
+      throws IOException, HttpProblem {
+    byte[] body = JsonBody.read(call, bodyLimit);
+    try {
+      return codec.decodeUpdateRequest(body);
+    } catch (ProtocolException e) {
+      throw HttpProblem.of(Problem.invalid(e));
+    } catch (IllegalArgumentException e) {
+      // The codec should have caught it; a client must not be able to cause a 500 regardless.
+      throw HttpProblem.badRequest("invalid update request: " + e.getMessage());
+    }
   }
 }

@@ -216,6 +216,20 @@ class CompletionRouteTest {
   }
 
   @Test
+  void completion_equalVersionSpelledDifferently_is204AndRecordedAsReported() throws Exception {
+    String id = requestId();
+
+    HttpResponse<String> r =
+        Fixtures.postJson(
+            server, "/v1/completion", completion(id, "my_important_data", "success", "1.0.0"));
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(logged())
+        .extracting(CompletionRecord::outcome)
+        .containsExactly(Outcome.success("1.0.0"));
+  }
+
+  @Test
   void completion_oneOfTwoNotOffered_recordsNothing() throws Exception {
     String id = requestId();
     String body =

@@ -2,17 +2,24 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.catalog.Explanation;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
-/** What the server tests share: the demo offers, the seed request, small HTTP helpers. */
+/** What the server tests share: the demo offers, the seed request, catalogs, small HTTP helpers. */
 final class Fixtures {
   private Fixtures() {}
 
@@ -39,18 +46,82 @@ final class Fixtures {
 
   static final List<AvailableUpdate> DEMO_OFFERS = List.of(DATA, BLOB);
 
+  /**
+   * The demo offers as a server with public URL {@code base} makes them, in the matcher's order
+   * (by update type).
+   */
+  static List<AvailableUpdate> demoOffers(URI base) {
+    return List.of(at(BLOB, base), at(DATA, base));
+  }
+
+  private static AvailableUpdate at(AvailableUpdate u, URI base) {
+    return AvailableUpdate.of(
+        u.updateType(),
+        base.resolve(u.url().getPath().substring(1)),
+        u.hashFunction(),
+        u.hashValue(),
+        u.size(),
+        u.version());
+  }
+
+  /** A catalog snapshot serving {@code offers} and explaining nothing, loaded at the epoch. */
+  static CatalogHolder.Snapshot snapshot(
+      Function<UpdateRequest, List<AvailableUpdate>> offers, int releaseCount) {
+    return new CatalogHolder.Snapshot(
+        offers,
+        request -> new Explanation(request.product(), List.of()),
+        releaseCount,
+        Instant.EPOCH);
+  }
+
+  /**
+   * Returns a catalog document of {@code your_app} releases, each given as {@code
+   * update_type:version}, with URL {@code files/TYPE-VERSION} and a made-up digest.
+   */
+  static String catalog(String... releases) {
+    StringBuilder sb = new StringBuilder("{\"releases\": [");
+    for (int i = 0; i < releases.length; i++) {
+      String[] tv = releases[i].split(":");
+      sb.append(i == 0 ? "\n" : ",\n")
+          .append("  {\"product\": \"your_app\", \"update_type\": \"")
+          .append(tv[0])
+          .append("\", \"version\": \"")
+          .append(tv[1])
+          .append("\", \"url\": \"files/")
+          .append(tv[0])
+          .append('-')
+          .append(tv[1])
+          .append("\", \"hash_function\": \"sha512\", \"hash_value\": \"")
+          .append("ab".repeat(64))
+          .append("\", \"size\": 10}");
+    }
+    return sb.append("\n]}\n").toString();
+  }
+
+  /** Replaces {@code file} with {@code text} the way editors save: a new file renamed over it. */
+  static void replace(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Returns the lower-case hex SHA-512 of {@code bytes}. */
+  static String sha512(byte[] bytes) {
+    return HexFormat.of().formatHex(HashFunction.SHA512.newDigest().digest(bytes));
+  }
+
   static final HttpClient CLIENT =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  /** A server on a free port with data in {@code dir}/data, offering the demo updates. */
+  /**
+   * A server on a free port with data in {@code dir}/data, serving the embedded demo catalog and
+   * files.
+   */
   static AppUpdateServer.Builder demoServer(Path dir) {
-    return AppUpdateServer.builder()
-        .port(0)
-        .dataDir(dir.resolve("data"))
-        .offers(request -> request.product().equals("your_app") ? DEMO_OFFERS : List.of(), 2);
+    return AppUpdateServer.builder().port(0).dataDir(dir.resolve("data"));
   }
 
   static HttpResponse<String> post(
@@ -78,6 +149,18 @@ final class Fixtures {
             .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Downloads {@code url} and returns the body of its 200 answer. */
+  static byte[] download(URI url) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        CLIENT.send(
+            HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET " + url + " answered " + r.statusCode());
+    }
+    return r.body();
   }
 
   /** Returns a completion report body for one outcome. */

@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appupdate.protocol.catalog.Explanation;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,8 +21,13 @@ class HealthRouteTest {
   }
 
   @Test
-  void healthz_withoutCatalog_isOkWithNoReleases() throws Exception {
-    server = AppUpdateServer.builder().port(0).dataDir(dir).build();
+  void healthz_demoCatalog_isOkWithItsTwoReleasesLoadedAtStart() throws Exception {
+    server =
+        AppUpdateServer.builder()
+            .port(0)
+            .dataDir(dir)
+            .clock(new MutableClock(Instant.parse("2025-01-02T03:04:05Z")))
+            .build();
     server.start();
 
     HttpResponse<String> r = Fixtures.get(server, "/healthz");
@@ -30,7 +36,7 @@ class HealthRouteTest {
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(r.body())
         .isEqualTo(
-            "{\"status\":\"ok\",\"releases\":0,\"catalog_loaded_at\":null,"
+            "{\"status\":\"ok\",\"releases\":2,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":null,\"last_catalog_error_at\":null}");
   }
 
@@ -41,7 +47,11 @@ class HealthRouteTest {
     server
         .catalog()
         .install(
-            new CatalogHolder.Snapshot(r -> List.of(), 7, Instant.parse("2025-01-02T03:04:05Z")));
+            new CatalogHolder.Snapshot(
+                r -> List.of(),
+                r -> new Explanation(r.product(), List.of()),
+                7,
+                Instant.parse("2025-01-02T03:04:05Z")));
     server
         .catalog()
         .failed(
@@ -64,10 +74,12 @@ class HealthRouteTest {
     server = AppUpdateServer.builder().port(0).dataDir(dir).build();
     server.start();
 
+    int length = Fixtures.get(server, "/healthz").body().length();
+
     RawHttp.Response r = RawHttp.send(server.port(), "HEAD /healthz HTTP/1.1\nHost: x");
 
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.header("Content-Length")).isEqualTo("108");
+    assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(length));
     assertThat(r.body()).isEmpty();
   }
 

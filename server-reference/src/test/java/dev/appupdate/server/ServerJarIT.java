@@ -2,12 +2,16 @@ package dev.appupdate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.ClientCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +36,95 @@ class ServerJarIT {
               "--files",
               "--data",
               "--retention",
-              "--help");
+              "--help",
+              "POST /v1/explain");
+    }
+  }
+
+  @Test
+  void seedRequest_gets200WhoseUrlsDownloadAndVerify() throws Exception {
+    try (ServerProcess p = ServerProcess.start(dir, "--port", "0")) {
+      int port = p.awaitPort();
+      byte[] seed = Fixtures.SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
+
+      RawHttp.Response r =
+          RawHttp.send(
+              port,
+              "POST /v1/update HTTP/1.1\nHost: x\nContent-Type: application/json\n"
+                  + "Content-Length: "
+                  + seed.length,
+              seed);
+
+      assertThat(r.status()).isEqualTo(200);
+      List<AvailableUpdate> offers =
+          ClientCodec.create().decodeUpdateResponse(r.body()).offers();
+      assertThat(offers)
+          .containsExactlyElementsOf(
+              Fixtures.demoOffers(URI.create("http://127.0.0.1:" + port + "/")));
+      for (AvailableUpdate offer : offers) {
+        byte[] bytes = Fixtures.download(offer.url());
+        assertThat(bytes).hasSize((int) offer.size());
+        assertThat(Fixtures.sha512(bytes)).isEqualTo(offer.hashValue());
+      }
+    }
+  }
+
+  @Test
+  void invalidCatalog_exits1ListingEveryProblemOnALineOfItsOwn() throws Exception {
+    Path catalog =
+        Files.writeString(
+            dir.resolve("catalog.json"),
+            Fixtures.catalog("data:1.0", "blob:2.0")
+                .replace("\"size\": 10", "\"size\": -1")
+                .replace("\"files/data-1.0\"", "\"ftp://x/data\""));
+
+    try (ServerProcess p =
+        ServerProcess.start(dir, "--port", "0", "--catalog", catalog.toString())) {
+      assertThat(p.awaitExit()).isEqualTo(1);
+      assertThat(p.stdoutLines()).isEmpty();
+      assertThat(p.stderr().lines())
+          .containsExactly(
+              "appupdate-server: cannot start: invalid catalog " + catalog + ": 3 problems",
+              "  releases[0].size: must not be negative, got -1",
+              "  releases[0].url: must be an absolute http or https URL or a relative path, got"
+                  + " scheme \"ftp\" in \"ftp://x/data\"",
+              "  releases[1].size: must not be negative, got -1");
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
+    }
+  }
+
+  @Test
+  void catalogFile_changeWhileRunning_isServed() throws Exception {
+    Path catalog = Files.writeString(dir.resolve("catalog.json"), Fixtures.catalog("data:1.0"));
+    try (ServerProcess p =
+        ServerProcess.start(dir, "--port", "0", "--catalog", catalog.toString())) {
+      int port = p.awaitPort();
+      assertThat(update(port)).contains("\"version\":\"1.0\"");
+
+      Fixtures.replace(catalog, Fixtures.catalog("data:2.0"));
+
+      Await.until("the new catalog is served", () -> quietly(() -> update(port)).contains("2.0"));
+    }
+  }
+
+  private static String update(int port) throws IOException {
+    byte[] seed = Fixtures.SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
+    return RawHttp.send(
+            port,
+            "POST /v1/update HTTP/1.1\nHost: x\nContent-Length: " + seed.length,
+            seed)
+        .text();
+  }
+
+  private interface IoSupplier {
+    String get() throws IOException;
+  }
+
+  private static String quietly(IoSupplier s) {
+    try {
+      return s.get();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -84,7 +176,7 @@ class ServerJarIT {
         out.write(body, 5, body.length - 5);
         out.flush();
 
-        assertThat(RawHttp.read(inFlight.getInputStream(), false).status()).isEqualTo(204);
+        assertThat(RawHttp.read(inFlight.getInputStream(), false).status()).isEqualTo(200);
       }
       assertThat(p.awaitExit()).isZero();
     }

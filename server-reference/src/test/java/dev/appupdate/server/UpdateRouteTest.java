@@ -33,6 +33,12 @@ class UpdateRouteTest {
     server.close();
   }
 
+  private DecodedUpdateResponse seedResponse() throws Exception {
+    HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
+    assertThat(r.statusCode()).isEqualTo(200);
+    return ClientCodec.create().decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8));
+  }
+
   @Test
   void update_seedRequest_offersBothDemoUpdatesUnderAVerifiableRequestId() throws Exception {
     HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
@@ -42,13 +48,46 @@ class UpdateRouteTest {
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
     DecodedUpdateResponse response =
         ClientCodec.create().decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8));
-    assertThat(response.offers()).containsExactlyElementsOf(Fixtures.DEMO_OFFERS);
+    assertThat(response.offers())
+        .containsExactlyElementsOf(Fixtures.demoOffers(server.publicUrl()));
     assertThat(response.rejected()).isEmpty();
     assertThat(response.requestId()).hasSize(70);
     RequestIdClaims claims = server.requestIds().verify(response.requestId());
     assertThat(claims.product()).isEqualTo("your_app");
     assertThat(claims.offered("my_important_data", "1.0")).isTrue();
     assertThat(claims.offered("my_important_binary_blob", "2.0")).isTrue();
+  }
+
+  @Test
+  void update_seedRequest_offeredUrlsDownloadTheBytesTheOffersDescribe() throws Exception {
+    List<AvailableUpdate> offers = seedResponse().offers();
+
+    assertThat(offers).hasSize(2);
+    for (AvailableUpdate offer : offers) {
+      assertThat(offer.url().toString())
+          .startsWith("http://127.0.0.1:" + server.port() + "/files/");
+      byte[] bytes = Fixtures.download(offer.url());
+      assertThat(bytes).as(offer.updateType()).hasSize((int) offer.size());
+      assertThat(Fixtures.sha512(bytes)).as(offer.updateType()).isEqualTo(offer.hashValue());
+    }
+  }
+
+  @Test
+  void update_installedUpToDate_isOfferedOnlyWhatIsNewer() throws Exception {
+    HttpResponse<String> r =
+        Fixtures.postJson(
+            server,
+            "/v1/update",
+            SEED_REQUEST.replace(
+                "}", ",\"installed\":{\"my_important_data\":\"1.0.0\"}}"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(
+            ClientCodec.create()
+                .decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8))
+                .offers())
+        .extracting(AvailableUpdate::updateType)
+        .containsExactly("my_important_binary_blob");
   }
 
   @Test
@@ -151,9 +190,7 @@ class UpdateRouteTest {
 
   @Test
   void update_catalogSwapped_nextRequestSeesTheNewOffers() throws Exception {
-    server
-        .catalog()
-        .install(new CatalogHolder.Snapshot(request -> List.of(Fixtures.BLOB), 1, null));
+    server.catalog().install(Fixtures.snapshot(request -> List.of(Fixtures.BLOB), 1));
 
     HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
 
@@ -173,7 +210,7 @@ class UpdateRouteTest {
               246,
               "1.0"));
     }
-    server.catalog().install(new CatalogHolder.Snapshot(request -> many, 30, null));
+    server.catalog().install(Fixtures.snapshot(request -> many, 30));
 
     HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
 
@@ -189,12 +226,11 @@ class UpdateRouteTest {
     server
         .catalog()
         .install(
-            new CatalogHolder.Snapshot(
+            Fixtures.snapshot(
                 request -> {
                   throw new IllegalStateException("catalog bug");
                 },
-                1,
-                null));
+                1));
 
     try (LogCapture log = new LogCapture("dev.appupdate.server")) {
       HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);

@@ -68,9 +68,13 @@ public final class RequestIdClaims {
 
   /**
    * Returns whether {@code version} of {@code updateType} was offered under the id. Versions
-   * compare as exact text, as the client received them ({@code 1.0} is not {@code 1.0.0}). The
-   * check uses a 4-byte tag per offer, so a pair that was not offered passes with a probability of
-   * about {@link #offerCount()} in 2<sup>32</sup>.
+   * compare by {@link dev.appupdate.protocol.Version} order, as docs/PROTOCOL.md requires of
+   * completions: {@code 1.0.0} matches an offered {@code 1.0}. The check uses a 4-byte tag per
+   * offer, so a pair that was not offered passes with a probability of about {@link #offerCount()}
+   * in 2<sup>32</sup>.
+   *
+   * @throws IllegalArgumentException if {@code version} is not a version (see {@link
+   *     dev.appupdate.protocol.Version#parse})
    */
   public boolean offered(String updateType, String version) {
     Objects.requireNonNull(updateType, "updateType == null");

@@ -1,6 +1,7 @@
 package dev.appupdate.protocol.requestid;
 
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.Version;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.requestid.InvalidRequestIdException.Kind;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +52,14 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>With H the bytes from offset 0 up to the end of the product name, the update_type tag of an
  * offer is the first 2 bytes of HMAC-SHA256(Kt, 0x01 | H | type) and its offer tag the first 4
  * bytes of HMAC-SHA256(Kt, 0x02 | H | type | version), each string prefixed with its 2-byte UTF-8
- * length; the MAC is the first 16 bytes of HMAC-SHA256(Km, all preceding bytes). Kt and Km are
- * derived from the server key by HMAC-SHA256 with fixed labels. The MAC makes the whole id
- * unforgeable; the tags let a completion's (update_type, version) be checked against the offers
- * without storing them. A 4-byte tag admits a wrong pair with probability K/2<sup>32</sup> per
- * attempt; the 2-byte update_type tag only chooses between two error messages.
+ * length, where version is the {@linkplain Version#canonical() canonical text} of the offered
+ * version, so that a completion reporting an equal version spelled differently ({@code 1.0.0} for
+ * an offered {@code 1.0}) matches, as docs/PROTOCOL.md requires; the MAC is the first 16 bytes of
+ * HMAC-SHA256(Km, all preceding bytes). Kt and Km are derived from the server key by HMAC-SHA256
+ * with fixed labels. The MAC makes the whole id unforgeable; the tags let a completion's
+ * (update_type, version) be checked against the offers without storing them. A 4-byte tag admits a
+ * wrong pair with probability K/2<sup>32</sup> per attempt; the 2-byte update_type tag only chooses
+ * between two error messages.
  *
  * <h2>Length limit</h2>
  *
@@ -327,12 +331,19 @@ public final class RequestIds {
     return mac.doFinal();
   }
 
+  /**
+   * The tag of an offer, over the canonical text of its version so that every spelling of an equal
+   * version ({@code 1.0}, {@code 1.0.0}) gives the same tag.
+   *
+   * @throws IllegalArgumentException if {@code version} is not a version
+   */
   byte[] offerTag(byte[] token, int headerLength, String updateType, String version) {
+    String canonical = Version.parse(version).canonical();
     Mac mac = newMac(tagKey);
     mac.update((byte) 2);
     mac.update(token, 0, headerLength);
     updateString(mac, updateType);
-    updateString(mac, version);
+    updateString(mac, canonical);
     return mac.doFinal();
   }
 

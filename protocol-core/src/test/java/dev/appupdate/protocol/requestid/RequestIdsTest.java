@@ -68,14 +68,40 @@ class RequestIdsTest {
   }
 
   @Test
-  void offered_exactPairsOnly() {
+  void offered_offeredPairsOnly() {
     RequestIdClaims claims = ids.verify(ids.issue("your_app", demoOffers()));
 
     assertThat(claims.offered("my_important_data", "1.0")).isTrue();
     assertThat(claims.offered("my_important_binary_blob", "2.0")).isTrue();
     assertThat(claims.offered("my_important_data", "2.0")).isFalse();
-    assertThat(claims.offered("my_important_data", "1.0.0")).isFalse();
+    assertThat(claims.offered("my_important_data", "1.0.1")).isFalse();
+    assertThat(claims.offered("my_important_data", "1.0pre")).isFalse();
     assertThat(claims.offered("blocklist", "1.0")).isFalse();
+  }
+
+  @Test
+  void offered_equalVersionSpelledDifferently_matches() {
+    RequestIdClaims claims =
+        ids.verify(
+            ids.issue(
+                "your_app",
+                List.of(offer("my_important_data", "1.0"), offer("blocklist", "2.0+"))));
+
+    assertThat(claims.offered("my_important_data", "1.0.0")).isTrue();
+    assertThat(claims.offered("my_important_data", "01")).isTrue();
+    assertThat(claims.offered("my_important_data", "1")).isTrue();
+    assertThat(claims.offered("blocklist", "2.1pre")).isTrue();
+    assertThat(claims.offered("blocklist", "2.1pre0")).isTrue();
+    assertThat(claims.offered("blocklist", "2.1")).isFalse();
+  }
+
+  @Test
+  void offered_notAVersion_isRefused() {
+    RequestIdClaims claims = ids.verify(ids.issue("your_app", demoOffers()));
+
+    assertThatThrownBy(() -> claims.offered("my_important_data", "1.0 beta"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("version must hold only printable ASCII characters");
   }
 
   @Test

@@ -1,0 +1,69 @@
+package dev.appupdate.server;
+
+import dev.appupdate.protocol.catalog.Catalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+
+/**
+ * The catalog file, and whether it changed since it was last read: its modification time, size and
+ * identity (which an editor's save-by-rename changes) are remembered at each read.
+ */
+final class CatalogFile {
+  private final Path path;
+  private volatile Signature lastRead;
+
+  CatalogFile(Path path) {
+    this.path = Objects.requireNonNull(path, "path == null");
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /**
+   * Reads and validates the catalog, remembering what the file looked like just before: a change
+   * made while it is read then shows in {@link #changedSinceRead()}.
+   *
+   * @throws IOException if the file cannot be read, with a message naming it
+   * @throws dev.appupdate.protocol.catalog.CatalogException listing every problem of the catalog
+   */
+  Catalog read() throws IOException {
+    lastRead = signature();
+    try {
+      return Catalog.read(path);
+    } catch (NoSuchFileException e) {
+      throw new IOException("cannot read catalog " + path + ": the file does not exist", e);
+    } catch (IOException e) {
+      throw new IOException("cannot read catalog " + path + ": " + e, e);
+    }
+  }
+
+  /**
+   * Returns whether the file's modification time, size or identity differs from when it was last
+   * read, or whether it appeared or disappeared since.
+   */
+  boolean changedSinceRead() {
+    return !Objects.equals(signature(), lastRead);
+  }
+
+  /** Returns what identifies this version of the file, or null when there is none. */
+  private Signature signature() {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return new Signature(a.lastModifiedTime(), a.size(), a.fileKey());
+    } catch (IOException e) {
+      return null; // missing or unreadable: read() says why when it is tried
+    }
+  }
+
+  /**
+   * @param fileKey the file's identity (device and inode on Unix), or null where the file system
+   *     has none
+   */
+  private record Signature(FileTime modified, long size, Object fileKey) {}
+}
