@@ -1,0 +1,242 @@
+package dev.appupdate.examples.cli;
+
+import dev.appupdate.client.Sleeper;
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.ClientCodec;
+import dev.appupdate.protocol.CodecLimits;
+import dev.appupdate.protocol.DecodedUpdateResponse;
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.Problem;
+import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.RejectedOffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code appupdate check}: one update check, shown as a table or as the server's own JSON.
+ *
+ * <p>Unlike {@code update}, which goes through the client's full flow with retries and redirects,
+ * {@code check} sends exactly one request and shows exactly what the server answered: it is the
+ * tool for looking at a server. The request is the one the client would send, and the answer is
+ * read by the client's own decoder, so the valid and invalid offers listed are those the client
+ * would see.
+ */
+final class CheckCommand implements Command {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final String JSON = "--json";
+
+  private final ClientCodec codec = ClientCodec.create();
+
+  @Override
+  public String help() {
+    return """
+        Usage: appupdate check --server URL --product P --version V --platform X
+                               --locale L [--channel C] [--installation-id ID]
+                               [--installed TYPE=VERSION ...] [--insecure-http]
+                               [--json]
+
+        Asks an update server what it offers (POST /v1/update) and prints the
+        offers as a table: update_type, version, size in bytes, critical and url
+        (mirrors below it). Offers the client could not use (an unsupported hash
+        function, a bad size, ...) are listed separately. When the server answers
+        204 No Content, prints "no update available".
+
+        check sends exactly one request: no retries, no redirects followed. Nothing
+        is downloaded and nothing is reported to the server.
+
+        Options:
+        """
+        + ServerOptions.HELP
+        + """
+          --json                    print the server's response body as it came;
+                                    messages (no update available, invalid offers)
+                                    go to stderr
+          --help                    print this help
+
+        Exit codes:
+          0  the server answered 200 or 204 (also when some offers are invalid)
+          2  usage error: unknown option, missing or invalid value
+          3  no usable answer: the server could not be reached, answered another
+             status (such as 400 or 503), or its 200 answer is not an update
+             response
+
+        Example:
+          appupdate check --server http://127.0.0.1:8000 --product your_app \\
+              --version 666 --platform macOS --locale en-US
+        """;
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
+    Args a =
+        Args.parse(
+            args,
+            ServerOptions.SINGLE,
+            ServerOptions.REPEATABLE,
+            Set.of(ServerOptions.INSECURE_HTTP, JSON));
+    a.expectPositionals();
+    ServerOptions options = ServerOptions.from(a);
+    // Building the client validates every value and applies the client's HTTPS rule.
+    byte[] request = codec.encodeUpdateRequest(options.client(Sleeper.system()).request());
+    boolean json = a.flag(JSON);
+    URI uri = options.updateUri();
+    HttpResponse<InputStream> response;
+    byte[] body;
+    try {
+      response = send(uri, request);
+      body = readBody(response);
+    } catch (IOException e) {
+      err.println("appupdate check: " + options.checkFailure(e));
+      return Exit.NO_SERVER;
+    }
+    int status = response.statusCode();
+    if (status == 204) {
+      (json ? err : out).println("no update available");
+      return Exit.OK;
+    }
+    if (status != 200) {
+      err.println("appupdate check: " + errorAnswer(uri, response, body));
+      return Exit.NO_SERVER;
+    }
+    if (body == null) {
+      err.println(
+          "appupdate check: the answer of "
+              + uri
+              + " is longer than "
+              + CodecLimits.defaults().maxDocumentBytes()
+              + " bytes");
+      return Exit.NO_SERVER;
+    }
+    if (json) {
+      out.write(body, 0, body.length);
+      if (body.length == 0 || body[body.length - 1] != '\n') {
+        out.println();
+      }
+    }
+    DecodedUpdateResponse decoded;
+    try {
+      decoded = codec.decodeUpdateResponse(body);
+    } catch (ProtocolException e) {
+      err.println(
+          "appupdate check: the answer of "
+              + uri
+              + " is not a valid update response: "
+              + Failures.oneLine(e.getMessage()));
+      return Exit.NO_SERVER;
+    }
+    if (!json) {
+      printTable(decoded, out);
+    }
+    printRejected(decoded.rejected(), json ? err : out);
+    return Exit.OK;
+  }
+
+  private static HttpResponse<InputStream> send(URI uri, byte[] body) throws IOException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, application/problem+json")
+            .header("User-Agent", "appupdate-cli")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during POST " + uri);
+    }
+  }
+
+  /** Reads the body, or returns null when it is longer than a protocol document may be. */
+  private static byte[] readBody(HttpResponse<InputStream> response) throws IOException {
+    int limit = CodecLimits.defaults().maxDocumentBytes();
+    try (InputStream in = response.body()) {
+      byte[] body = in.readNBytes(limit + 1);
+      return body.length > limit ? null : body;
+    }
+  }
+
+  private String errorAnswer(URI uri, HttpResponse<InputStream> response, byte[] body) {
+    int status = response.statusCode();
+    StringBuilder message = new StringBuilder();
+    message.append(uri).append(" answered HTTP ").append(status);
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
+    if (body != null && status >= 400 && contentType.toLowerCase(Locale.ROOT).contains("json")) {
+      try {
+        Problem problem = codec.decodeProblem(body, status);
+        String text = problem.detail() != null ? problem.detail() : problem.title();
+        if (!text.isBlank()) {
+          message.append(": ").append(Failures.oneLine(text));
+        }
+      } catch (ProtocolException e) {
+        message.append(" with an unreadable problem document");
+      }
+    }
+    response
+        .headers()
+        .firstValue("Location")
+        .ifPresent(
+            location ->
+                message
+                    .append(" (Location: ")
+                    .append(Failures.oneLine(location))
+                    .append("; check does not follow redirects)"));
+    return message.toString();
+  }
+
+  private static void printTable(DecodedUpdateResponse decoded, PrintStream out) {
+    if (decoded.offers().isEmpty()) {
+      out.println("no valid offer");
+    } else {
+      Table table = new Table("update_type", "version", "size", "critical", "url");
+      for (AvailableUpdate u : decoded.offers()) {
+        table.row(
+            u.updateType(),
+            u.version(),
+            Long.toString(u.size()),
+            u.critical() ? "yes" : "no",
+            u.url().toString());
+        for (URI mirror : u.mirrors()) {
+          table.row("", "", "", "", "mirror " + mirror);
+        }
+      }
+      table.print(out);
+    }
+    out.println("request_id: " + decoded.requestId());
+  }
+
+  private static void printRejected(List<RejectedOffer> rejected, PrintStream out) {
+    if (rejected.isEmpty()) {
+      return;
+    }
+    out.println("invalid offers:");
+    for (RejectedOffer r : rejected) {
+      String name =
+          r.updateType() != null && r.version() != null
+              ? r.updateType() + " " + r.version()
+              : "available_updates[" + r.index() + "]";
+      String errors =
+          r.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+      out.println("  " + name + ": " + Failures.oneLine(errors));
+    }
+  }
+}

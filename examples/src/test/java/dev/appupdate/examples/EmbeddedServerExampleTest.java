@@ -1,0 +1,193 @@
+package dev.appupdate.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.appupdate.client.CheckResult;
+import dev.appupdate.client.UpdateClient;
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.Outcome;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedServerExampleTest {
+  private static final ServedCatalog.Offered DATA =
+      ServedCatalog.release("my_important_data", "1.0", 1234, 1);
+  private static final ServedCatalog.Offered BLOB =
+      ServedCatalog.release("my_important_binary_blob", "2.0", 4321, 2);
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ServedCatalog server;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = ServedCatalog.start(DATA, BLOB);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private HttpResponse<String> post(String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(server.baseUrl().resolve(path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void seedFormPost_answers200WithEveryMatchingOfferAndAnId() throws Exception {
+    // The seed sketch's request, verbatim: an integer version, sent the way curl -d sends it.
+    String seed =
+        "{\"product\": \"your_app\", \"version\": 666, \"platform\": \"macOS\","
+            + " \"locale\": \"en-US\"}";
+
+    HttpResponse<String> answer = post("v1/update", "application/x-www-form-urlencoded", seed);
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(answer.body())
+        .contains(
+            "\"update_type\":\"my_important_binary_blob\"",
+            "\"url\":\"" + server.baseUrl() + "files/my_important_binary_blob-2.0\"",
+            "\"hash_value\":\"" + ServedCatalog.sha512(BLOB.bytes()) + "\"",
+            "\"size\":4321",
+            "\"update_type\":\"my_important_data\"")
+        .containsPattern("\"request_id\":\"[0-9a-f]{32}\"");
+  }
+
+  @Test
+  void updateClientCheck_readsTheOffersItWouldDownload() throws IOException {
+    UpdateClient client =
+        UpdateClient.builder()
+            .serverUri(server.baseUrl())
+            .product("your_app")
+            .version("666")
+            .platform("macOS")
+            .locale("en-US")
+            .build();
+
+    CheckResult result = client.check();
+
+    assertThat(result.rejected()).isEmpty();
+    assertThat(result.offers())
+        .extracting(AvailableUpdate::updateType, AvailableUpdate::version, AvailableUpdate::size)
+        .containsExactly(
+            tuple("my_important_binary_blob", "2.0", 4321L),
+            tuple("my_important_data", "1.0", 1234L));
+  }
+
+  @Test
+  void requestOfAnotherProduct_answers204WithoutBody() throws Exception {
+    String request =
+        "{\"product\": \"other_app\", \"version\": \"1\", \"platform\": \"macOS\","
+            + " \"locale\": \"en-US\"}";
+
+    HttpResponse<String> answer = post("v1/update", "application/json", request);
+
+    assertThat(answer.statusCode()).isEqualTo(204);
+    assertThat(answer.body()).isEmpty();
+  }
+
+  @Test
+  void everythingInstalled_answers204() throws Exception {
+    String request =
+        "{\"product\": \"your_app\", \"version\": \"1\", \"platform\": \"macOS\","
+            + " \"locale\": \"en-US\", \"installed\": {\"my_important_data\": \"1.0\","
+            + " \"my_important_binary_blob\": \"2.0\"}}";
+
+    assertThat(post("v1/update", null, request).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  void invalidRequest_answers400ProblemListingEveryBadField() throws Exception {
+    String request =
+        "{\"product\": \"your app\", \"version\": 1.5, \"platform\": \"macOS\","
+            + " \"locale\": \"en_US\"}";
+
+    HttpResponse<String> answer = post("v1/update", "application/json", request);
+
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(answer.body())
+        .contains(
+            "\"field\":\"product\"",
+            "\"field\":\"version\"",
+            "must be a string or an integer, got 1.5",
+            "\"field\":\"locale\"");
+  }
+
+  @Test
+  void getOnUpdate_answers405WithAllowHeader() throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(server.baseUrl().resolve("v1/update")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(405);
+    assertThat(answer.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void textPlainBody_answers415() throws Exception {
+    assertThat(post("v1/update", "text/plain", "{}").statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void pathBelowTheEndpoint_answers404() throws Exception {
+    assertThat(post("v1/update/extra", "application/json", "{}").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void bodyOverTheLimit_answers413() throws Exception {
+    String huge = " ".repeat(EmbeddedServerExample.MAX_BODY_BYTES) + "{}";
+
+    assertThat(post("v1/update", "application/json", huge).statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void completion_answers204AndHandsTheReportOver() throws Exception {
+    String report =
+        "{\"request_id\": \"xyz321\", \"updates\": {\"my_important_data\":"
+            + " {\"status\": \"success\", \"version\": \"1.0\"}}}";
+
+    HttpResponse<String> answer = post("v1/completion", "application/json", report);
+
+    assertThat(answer.statusCode()).isEqualTo(204);
+    assertThat(server.completions())
+        .containsExactly(
+            new CompletionReport("xyz321", Map.of("my_important_data", Outcome.success("1.0"))));
+  }
+
+  @Test
+  void malformedCompletion_answers400AndRecordsNothing() throws Exception {
+    HttpResponse<String> answer = post("v1/completion", "application/json", "{\"updates\": {}");
+
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.body()).contains("\"field\":\"$\"", "at line 1, column 15");
+    assertThat(server.completions()).isEmpty();
+  }
+
+  @Test
+  void baseUrl_isTheLoopbackAddressAndBoundPort() {
+    URI base = server.baseUrl();
+
+    assertThat(base.getScheme()).isEqualTo("http");
+    assertThat(base.getHost()).isEqualTo("127.0.0.1");
+    assertThat(base.getPort()).isPositive();
+    assertThat(base.getPath()).isEqualTo("/");
+  }
+}
