@@ -42,7 +42,8 @@ class QuickstartExampleTest {
     try (ServedCatalog server = ServedCatalog.start(DATA, BLOB)) {
       String printed = runQuickstart(server);
 
-      assertThat(home.resolve("downloads/my_important_data-1.0")).hasBinaryContent(DATA.bytes());
+      assertThat(DownloadedFiles.of(home.resolve("downloads"), DATA))
+          .hasBinaryContent(DATA.bytes());
       assertThat(home.resolve("installed/my_important_data")).hasBinaryContent(DATA.bytes());
       assertThat(home.resolve("installed/my_important_binary_blob"))
           .hasBinaryContent(BLOB.bytes());

@@ -8,16 +8,15 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.appupdate.examples.DownloadedFiles;
 import dev.appupdate.examples.ServedCatalog;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,9 +57,7 @@ class UpdateCommandTest {
   }
 
   private List<String> filesInDir() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList();
-    }
+    return DownloadedFiles.names(dir);
   }
 
   @Test
@@ -72,10 +69,9 @@ class UpdateCommandTest {
       assertThat(run.outLines())
           .containsExactly(
               "my_important_binary_blob 2.0 ok", "my_important_data 1.0 ok", "completion reported");
-      assertThat(dir.resolve("my_important_data-1.0")).hasBinaryContent(DATA.bytes());
-      assertThat(dir.resolve("my_important_binary_blob-2.0")).hasBinaryContent(BLOB.bytes());
-      assertThat(filesInDir())
-          .containsExactly("my_important_binary_blob-2.0", "my_important_data-1.0");
+      assertThat(DownloadedFiles.of(dir, DATA)).hasBinaryContent(DATA.bytes());
+      assertThat(DownloadedFiles.of(dir, BLOB)).hasBinaryContent(BLOB.bytes());
+      assertThat(filesInDir()).hasSize(2);
       assertThat(server.completions())
           .singleElement()
           .satisfies(
@@ -103,7 +99,7 @@ class UpdateCommandTest {
               "my_important_binary_blob 2.0 failed: bad checksum",
               "my_important_data 1.0 ok",
               "completion reported");
-      assertThat(filesInDir()).containsExactly("my_important_data-1.0");
+      assertThat(filesInDir()).singleElement().asString().startsWith("my_important_data-1.0");
       Outcome blob = server.completions().get(0).updates().get("my_important_binary_blob");
       assertThat(blob)
           .isEqualTo(
@@ -127,7 +123,7 @@ class UpdateCommandTest {
       assertThat(second.outLines())
           .containsExactly("my_important_data 1.0 ok", "completion reported");
       assertThat(second.err()).isEmpty();
-      assertThat(dir.resolve("my_important_data-1.0")).hasBinaryContent(DATA.bytes());
+      assertThat(DownloadedFiles.of(dir, DATA)).hasBinaryContent(DATA.bytes());
     }
   }
 
@@ -215,7 +211,7 @@ class UpdateCommandTest {
   }
 
   @Test
-  void reportRefused_saysSoAndExits1EvenThoughTheUpdateWorked() {
+  void reportRefused_saysSoAndExits1EvenThoughTheUpdateWorked() throws IOException {
     byte[] bytes = DATA.bytes();
     wiremock.stubFor(
         post(urlEqualTo("/v1/update"))
@@ -249,7 +245,7 @@ class UpdateCommandTest {
                 + wiremock.baseUrl()
                 + "/v1/completion answered HTTP 422: request_id has expired"
                 + " (UpdateServerException)");
-    assertThat(dir.resolve("my_important_data-1.0")).hasBinaryContent(bytes);
+    assertThat(DownloadedFiles.of(dir, DATA)).hasBinaryContent(bytes);
   }
 
   @Test
