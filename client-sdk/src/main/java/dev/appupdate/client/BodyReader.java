@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -12,26 +13,52 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
- * Reads a response body as a blocking stream with an idle timeout. The JDK's own input stream body
- * blocks forever when a server stops sending after the headers; this reader gives up after {@code
- * idleTimeout} without data. It requests one buffer list at a time, so at most two lists are held
- * however large the body is.
+ * Reads a response body as a blocking stream with an idle timeout and, optionally, a deadline. The
+ * JDK's own input stream body blocks forever when a server stops sending after the headers; this
+ * reader gives up after {@code idleTimeout} without data, and once the deadline has passed however
+ * slowly the data keeps coming. It requests one buffer list at a time, so at most two lists are
+ * held however large the body is.
  */
 final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseable {
   private static final Object END = new Object();
 
+  /** Waits for the next item of the body; a seam so that tests need not wait for real. */
+  @FunctionalInterface
+  interface Poller {
+    /** Waits with {@link BlockingQueue#poll(long, TimeUnit)}. */
+    Poller BLOCKING = (queue, nanos) -> queue.poll(nanos, TimeUnit.NANOSECONDS);
+
+    /** Returns the head of {@code queue}, waiting up to {@code nanos}; null if none came. */
+    Object poll(BlockingQueue<Object> queue, long nanos) throws InterruptedException;
+  }
+
+  /** When the whole body must have been read. */
+  record Deadline(long atNanos, Duration limit, LongSupplier ticker) {
+    long remainingNanos() {
+      return atNanos - ticker.getAsLong();
+    }
+  }
+
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final Duration idleTimeout;
+  private final Deadline deadline;
+  private final Poller poller;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Flow.Subscription subscription;
   private Iterator<ByteBuffer> buffers;
   private ByteBuffer current;
   private boolean finished;
 
-  BodyReader(Duration idleTimeout) {
+  /**
+   * @param deadline when the body must be complete, or null for no deadline
+   */
+  BodyReader(Duration idleTimeout, Deadline deadline, Poller poller) {
     this.idleTimeout = idleTimeout;
+    this.deadline = deadline;
+    this.poller = poller;
   }
 
   private record Chunk(List<ByteBuffer> buffers) {}
@@ -71,7 +98,7 @@ final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseab
    * Reads up to {@code len} bytes.
    *
    * @return the number of bytes read, or -1 at the end of the body
-   * @throws HttpTimeoutException if no data arrived for the idle timeout
+   * @throws HttpTimeoutException if no data arrived for the idle timeout, or the deadline passed
    * @throws InterruptedIOException if the thread was interrupted (the flag is set again)
    * @throws IOException if the transfer failed
    */
@@ -89,9 +116,22 @@ final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseab
       if (finished) {
         return -1;
       }
+      long wait = idleTimeout.toNanos();
+      boolean byDeadline = false;
+      if (deadline != null) {
+        long left = deadline.remainingNanos();
+        if (left <= 0) {
+          close();
+          throw pastDeadline();
+        }
+        if (left < wait) {
+          wait = left;
+          byDeadline = true;
+        }
+      }
       Object item;
       try {
-        item = queue.poll(idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        item = poller.poll(queue, wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         close();
@@ -99,7 +139,9 @@ final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseab
       }
       if (item == null) {
         close();
-        throw new HttpTimeoutException("no data received for " + idleTimeout);
+        throw byDeadline
+            ? pastDeadline()
+            : new HttpTimeoutException("no data received for " + idleTimeout);
       }
       if (item == END) {
         finished = true;
@@ -113,6 +155,10 @@ final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseab
       buffers = ((Chunk) item).buffers().iterator();
       subscription.request(1);
     }
+  }
+
+  private HttpTimeoutException pastDeadline() {
+    return new HttpTimeoutException("response not complete within " + deadline.limit());
   }
 
   /**
@@ -129,11 +175,11 @@ final class BodyReader implements Flow.Subscriber<List<ByteBuffer>>, AutoCloseab
           close();
           return null;
         }
-        out = java.util.Arrays.copyOf(out, Math.min(limit + 1, out.length * 2));
+        out = Arrays.copyOf(out, Math.min(limit + 1, out.length * 2));
       }
       int n = read(out, size, out.length - size);
       if (n < 0) {
-        return java.util.Arrays.copyOf(out, size);
+        return Arrays.copyOf(out, size);
       }
       size += n;
     }

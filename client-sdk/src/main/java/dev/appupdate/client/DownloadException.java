@@ -8,10 +8,11 @@ import java.util.Optional;
 /**
  * A download failed; nothing was put at the final path. {@link #reason()} is a short text for a
  * completion report ({@code bad checksum}, {@code HTTP 404}, {@code transfer stalled}, ...); the
- * message has the details. Subclasses name the causes an application may want to tell apart. When
- * several URLs (the offer's {@code url} and its mirrors) were tried, the most telling failure is
- * thrown (a checksum mismatch before a size mismatch before anything else) and the failures of the
- * other URLs are attached as {@linkplain #getSuppressed() suppressed} exceptions.
+ * message has the details. Subclasses name the causes an application may want to tell apart; an
+ * {@link HttpStatusException} carries the HTTP status a download URL answered with. When several
+ * URLs (the offer's {@code url} and its mirrors) were tried, the most telling failure is thrown (a
+ * checksum mismatch before a size mismatch before anything else) and the failures of the other
+ * URLs are attached as {@linkplain #getSuppressed() suppressed} exceptions.
  */
 public class DownloadException extends IOException {
   private static final long serialVersionUID = 1L;
@@ -74,8 +75,8 @@ public class DownloadException extends IOException {
     return disposition;
   }
 
-  /** The server's Retry-After, or null. */
-  Duration retryAfter() {
+  /** The wait the server asked for with Retry-After, or null. */
+  Duration requestedDelay() {
     return retryAfter;
   }
 

@@ -8,7 +8,9 @@ package dev.appupdate.client;
  * <p>Returning {@code false} cancels the download: {@link UpdateClient#download} then throws a
  * {@link DownloadCancelledException} and keeps the partial file so that a later call resumes it.
  * Interrupting the downloading thread has the same effect. An exception thrown by the listener ends
- * the download the same way, except that the listener's exception propagates unchanged.
+ * the download the same way, except that the listener's exception propagates unchanged ({@link
+ * UpdateClient#update(java.nio.file.Path, Installer, DownloadListener)} reports the outcomes
+ * before it rethrows it).
  *
  * <pre>{@code
  * AtomicBoolean cancelled = new AtomicBoolean();

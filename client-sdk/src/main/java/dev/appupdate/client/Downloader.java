@@ -11,8 +11,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,18 +20,24 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Downloads one update into a directory: streams into a partial file while hashing, enforces the
- * declared size while streaming, verifies the digest in constant time and only then moves the file
- * atomically to its final name. Resumes a partial file with {@code Range}/{@code If-Range}, retries
- * each URL under the {@link Retrier} and falls back to the mirrors in order.
+ * declared size while streaming, verifies the digest in constant time, reads the written file back
+ * to verify it again, and only then moves it atomically to its final name, all under a {@link
+ * DownloadLock}. Resumes a partial file with {@code Range}/{@code If-Range}, retries under the
+ * {@link Retrier} (one time budget for all URLs) and falls back to the mirrors in order.
  */
 final class Downloader {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -41,14 +45,36 @@ final class Downloader {
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
 
+  /** Points of a download where {@link Checkpoints} are told. */
+  enum Point {
+    /** The download holds its lock and has touched nothing yet. */
+    LOCKED,
+    /** One more chunk of a partial file from an earlier attempt was re-hashed. */
+    REHASHING,
+    /** The streamed bytes matched size and digest; the file is not yet read back nor moved. */
+    VERIFIED
+  }
+
+  /** A seam for tests: runs on the downloading thread at each {@link Point}. */
+  @FunctionalInterface
+  interface Checkpoints {
+    Checkpoints NONE = (point, update) -> {};
+
+    void reached(Point point, AvailableUpdate update) throws IOException;
+  }
+
   private final Transport transport;
   private final Retrier retrier;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final long minimumSpeed;
   private final Duration window;
   private final Duration idleTimeout;
+  private final Checkpoints checkpoints;
 
   /**
+   * @param clock the wall clock, for Retry-After dates
+   * @param ticker monotonic nanoseconds, for transfer rates
    * @param minimumSpeed bytes per second a transfer must reach over every {@code window}; 0 = off
    * @param idleTimeout how long a read may wait for data before the transfer counts as stalled
    */
@@ -56,15 +82,19 @@ final class Downloader {
       Transport transport,
       Retrier retrier,
       Clock clock,
+      LongSupplier ticker,
       long minimumSpeed,
       Duration window,
-      Duration idleTimeout) {
+      Duration idleTimeout,
+      Checkpoints checkpoints) {
     this.transport = transport;
     this.retrier = retrier;
     this.clock = clock;
+    this.ticker = ticker;
     this.minimumSpeed = minimumSpeed;
     this.window = window;
     this.idleTimeout = idleTimeout;
+    this.checkpoints = checkpoints;
   }
 
   DownloadedUpdate download(AvailableUpdate update, Path directory, DownloadListener listener)
@@ -85,12 +115,23 @@ final class Downloader {
     private final Path target;
     private final Path part;
     private final Path meta;
+    private final Path lockFile;
     private final DownloadListener listener;
     private final byte[] expected;
     private final MessageDigest digest;
+    private final Retrier.Budget budget = retrier.budget();
+    private DownloadLock lock;
     private FileChannel channel;
-    private boolean owner;
     private boolean done;
+
+    /**
+     * True while the partial file's bytes belong to a matching sidecar: then they are kept for a
+     * later attempt whatever ends this one, unless {@link #restart()} discards them.
+     */
+    private boolean resumable;
+
+    /** Whether the bytes of an earlier attempt were already discarded once after a mismatch. */
+    private boolean restartedAfterMismatch;
 
     /** Bytes in the partial file, all of them in {@link #digest}. */
     private long offset;
@@ -105,6 +146,7 @@ final class Downloader {
       this.target = directory.resolve(name);
       this.part = directory.resolve(FileNames.partName(name));
       this.meta = directory.resolve(FileNames.metaName(name));
+      this.lockFile = directory.resolve(FileNames.lockName(name));
       this.listener = listener;
       this.expected = HexFormat.of().parseHex(update.hashValue());
       this.digest = update.hashFunction().newDigest();
@@ -116,18 +158,12 @@ final class Downloader {
       }
       try {
         local(() -> Files.createDirectories(directory), directory);
-        channel =
-            local(
-                () ->
-                    FileChannel.open(
-                        part,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.READ,
-                        StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS),
-                part);
-        lock();
-        owner = true;
+        lock = local(() -> DownloadLock.tryAcquire(lockFile), lockFile);
+        if (lock == null) {
+          throw alreadyRunning();
+        }
+        checkpoint(Point.LOCKED);
+        channel = local(this::openPart, part);
         DownloadedUpdate existing = existingTarget();
         if (existing != null) {
           done = true;
@@ -145,11 +181,12 @@ final class Downloader {
           try {
             retrier.run(
                 "download of " + url,
+                budget,
                 DownloadException.class,
                 () -> attempt(url),
                 e ->
                     e.disposition() == Disposition.RETRY
-                        ? Retrier.Decision.retry(e.retryAfter())
+                        ? Retrier.Decision.retry(e.requestedDelay())
                         : Retrier.Decision.STOP,
                 () -> cancelled("interrupted while waiting to retry " + url));
             return moveIntoPlace();
@@ -167,31 +204,44 @@ final class Downloader {
       }
     }
 
-    private void lock() throws DownloadException {
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      } catch (IOException e) {
-        throw localFailure(part, e);
+    private DownloadException alreadyRunning() {
+      return new DownloadException(
+          "download already running",
+          "another download of "
+              + update.updateType()
+              + " "
+              + update.version()
+              + " into "
+              + directory
+              + " is running ("
+              + lockFile
+              + " is locked)",
+          null,
+          null,
+          Disposition.STOP);
+    }
+
+    private void checkpoint(Point point) throws DownloadException {
+      local(
+          () -> {
+            checkpoints.reached(point, update);
+            return null;
+          },
+          part);
+    }
+
+    private FileChannel openPart() throws IOException {
+      if (Files.isSymbolicLink(part)) {
+        // Only this download writes here (it holds the lock); a planted link must not redirect
+        // the writes elsewhere.
+        Files.deleteIfExists(part);
       }
-      if (lock == null) {
-        throw new DownloadException(
-            "download already running",
-            "another download of "
-                + update.updateType()
-                + " "
-                + update.version()
-                + " into "
-                + directory
-                + " is running ("
-                + part
-                + " is locked)",
-            null,
-            null,
-            Disposition.STOP);
-      }
+      return FileChannel.open(
+          part,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.READ,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     }
 
     /** A verified file already at the final path is returned; anything else there goes. */
@@ -234,8 +284,11 @@ final class Downloader {
 
     /** Takes up the partial file if its sidecar says it holds a resumable prefix of the update. */
     private void loadPartial() throws DownloadException {
-      long length = local(() -> channel.size(), part);
       String stored = Sidecar.read(meta, update);
+      // Set before any interruptible step: an interrupt while re-hashing must not discard bytes
+      // that a later call can still resume.
+      resumable = stored != null;
+      long length = local(() -> channel.size(), part);
       if (stored == null || length == 0 || length > update.size()) {
         restart();
         return;
@@ -252,6 +305,7 @@ final class Downloader {
               }
               digest.update(buf.array(), 0, n);
               pos += n;
+              checkpoints.reached(Point.REHASHING, update);
             }
             return null;
           },
@@ -273,6 +327,7 @@ final class Downloader {
       offset = 0;
       digest.reset();
       validator = null;
+      resumable = false;
     }
 
     /** One request to {@code url}; returns once the partial file holds the verified bytes. */
@@ -296,7 +351,7 @@ final class Downloader {
               : Map.of("Accept-Encoding", "identity");
       Exchange answer;
       try {
-        answer = transport.send("GET", url, null, headers, idleTimeout);
+        answer = transport.send("GET", url, null, headers, idleTimeout, null);
       } catch (InterruptedIOException e) {
         throw cancelled("interrupted while requesting " + url);
       } catch (IOException e) {
@@ -305,14 +360,12 @@ final class Downloader {
       try (answer) {
         int status = answer.status();
         if (answer.refusal() != null) {
-          throw new DownloadException(
-              status == 0 ? "refused plain HTTP URL" : "refused redirect (HTTP " + status + ")",
-              answer.refusal(),
-              url,
-              null,
-              Disposition.NEXT_URL);
+          throw refused(url, answer);
         }
-        if (ranged && (status == 416 || (status == 206 && !contentRangeMatches(answer)))) {
+        if (ranged
+            && (status == 416
+                || (status == 206
+                    && !(contentRangeMatches(answer) && sameRepresentation(answer))))) {
           LOG.log(
               Level.DEBUG,
               () ->
@@ -321,6 +374,8 @@ final class Downloader {
                       + status
                       + " "
                       + answer.header("content-range")
+                      + " "
+                      + answer.header("etag")
                       + "; restarting from byte 0");
           answer.close();
           restart();
@@ -339,7 +394,22 @@ final class Downloader {
         } else if (status != 206 || !ranged) {
           throw httpFailure(url, answer);
         }
-        stream(url, answer);
+        boolean resumed = status == 206;
+        try {
+          stream(url, answer);
+        } catch (ChecksumMismatchException e) {
+          if (!resumed || restartedAfterMismatch) {
+            throw e;
+          }
+          // The resumed prefix may be what is wrong (a crash after the sidecar was written but
+          // before the bytes reached the disk, say): the server deserves one clean try.
+          restartedAfterMismatch = true;
+          LOG.log(
+              Level.DEBUG,
+              () -> "resumed download of " + url + " did not verify; restarting from byte 0");
+          answer.close();
+          return attempt(url);
+        }
         return null;
       }
     }
@@ -356,6 +426,7 @@ final class Downloader {
             return null;
           },
           meta);
+      resumable = newValidator != null;
     }
 
     private boolean contentRangeMatches(Exchange answer) {
@@ -377,6 +448,20 @@ final class Downloader {
           && (announced < 0 || announced == update.size() - offset);
     }
 
+    /**
+     * False when a {@code 206} names a validator other than the one sent in {@code If-Range}: the
+     * server then sent a range of another version of the file.
+     */
+    private boolean sameRepresentation(Exchange answer) {
+      if (Sidecar.isStrongEtag(validator)) {
+        String etag = answer.header("etag");
+        return etag == null || etag.trim().equals(validator);
+      }
+      String lastModified = answer.header("last-modified");
+      return lastModified == null
+          || Objects.equals(httpDate(lastModified.trim()), httpDate(validator));
+    }
+
     private long contentLength(Exchange answer) {
       String value = answer.header("content-length");
       if (value == null) {
@@ -393,8 +478,8 @@ final class Downloader {
     private void stream(URI url, Exchange answer) throws DownloadException {
       long size = update.size();
       long startBytes = offset;
-      long startMillis = clock.millis();
-      long windowStart = startMillis;
+      long startNanos = ticker.getAsLong();
+      long windowStart = startNanos;
       long windowBytes = offset;
       progress(url, 0);
       byte[] buf = new byte[BUFFER_SIZE];
@@ -431,17 +516,17 @@ final class Downloader {
             part);
         digest.update(buf, 0, n);
         offset += n;
-        long now = clock.millis();
+        long now = ticker.getAsLong();
         long elapsed = now - windowStart;
-        if (minimumSpeed > 0 && elapsed >= window.toMillis()) {
-          long rate = (offset - windowBytes) * 1000 / Math.max(1, elapsed);
+        if (minimumSpeed > 0 && elapsed >= window.toNanos()) {
+          long rate = bytesPerSecond(offset - windowBytes, elapsed);
           if (rate < minimumSpeed) {
             throw StalledTransferException.slow(url, rate, minimumSpeed, window);
           }
           windowStart = now;
           windowBytes = offset;
         }
-        progress(url, (offset - startBytes) * 1000 / Math.max(1, now - startMillis));
+        progress(url, bytesPerSecond(offset - startBytes, now - startNanos));
       }
       if (offset < size) {
         long received = offset;
@@ -465,10 +550,22 @@ final class Downloader {
       }
     }
 
+    /**
+     * Forces the verified bytes to disk, reads them back and verifies them once more (the digest so
+     * far was computed from what arrived, not from what the file holds), and moves the file to its
+     * final name. The move is the last step: nothing that comes after it can fail the download.
+     */
     private DownloadedUpdate moveIntoPlace() throws DownloadException {
+      checkpoint(Point.VERIFIED);
       local(
           () -> {
             channel.force(true);
+            return null;
+          },
+          part);
+      verifyWrittenFile();
+      local(
+          () -> {
             channel.close();
             try {
               Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -477,7 +574,6 @@ final class Downloader {
               // move can leave a partial file at the final path there.
               Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.deleteIfExists(meta);
             return null;
           },
           target);
@@ -485,12 +581,47 @@ final class Downloader {
       return result();
     }
 
+    private void verifyWrittenFile() throws DownloadException {
+      boolean verified =
+          local(
+              () -> {
+                MessageDigest d = update.hashFunction().newDigest();
+                ByteBuffer buf = ByteBuffer.allocate(BUFFER_SIZE);
+                long pos = 0;
+                for (int n; (n = channel.read(buf.clear(), pos)) >= 0 && pos <= update.size(); ) {
+                  d.update(buf.array(), 0, n);
+                  pos += n;
+                }
+                return pos == update.size() && MessageDigest.isEqual(expected, d.digest());
+              },
+              part);
+      if (!verified) {
+        restart();
+        throw new DownloadException(
+            "local I/O error: written file does not verify",
+            part
+                + " does not hold the verified bytes of "
+                + update.updateType()
+                + " "
+                + update.version()
+                + " after writing them (changed by another program, or a disk fault);"
+                + " nothing was moved to "
+                + target,
+            null,
+            null,
+            Disposition.STOP);
+      }
+    }
+
     private DownloadedUpdate result() {
       return new DownloadedUpdate(
           update, target, update.hashFunction(), update.hashValue(), update.size());
     }
 
-    /** Closes the partial file and removes it unless it can be resumed later. */
+    /**
+     * Closes the partial file, removes it unless it can be resumed later, and releases the lock.
+     * Runs after the final move too, so failures here are only logged.
+     */
     private void finish() {
       if (channel != null) {
         try {
@@ -499,20 +630,32 @@ final class Downloader {
           LOG.log(Level.DEBUG, () -> "closing " + part + " failed: " + e);
         }
       }
-      if (!owner) {
+      if (lock == null) {
+        // Never owned these files: another download holds them.
         return;
       }
-      boolean resumable = !done && offset > 0 && validator != null;
-      if (resumable) {
-        LOG.log(Level.DEBUG, () -> "keeping " + offset + " bytes in " + part + " for resuming");
-        return;
-      }
-      for (Path p : new Path[] {part, meta}) {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, () -> "cannot delete " + p + ": " + e);
+      try {
+        if (!done && resumable && sizeOf(part) > 0) {
+          LOG.log(Level.DEBUG, () -> "keeping " + part + " for resuming");
+          return;
         }
+        for (Path p : new Path[] {part, meta, Sidecar.temporary(meta)}) {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, () -> "cannot delete " + p + ": " + e);
+          }
+        }
+      } finally {
+        lock.close();
+      }
+    }
+
+    private long sizeOf(Path p) {
+      try {
+        return Files.size(p);
+      } catch (IOException e) {
+        return 0;
       }
     }
 
@@ -526,7 +669,9 @@ final class Downloader {
       } catch (ClosedByInterruptException e) {
         // File channels close themselves when the thread is interrupted during an operation.
         Thread.currentThread().interrupt();
-        throw cancelled("interrupted while writing " + path);
+        throw cancelled("interrupted while accessing " + path);
+      } catch (DownloadException e) {
+        throw e;
       } catch (IOException e) {
         throw localFailure(path, e);
       }
@@ -551,17 +696,29 @@ final class Downloader {
           Disposition.RETRY);
     }
 
-    private DownloadException httpFailure(URI url, Exchange answer) {
+    private DownloadException refused(URI url, Exchange answer) {
+      int status = answer.status();
+      String reason;
+      if (status != 0) {
+        reason = "refused redirect (HTTP " + status + ")";
+      } else if (HttpSecurity.hasUsablePort(url)) {
+        reason = "refused plain HTTP URL";
+      } else {
+        reason = "invalid URL";
+      }
+      return new DownloadException(reason, answer.refusal(), url, null, Disposition.NEXT_URL);
+    }
+
+    private HttpStatusException httpFailure(URI url, Exchange answer) {
       int s = answer.status();
       boolean retry = s == 408 || s == 429 || (s >= 500 && s <= 599);
       String from = answer.uri().equals(url) ? "" : " (redirected to " + answer.uri() + ")";
       String detail = s == 206 ? " to a request without Range" : "";
-      return new DownloadException(
-          "HTTP " + s,
+      return new HttpStatusException(
           "GET " + url + from + " answered HTTP " + s + detail,
           url,
-          null,
-          retry ? Disposition.RETRY : Disposition.NEXT_URL,
+          s,
+          retry,
           RetryAfter.parse(answer.header("retry-after"), clock.instant()));
     }
 
@@ -583,6 +740,19 @@ final class Downloader {
         }
       }
       return best;
+    }
+  }
+
+  /** Bytes per second; durations under a millisecond count as one, which keeps rates sane. */
+  private static long bytesPerSecond(long bytes, long nanos) {
+    return (long) (bytes * 1e9 / Math.max(nanos, 1_000_000L));
+  }
+
+  private static ZonedDateTime httpDate(String v) {
+    try {
+      return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+    } catch (DateTimeParseException e) {
+      return null;
     }
   }
 }

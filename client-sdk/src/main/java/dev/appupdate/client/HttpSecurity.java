@@ -4,21 +4,21 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The transport security rules: HTTPS everywhere, except for loopback hosts and unless the
- * application opted out; never a redirect from HTTPS to plain HTTP.
+ * application opted out; never a redirect from HTTPS to plain HTTP; only ports a connection can
+ * use.
  */
 final class HttpSecurity {
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
   private HttpSecurity() {}
 
   /**
-   * Returns true for {@code localhost}, IPv4 literals in 127.0.0.0/8 and the IPv6 literal {@code
-   * ::1}. Names other than {@code localhost} are never resolved: what a name resolves to is up to
-   * the network, which is what HTTPS is there to distrust.
+   * Returns true for {@code localhost}, IPv4 literals in 127.0.0.0/8 and the IPv6 loopback
+   * address. Names are never resolved: what a name resolves to is up to the network, which is what
+   * HTTPS is there to distrust. An IPv4 literal counts only in its plain form, four decimal numbers
+   * from 0 to 255 without leading zeros: {@code 127.0.0.01} or {@code 0177.0.0.1} mean different
+   * addresses to different resolvers.
    */
   static boolean isLoopback(String host) {
     if (host == null || host.isEmpty()) {
@@ -31,16 +31,66 @@ final class HttpSecurity {
     if (h.equals("localhost")) {
       return true;
     }
-    boolean literal = h.indexOf(':') >= 0 || IPV4.matcher(h).matches();
-    if (!literal) {
+    if (h.indexOf(':') < 0) {
+      return firstIpv4Octet(h) == 127;
+    }
+    if (!isIpv6Text(h)) {
       return false;
     }
     try {
-      // For a literal, getByName parses and never consults DNS.
+      // Text that starts with a hex digit or ':' and holds a ':' is parsed as an IPv6 literal, or
+      // refused as an invalid one; InetAddress never looks it up.
       return InetAddress.getByName(h).isLoopbackAddress();
-    } catch (UnknownHostException | SecurityException e) {
+    } catch (UnknownHostException e) {
       return false;
     }
+  }
+
+  /** Returns the first octet of a strict dotted-quad IPv4 literal, or -1 if it is not one. */
+  private static int firstIpv4Octet(String h) {
+    String[] parts = h.split("\\.", -1);
+    if (parts.length != 4) {
+      return -1;
+    }
+    int first = -1;
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+        return -1;
+      }
+      for (int i = 0; i < p.length(); i++) {
+        if (p.charAt(i) < '0' || p.charAt(i) > '9') {
+          return -1;
+        }
+      }
+      int value = Integer.parseInt(p);
+      if (value > 255) {
+        return -1;
+      }
+      if (first < 0) {
+        first = value;
+      }
+    }
+    return first;
+  }
+
+  /** Hex digits, colons and dots (for an embedded IPv4 part) only; no zone id. */
+  private static boolean isIpv6Text(String h) {
+    if (Character.digit(h.charAt(0), 16) < 0 && h.charAt(0) != ':') {
+      return false;
+    }
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when {@code uri} names no port (the scheme's default) or one from 1 to 65535. */
+  static boolean hasUsablePort(URI uri) {
+    int port = uri.getPort();
+    return port == -1 || (port >= 1 && port <= 65535);
   }
 
   /**
@@ -52,6 +102,9 @@ final class HttpSecurity {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getHost() == null) {
       return uri + " has no host";
+    }
+    if (!hasUsablePort(uri)) {
+      return uri + " has an invalid port " + uri.getPort() + " (1 to 65535)";
     }
     if (scheme.equals("https")) {
       return null;

@@ -11,8 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -42,9 +48,10 @@ public final class InstallationId {
    * Returns the id stored in {@code file}, creating the file with a new random UUID first when it
    * does not exist. A new file is written completely before it appears under its name (so a crash
    * never leaves a half-written id), is never overwritten once there (two processes starting at
-   * once agree on one id), and is readable and writable by the owner only on file systems with
-   * POSIX permissions; elsewhere it inherits the directory's permissions. Missing parent
-   * directories are created.
+   * once agree on one id), and is accessible by its owner only: through POSIX permissions ({@code
+   * rw-------}) where the file system has them, else through an access control list with the owner
+   * as its only entry (Windows); on a file system with neither it inherits the directory's
+   * permissions. Missing parent directories are created.
    *
    * @param file where the id is kept, for example {@code <app data>/installation-id}
    * @return the id, a UUID in its canonical text form
@@ -62,6 +69,11 @@ public final class InstallationId {
     String id = UUID.randomUUID().toString();
     Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp", ownerOnly(dir));
     try {
+      AclFileAttributeView acl = Files.getFileAttributeView(tmp, AclFileAttributeView.class);
+      if (acl != null && !dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // Before the id is written, so that no one else can ever read it.
+        restrictToOwner(acl);
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer bytes = ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII));
         while (bytes.hasRemaining()) {
@@ -96,6 +108,17 @@ public final class InstallationId {
       };
     }
     return new FileAttribute<?>[0];
+  }
+
+  /** Replaces the file's access control list with one entry: its owner may do everything. */
+  static void restrictToOwner(AclFileAttributeView view) throws IOException {
+    AclEntry owner =
+        AclEntry.newBuilder()
+            .setType(AclEntryType.ALLOW)
+            .setPrincipal(view.getOwner())
+            .setPermissions(EnumSet.allOf(AclEntryPermission.class))
+            .build();
+    view.setAcl(List.of(owner));
   }
 
   private static String read(Path path) throws IOException {

@@ -2,31 +2,34 @@ package dev.appupdate.client;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
  * Runs an operation under a {@link RetryPolicy}: exponential backoff with full jitter, Retry-After
- * honoured, bounded by attempts and a time budget. Waits only through the {@link Sleeper} and reads
- * time only from the {@link Clock}, so tests control both.
+ * honoured, bounded by attempts and a time budget. Waits only through the {@link Sleeper} and
+ * measures time only with the monotonic ticker, so tests control both and a step of the wall clock
+ * changes nothing.
  */
 final class Retrier {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
 
   private final RetryPolicy policy;
-  private final Clock clock;
+  private final LongSupplier ticker;
   private final Sleeper sleeper;
   private final RandomGenerator random;
 
-  Retrier(RetryPolicy policy, Clock clock, Sleeper sleeper, RandomGenerator random) {
+  /**
+   * @param ticker monotonic nanoseconds
+   */
+  Retrier(RetryPolicy policy, LongSupplier ticker, Sleeper sleeper, RandomGenerator random) {
     this.policy = policy;
-    this.clock = clock;
+    this.ticker = ticker;
     this.sleeper = sleeper;
     this.random = random;
   }
@@ -47,8 +50,37 @@ final class Retrier {
   }
 
   /**
+   * The time budget of one operation, started now. Several {@link #run} calls may share it: the
+   * attempts on all URLs of one download then count against one budget.
+   */
+  Budget budget() {
+    return new Budget(ticker.getAsLong());
+  }
+
+  /** See {@link #budget()}. Not thread-safe: one operation runs on one thread. */
+  final class Budget {
+    private final long start;
+    private Duration waited = Duration.ZERO;
+
+    private Budget(long start) {
+      this.start = start;
+    }
+
+    /**
+     * The time spent so far: what the ticker measured, and at least the waits asked of the
+     * sleeper, so that a sleeper that does not really wait (an application's test double) still
+     * uses up the budget.
+     */
+    Duration elapsed() {
+      Duration measured = Duration.ofNanos(ticker.getAsLong() - start);
+      return measured.compareTo(waited) >= 0 ? measured : waited;
+    }
+  }
+
+  /**
    * Runs {@code attempt} until it succeeds, fails in a way {@code classify} does not retry, or the
-   * policy is exhausted. The failure thrown carries the earlier ones as suppressed exceptions.
+   * policy is exhausted. The failure thrown carries the earlier ones as suppressed exceptions. The
+   * first attempt always runs; retries only while they fit into {@code budget}.
    *
    * @param what a label for log lines, for example {@code update check}
    * @param type the failure type {@code attempt} throws
@@ -56,12 +88,12 @@ final class Retrier {
    */
   <T, E extends IOException> T run(
       String what,
+      Budget budget,
       Class<E> type,
       Attempt<T, E> attempt,
       Function<E, Decision> classify,
       Supplier<E> interrupted)
       throws E {
-    Instant start = clock.instant();
     List<E> earlier = new ArrayList<>();
     for (int n = 1; ; n++) {
       E failure;
@@ -71,7 +103,7 @@ final class Retrier {
         failure = type.cast(e);
       }
       Decision d = classify.apply(failure);
-      Duration wait = d.retry() ? waitBefore(n, d.retryAfter(), start) : null;
+      Duration wait = d.retry() ? waitBefore(n, d.retryAfter(), budget) : null;
       if (wait == null || Thread.currentThread().isInterrupted()) {
         earlier.forEach(failure::addSuppressed);
         throw failure;
@@ -96,11 +128,12 @@ final class Retrier {
         earlier.forEach(stop::addSuppressed);
         throw stop;
       }
+      budget.waited = budget.waited.plus(wait);
     }
   }
 
   /** Returns the wait before retry number {@code failedAttempts}, or null to give up. */
-  private Duration waitBefore(int failedAttempts, Duration retryAfter, Instant start) {
+  private Duration waitBefore(int failedAttempts, Duration retryAfter, Budget budget) {
     if (failedAttempts >= policy.maxAttempts()) {
       return null;
     }
@@ -114,8 +147,7 @@ final class Retrier {
       long capMillis = policy.backoffCap(failedAttempts).toMillis();
       wait = Duration.ofMillis(random.nextLong(capMillis + 1));
     }
-    Duration elapsed = Duration.between(start, clock.instant());
-    if (elapsed.plus(wait).compareTo(policy.timeBudget()) > 0) {
+    if (budget.elapsed().plus(wait).compareTo(policy.timeBudget()) > 0) {
       return null;
     }
     return wait;

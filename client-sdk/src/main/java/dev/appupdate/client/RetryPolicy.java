@@ -13,9 +13,11 @@ import java.util.Objects;
  * Retry-After} (seconds or an HTTP date) the client waits exactly that long instead; a {@code
  * Retry-After} longer than {@code maxDelay} ends the retries, because waiting less than the server
  * asked would be futile and waiting longer than {@code maxDelay} is not allowed. No retry starts if
- * its wait would end more than {@code timeBudget} after the first attempt started. The budget
- * bounds when attempts may start; it never cuts a transfer that is making progress (the minimum
- * speed rule of {@link UpdateClient.Builder#minimumSpeed} handles stalled transfers).
+ * its wait would end more than {@code timeBudget} after the first attempt started; a download
+ * spends one budget on all its URLs (each URL still gets a first attempt). The budget bounds when
+ * attempts may start; it never cuts a transfer that is making progress (the minimum speed rule of
+ * {@link UpdateClient.Builder#minimumSpeed} handles stalled transfers). Time is measured on a
+ * monotonic clock, and counts at least the waits asked of the {@link Sleeper}.
  *
  * <pre>{@code
  * RetryPolicy policy = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(30),

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Waits between retries. {@link UpdateClient} does all of its waiting through a sleeper, so tests
- * can replace it with one that returns at once (and advances a fake {@link java.time.Clock}).
+ * can replace it with one that returns at once. The retry budget counts the waits asked of the
+ * sleeper as time spent, whether or not it really waited.
  *
  * <pre>{@code
  * List<Duration> waits = new ArrayList<>();

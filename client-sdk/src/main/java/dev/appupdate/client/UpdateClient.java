@@ -30,8 +30,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -63,7 +63,8 @@ import java.util.random.RandomGenerator;
  * digests are accepted, and no byte reaches the final path before the digest matched.
  *
  * <p>Instances are immutable and thread-safe (provided the injected clock, sleeper and random
- * source are). Check and download calls block; {@link #checkAsync()} runs a check on an executor.
+ * source are). Check and download calls block; {@link #checkAsync()} runs a check on a thread of
+ * its own.
  */
 public final class UpdateClient {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -75,6 +76,9 @@ public final class UpdateClient {
   /** Error bodies larger than this are not read: only the status matters then. */
   private static final int MAX_PROBLEM_BYTES = 64 * 1024;
 
+  /** The longest an interrupted {@link #update} still spends delivering its report. */
+  static final Duration INTERRUPTED_REPORT_LIMIT = Duration.ofSeconds(5);
+
   private final UpdateRequest request;
   private final URI updateUri;
   private final URI completionUri;
@@ -83,7 +87,6 @@ public final class UpdateClient {
   private final Downloader downloader;
   private final Clock clock;
   private final Duration requestTimeout;
-  private final Executor asyncExecutor;
   private final ClientCodec codec = ClientCodec.create();
   private final int maxDocumentBytes = CodecLimits.defaults().maxDocumentBytes();
 
@@ -93,20 +96,20 @@ public final class UpdateClient {
     this.completionUri = base.resolve("v1/completion");
     this.clock = b.clock;
     this.requestTimeout = b.requestTimeout;
-    this.transport = new Transport(httpClient, b.allowInsecureHttp, b.requestTimeout);
-    this.retrier = new Retrier(b.retryPolicy, b.clock, b.sleeper, b.random);
+    this.transport =
+        new Transport(httpClient, b.allowInsecureHttp, b.requestTimeout, b.ticker, b.poller);
+    this.retrier = new Retrier(b.retryPolicy, b.ticker, b.sleeper, b.random);
     Duration idle = b.minimumSpeed > 0 ? b.speedWindow : b.requestTimeout;
     this.downloader =
-        new Downloader(transport, retrier, b.clock, b.minimumSpeed, b.speedWindow, idle);
-    Executor executor = httpClient.executor().orElse(null);
-    this.asyncExecutor =
-        executor != null
-            ? executor
-            : task -> {
-              Thread t = new Thread(task, "appupdate-check");
-              t.setDaemon(true);
-              t.start();
-            };
+        new Downloader(
+            transport,
+            retrier,
+            b.clock,
+            b.ticker,
+            b.minimumSpeed,
+            b.speedWindow,
+            idle,
+            b.checkpoints);
   }
 
   /** Returns a new builder. */
@@ -122,23 +125,30 @@ public final class UpdateClient {
   /**
    * Asks the server for updates ({@code POST /v1/update}), retrying per the {@link RetryPolicy}.
    *
+   * <p>Each exchange with the server, from sending the request to the last byte of the answer,
+   * must end within the {@linkplain Builder#requestTimeout request timeout}, so a server that
+   * trickles its answer cannot hold the check open.
+   *
    * @return the offers; {@link CheckResult#empty()} (no request id) when the server answered {@code
    *     204 No Content}. Invalid offers are returned in {@link CheckResult#rejected()} instead of
    *     failing the check.
    * @throws UpdateServerException if the server answered with an error status (after retries for
    *     408, 429 and 5xx), carrying the status and the problem document
    * @throws ProtocolException if a {@code 200} answer is not a valid update response document
-   * @throws IOException if the server could not be reached (after retries); {@link
-   *     InterruptedIOException} if the thread was interrupted (the flag is set again)
+   * @throws IOException if the server could not be reached or did not answer in time (after
+   *     retries); {@link InterruptedIOException} if the thread was interrupted (the flag is set
+   *     again)
    */
   public CheckResult check() throws IOException {
     byte[] body = codec.encodeUpdateRequest(request);
     return retrier.run(
         "update check",
+        retrier.budget(),
         IOException.class,
         () -> {
           try (Exchange answer =
-              transport.send("POST", updateUri, body, JSON_HEADERS, requestTimeout)) {
+              transport.send(
+                  "POST", updateUri, body, JSON_HEADERS, requestTimeout, requestTimeout)) {
             if (answer.status() == 204 && answer.refusal() == null) {
               return CheckResult.empty();
             }
@@ -160,25 +170,27 @@ public final class UpdateClient {
   }
 
   /**
-   * Runs {@link #check()} on the executor of the HTTP client (the one given to {@link
-   * Builder#executor} or carried by {@link Builder#httpClient}), or on a new daemon thread when
-   * there is none. The future fails with the exception {@code check()} would throw. Cancelling the
-   * future does not stop a check already running.
+   * Runs {@link #check()} on a new daemon thread. The future fails with the exception {@code
+   * check()} would throw. Cancelling the future does not stop a check already running.
+   *
+   * <p>The check never runs on the HTTP client's executor ({@link Builder#executor}): it blocks
+   * while it waits for the answer, which that executor delivers, so a small executor would wait
+   * for itself.
    */
   public CompletableFuture<CheckResult> checkAsync() {
     CompletableFuture<CheckResult> future = new CompletableFuture<>();
-    try {
-      asyncExecutor.execute(
-          () -> {
-            try {
-              future.complete(check());
-            } catch (Throwable t) {
-              future.completeExceptionally(t);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      future.completeExceptionally(e);
-    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                future.complete(check());
+              } catch (Throwable t) {
+                future.completeExceptionally(t);
+              }
+            },
+            "appupdate-check");
+    thread.setDaemon(true);
+    thread.start();
     return future;
   }
 
@@ -198,32 +210,42 @@ public final class UpdateClient {
    * <p>The bytes stream into {@code .<name>.part} in the same directory while they are hashed;
    * memory use does not depend on the size. Reading stops as soon as more bytes arrive than the
    * offer's {@code size}. Only when size and digest match (digests are compared in constant time)
-   * is the file moved, atomically, to its final name {@code <update_type>-<version>} (characters
-   * outside {@code [A-Za-z0-9._+-]} replaced by {@code _}, plus a short hash when anything was
-   * replaced); the name never comes from the URL. A verified file already at the final path is
-   * returned without a transfer (and without calling the listener); any other file there is
-   * removed.
+   * is the file forced to disk, read back and verified once more, and moved, atomically, to its
+   * final name {@code <update_type>-<version>-<hash>}: update type and version with characters
+   * outside {@code [A-Za-z0-9._+-]} replaced by {@code _}, then 8 hex digits of a hash of the
+   * exact pair, so that distinct updates never share a name (a leading {@code _} is added when the
+   * name would start with a Windows device name). The name never comes from the URL. A verified
+   * file already at the final path is returned without a transfer (and without calling the
+   * listener); any other file there is removed.
+   *
+   * <p>One download of an update into a directory runs at a time, across threads and processes:
+   * it holds a lock on {@code .<name>.lock} from start to end, and another download of the same
+   * update into the same directory fails at once with the reason {@code download already
+   * running}. Once a download ends, only the verified file (or a resumable partial file) remains.
    *
    * <p>Resuming: when a transfer breaks, the partial file is kept together with a small sidecar
    * ({@code .<name>.part.meta}) holding the server's strong validator (ETag, or Last-Modified). The
    * next attempt, in this call or a later one, re-hashes the partial bytes and asks for the rest
    * with {@code Range} and {@code If-Range}. A {@code 200} answer (the file changed) restarts from
-   * byte 0, and so does a {@code 206} whose {@code Content-Range} does not fit. Without a validator
-   * nothing is kept.
+   * byte 0, and so does a {@code 206} whose {@code Content-Range} does not fit or that names
+   * another validator. When resumed bytes fail verification, the same URL is tried once more from
+   * byte 0 before the mismatch counts. Without a validator nothing is kept.
    *
    * <p>Retries and mirrors: each URL ({@link AvailableUpdate#urls()}: the {@code url}, then the
-   * mirrors) gets the full {@link RetryPolicy} for connection failures, timeouts, stalls, 408, 429
-   * and 5xx. Any other HTTP error, a refused URL or redirect, or a verification failure moves on to
-   * the next URL. A transfer slower than the {@linkplain Builder#minimumSpeed minimum speed} is
-   * aborted and retried.
+   * mirrors) gets up to the {@link RetryPolicy}'s attempts for connection failures, timeouts,
+   * stalls, 408, 429 and 5xx; the policy's time budget covers the whole download, all URLs
+   * together (each URL still gets its first attempt). Any other HTTP error, a refused or invalid
+   * URL or redirect, or a verification failure moves on to the next URL. A transfer slower than
+   * the {@linkplain Builder#minimumSpeed minimum speed} is aborted and retried.
    *
    * @param listener told of the progress; returning false cancels
    * @return the verified file
    * @throws ChecksumMismatchException if the bytes had the wrong digest (on every URL tried)
    * @throws SizeMismatchException if a server sent more or fewer bytes than declared
    * @throws StalledTransferException if the transfer stayed below the minimum speed
+   * @throws HttpStatusException if the URLs answered with HTTP error statuses
    * @throws DownloadCancelledException if the listener cancelled or the thread was interrupted
-   * @throws DownloadException for HTTP errors, network and local file failures; {@link
+   * @throws DownloadException for other network and local file failures; {@link
    *     DownloadException#reason()} is the text to report. Nothing is at the final path then.
    */
   public DownloadedUpdate download(
@@ -236,29 +258,34 @@ public final class UpdateClient {
 
   /**
    * Sends a completion report ({@code POST /v1/completion}), retrying per the {@link RetryPolicy}.
-   * Repeating a report is harmless: the server records each outcome once.
+   * Repeating a report is harmless: the server records each outcome once. Each exchange must end
+   * within the {@linkplain Builder#requestTimeout request timeout}, as for {@link #check()}.
    *
    * @throws UpdateServerException if the server refused the report, for example {@code 422} for an
    *     unknown or expired request id
-   * @throws IOException if the server could not be reached (after retries)
+   * @throws IOException if the server could not be reached or did not answer in time (after
+   *     retries)
    */
   public void report(CompletionReport report) throws IOException {
     byte[] body = codec.encodeCompletionReport(Objects.requireNonNull(report, "report == null"));
     retrier.run(
         "completion report",
+        retrier.budget(),
         IOException.class,
-        () -> {
-          try (Exchange answer =
-              transport.send("POST", completionUri, body, JSON_HEADERS, requestTimeout)) {
-            if (answer.refusal() != null || answer.status() < 200 || answer.status() > 299) {
-              throw serverError(answer);
-            }
-            return null;
-          }
-        },
+        () -> postReport(body, requestTimeout),
         UpdateClient::classify,
         () ->
             new InterruptedIOException("interrupted while waiting to retry the completion report"));
+  }
+
+  private Void postReport(byte[] body, Duration limit) throws IOException {
+    try (Exchange answer =
+        transport.send("POST", completionUri, body, JSON_HEADERS, limit, limit)) {
+      if (answer.refusal() != null || answer.status() < 200 || answer.status() > 299) {
+        throw serverError(answer);
+      }
+      return null;
+    }
   }
 
   /**
@@ -284,6 +311,16 @@ public final class UpdateClient {
    * {@code directory} unless the installer moves them; a later run finds them there and does not
    * download them again.
    *
+   * <p>An unchecked exception thrown by the listener (or any other unchecked exception during a
+   * download) ends the flow: that offer is reported as {@code download aborted: <message>}, the
+   * remaining ones as {@code cancelled}, the report is sent, and then the exception is rethrown
+   * (with a report delivery failure attached as suppressed).
+   *
+   * <p>When the thread is interrupted (the listener cancels by interrupting, or the installer
+   * throws {@link InterruptedException}), the report is still sent, once, without retries and
+   * within at most 5 seconds (or the request timeout, if shorter); the interrupt flag is set again
+   * afterwards.
+   *
    * @return one entry per reported update
    * @throws IOException if the check failed (see {@link #check()}); nothing was downloaded then
    * @throws ProtocolException if the server's answer to the check was malformed
@@ -299,6 +336,7 @@ public final class UpdateClient {
     }
     CheckResult.ReportBuilder report = result.report();
     boolean cancelled = false;
+    RuntimeException aborted = null;
     for (AvailableUpdate offer : result.offers()) {
       if (cancelled) {
         report.failed(offer, "cancelled");
@@ -322,6 +360,12 @@ public final class UpdateClient {
                     + " not downloaded: "
                     + e.getMessage());
         report.failed(offer, e);
+        continue;
+      } catch (RuntimeException e) {
+        // Reported before it propagates: the server should not wait in vain for this outcome.
+        aborted = e;
+        cancelled = true;
+        report.failed(offer, "download aborted: " + Reasons.describe(e));
         continue;
       }
       try {
@@ -366,16 +410,44 @@ public final class UpdateClient {
       return new UpdateSummary(result.requestId(), List.of(), null);
     }
     CompletionReport completion = report.build();
-    IOException failure = null;
-    try {
-      report(completion);
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "completion report for " + result.requestId() + " not delivered", e);
-      failure = e;
+    IOException failure = deliver(completion);
+    if (aborted != null) {
+      if (failure != null) {
+        aborted.addSuppressed(failure);
+      }
+      throw aborted;
     }
     List<UpdateSummary.Entry> entries = new ArrayList<>();
     completion.updates().forEach((type, o) -> entries.add(entry(type, o)));
     return new UpdateSummary(result.requestId(), entries, failure);
+  }
+
+  /**
+   * Sends the report of {@link #update}; returns why it could not be delivered, or null. An
+   * interrupted thread gets one short attempt with the flag cleared, then the flag back.
+   */
+  private IOException deliver(CompletionReport completion) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (interrupted) {
+        Duration limit =
+            requestTimeout.compareTo(INTERRUPTED_REPORT_LIMIT) < 0
+                ? requestTimeout
+                : INTERRUPTED_REPORT_LIMIT;
+        postReport(codec.encodeCompletionReport(completion), limit);
+      } else {
+        report(completion);
+      }
+      return null;
+    } catch (IOException e) {
+      LOG.log(
+          Level.WARNING, "completion report for " + completion.requestId() + " not delivered", e);
+      return e;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static UpdateSummary.Entry entry(String type, Outcome o) {
@@ -437,7 +509,8 @@ public final class UpdateClient {
    * Configures an {@link UpdateClient}. {@link #serverUri}, {@link #product} and {@link #version}
    * are required; everything else has a default. Each property may be set once; setting it again,
    * or combining {@link #httpClient} with the settings it would override, fails at once with an
-   * {@link IllegalStateException} naming the properties.
+   * {@link IllegalStateException} naming the properties. A value that is refused (null, or out of
+   * range) leaves the property unset, so it can be set again with a valid value.
    */
   public static final class Builder {
     private final Set<String> setProperties = new HashSet<>();
@@ -464,6 +537,9 @@ public final class UpdateClient {
     private Sleeper sleeper = Sleeper.system();
     // ThreadLocalRandom per call keeps the default safe when one client serves several threads.
     private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+    private LongSupplier ticker = System::nanoTime;
+    private BodyReader.Poller poller = BodyReader.Poller.BLOCKING;
+    private Downloader.Checkpoints checkpoints = Downloader.Checkpoints.NONE;
 
     private Builder() {}
 
@@ -473,23 +549,23 @@ public final class UpdateClient {
      * http} for a loopback host or with {@link #allowInsecureHttp}.
      */
     public Builder serverUri(URI serverUri) {
-      once("serverUri");
+      notSet("serverUri");
       this.serverUri = Objects.requireNonNull(serverUri, "serverUri == null");
-      return this;
+      return set("serverUri");
     }
 
     /** Sets the product name, for example {@code your_app}. Required. */
     public Builder product(String product) {
-      once("product");
+      notSet("product");
       this.product = Objects.requireNonNull(product, "product == null");
-      return this;
+      return set("product");
     }
 
     /** Sets the installed application version, for example {@code 1.4.2}. Required. */
     public Builder version(String version) {
-      once("version");
+      notSet("version");
       this.version = Objects.requireNonNull(version, "version == null");
-      return this;
+      return set("version");
     }
 
     /**
@@ -498,9 +574,9 @@ public final class UpdateClient {
      * Linux, and the property's own text for anything else (for example {@code FreeBSD}).
      */
     public Builder platform(String platform) {
-      once("platform");
+      notSet("platform");
       this.platform = Objects.requireNonNull(platform, "platform == null");
-      return this;
+      return set("platform");
     }
 
     /**
@@ -508,30 +584,30 @@ public final class UpdateClient {
      * Locale.getDefault().toLanguageTag()}.
      */
     public Builder locale(String locale) {
-      once("locale");
+      notSet("locale");
       this.locale = Objects.requireNonNull(locale, "locale == null");
-      return this;
+      return set("locale");
     }
 
     /** Sets the update channel; {@value UpdateRequest#DEFAULT_CHANNEL} by default. */
     public Builder channel(String channel) {
-      once("channel");
+      notSet("channel");
       this.channel = Objects.requireNonNull(channel, "channel == null");
-      return this;
+      return set("channel");
     }
 
     /** Sets the CPU architecture to send, for example {@code x86_64}; not sent by default. */
     public Builder arch(String arch) {
-      once("arch");
+      notSet("arch");
       this.arch = Objects.requireNonNull(arch, "arch == null");
-      return this;
+      return set("arch");
     }
 
     /** Sets the operating system version to send, for example {@code 14.2}; not sent by default. */
     public Builder osVersion(String osVersion) {
-      once("osVersion");
+      notSet("osVersion");
       this.osVersion = Objects.requireNonNull(osVersion, "osVersion == null");
-      return this;
+      return set("osVersion");
     }
 
     /**
@@ -539,9 +615,9 @@ public final class UpdateClient {
      * InstallationId#loadOrCreate}. Without one the server offers only fully rolled-out releases.
      */
     public Builder installationId(String installationId) {
-      once("installationId");
+      notSet("installationId");
       this.installationId = Objects.requireNonNull(installationId, "installationId == null");
-      return this;
+      return set("installationId");
     }
 
     /** Records that {@code version} of {@code updateType} is installed; the server offers newer. */
@@ -563,49 +639,50 @@ public final class UpdateClient {
      * follows them itself to check every hop.
      */
     public Builder httpClient(HttpClient httpClient) {
-      once("httpClient");
+      notSet("httpClient");
       conflict("httpClient", "connectTimeout", "proxy", "executor");
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient == null");
-      return this;
+      return set("httpClient");
     }
 
     /** Sets the TCP/TLS connect timeout; 10 seconds by default. */
     public Builder connectTimeout(Duration connectTimeout) {
-      once("connectTimeout");
+      notSet("connectTimeout");
       conflict("connectTimeout", "httpClient");
       this.connectTimeout = positive("connectTimeout", connectTimeout);
-      return this;
+      return set("connectTimeout");
     }
 
     /**
-     * Sets how long a request may wait for the response headers, and how long reading a response of
-     * the update server may wait for data; 30 seconds by default. Downloads wait for data as long
-     * as the {@link #minimumSpeed} window instead (or this long when that rule is off).
+     * Sets how long a request may wait for the response headers, and how long a whole exchange with
+     * the update server (a check or a completion report: request, headers and the complete body)
+     * may take; 30 seconds by default. Downloads wait for headers this long, then for data as long
+     * as the {@link #minimumSpeed} window (or this long when that rule is off).
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      once("requestTimeout");
+      notSet("requestTimeout");
       this.requestTimeout = positive("requestTimeout", requestTimeout);
-      return this;
+      return set("requestTimeout");
     }
 
     /** Sets the proxy selector; by default {@link ProxySelector#getDefault()}. */
     public Builder proxy(ProxySelector proxy) {
-      once("proxy");
+      notSet("proxy");
       conflict("proxy", "httpClient");
       this.proxy = Objects.requireNonNull(proxy, "proxy == null");
-      return this;
+      return set("proxy");
     }
 
     /**
-     * Sets the executor of the HTTP client's asynchronous work, also used by {@link
-     * UpdateClient#checkAsync()}; by default the HTTP client's own and, for {@code checkAsync}, a
-     * new daemon thread per call.
+     * Sets the executor of the HTTP client's asynchronous work; by default the HTTP client's own.
+     * {@link UpdateClient#checkAsync()} does not use it: it runs each check on a new daemon
+     * thread.
      */
     public Builder executor(Executor executor) {
-      once("executor");
+      notSet("executor");
       conflict("executor", "httpClient");
       this.executor = Objects.requireNonNull(executor, "executor == null");
-      return this;
+      return set("executor");
     }
 
     /**
@@ -615,16 +692,16 @@ public final class UpdateClient {
      * on the network path. A redirect from HTTPS to plain HTTP stays refused.
      */
     public Builder allowInsecureHttp(boolean allowInsecureHttp) {
-      once("allowInsecureHttp");
+      notSet("allowInsecureHttp");
       this.allowInsecureHttp = allowInsecureHttp;
-      return this;
+      return set("allowInsecureHttp");
     }
 
     /** Sets the retry policy of checks, reports and downloads; {@link RetryPolicy#defaults()}. */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      once("retryPolicy");
+      notSet("retryPolicy");
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
-      return this;
+      return set("retryPolicy");
     }
 
     /**
@@ -635,28 +712,34 @@ public final class UpdateClient {
      * #requestTimeout}).
      */
     public Builder minimumSpeed(long bytesPerSecond, Duration window) {
-      once("minimumSpeed");
+      notSet("minimumSpeed");
       if (bytesPerSecond < 0) {
         throw new IllegalArgumentException(
             "minimumSpeed bytesPerSecond must not be negative, got " + bytesPerSecond);
       }
-      this.minimumSpeed = bytesPerSecond;
       this.speedWindow = positive("minimumSpeed window", window);
-      return this;
+      this.minimumSpeed = bytesPerSecond;
+      return set("minimumSpeed");
     }
 
-    /** Sets the clock for retry budgets, Retry-After dates and transfer rates; for tests. */
+    /**
+     * Sets the wall clock, which turns {@code Retry-After} dates into waits; for tests. Durations
+     * (retry budgets, transfer rates, deadlines) are measured on a monotonic clock instead, so that
+     * a step of the wall clock (a time sync, a user changing the date) neither aborts a healthy
+     * transfer nor disables the minimum-speed rule. A {@link #sleeper} that does not really wait
+     * still uses up the retry budget: the budget counts at least the waits asked of the sleeper.
+     */
     public Builder clock(Clock clock) {
-      once("clock");
+      notSet("clock");
       this.clock = Objects.requireNonNull(clock, "clock == null");
-      return this;
+      return set("clock");
     }
 
     /** Sets how the client waits between retries; {@link Sleeper#system()} by default. */
     public Builder sleeper(Sleeper sleeper) {
-      once("sleeper");
+      notSet("sleeper");
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
-      return this;
+      return set("sleeper");
     }
 
     /**
@@ -664,8 +747,26 @@ public final class UpdateClient {
      * is used from several threads.
      */
     public Builder random(RandomGenerator random) {
-      once("random");
+      notSet("random");
       this.random = Objects.requireNonNull(random, "random == null");
+      return set("random");
+    }
+
+    /** A seam for tests: the monotonic clock, in nanoseconds; {@link System#nanoTime()}. */
+    Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
+    /** A seam for tests: how response body reads wait for data. */
+    Builder poller(BodyReader.Poller poller) {
+      this.poller = Objects.requireNonNull(poller, "poller == null");
+      return this;
+    }
+
+    /** A seam for tests: told at fixed points of every download. */
+    Builder checkpoints(Downloader.Checkpoints checkpoints) {
+      this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints == null");
       return this;
     }
 
@@ -741,16 +842,21 @@ public final class UpdateClient {
       return path != null && path.endsWith("/") ? uri : URI.create(uri + "/");
     }
 
-    private void once(String property) {
-      if (!setProperties.add(property)) {
+    private void notSet(String property) {
+      if (setProperties.contains(property)) {
         throw new IllegalStateException(property + " already set");
       }
+    }
+
+    /** Marks {@code property} as set; called only once its value passed validation. */
+    private Builder set(String property) {
+      setProperties.add(property);
+      return this;
     }
 
     private void conflict(String property, String... others) {
       for (String other : others) {
         if (setProperties.contains(other)) {
-          setProperties.remove(property);
           throw new IllegalStateException(
               property
                   + " conflicts with "

@@ -19,8 +19,13 @@ import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +119,7 @@ class CheckTest {
                 HASH,
                 1234,
                 "1.0",
-                java.util.List.of(URI.create("https://mirror.example.com/data-1.0.json")),
+                List.of(URI.create("https://mirror.example.com/data-1.0.json")),
                 false));
   }
 
@@ -362,6 +367,94 @@ class CheckTest {
             .willReturn(aResponse().withStatus(204)));
 
     assertThat(client.check().isEmpty()).isTrue();
+  }
+
+  @Test
+  void check_redirectToAPortOutOfRange_isRefused() {
+    server.stubFor(
+        post("/v1/update")
+            .willReturn(
+                aResponse()
+                    .withStatus(307)
+                    .withHeader("Location", "http://127.0.0.1:99999/v1/update")));
+
+    assertThatThrownBy(client::check)
+        .isInstanceOfSatisfying(
+            UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(307))
+        .hasMessageContaining("has an invalid port 99999");
+  }
+
+  @Test
+  void check_answerTricklingPastTheRequestTimeout_isAborted() {
+    // Every reading of the monotonic clock moves it 10 s on, so the answer, however fast its
+    // bytes come, is still incomplete when 30 s have passed: a drip that never trips an idle
+    // timeout, and that would otherwise go on until the document limit.
+    time.tickOnEveryReading(Duration.ofSeconds(10));
+    try (ScriptedServer drip = new ScriptedServer().answer(ScriptedServer.endless())) {
+      UpdateClient c =
+          Fixtures.client(drip.uri("/").toString(), time)
+              .requestTimeout(Duration.ofSeconds(30))
+              .retryPolicy(RetryPolicy.none())
+              .build();
+
+      assertThatThrownBy(c::check)
+          .isInstanceOf(HttpTimeoutException.class)
+          .hasMessage("response not complete within PT30S");
+    }
+  }
+
+  @Test
+  void check_wallClockJumpingForward_doesNotUseUpTheRetryBudget() throws IOException {
+    time.jumpWallClockOnEveryReading(Duration.ofHours(1));
+    server.stubFor(
+        post("/v1/update")
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        post("/v1/update")
+            .inScenario("flaky")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(204)));
+
+    assertThat(client.check().isEmpty()).isTrue();
+    assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100));
+  }
+
+  @Test
+  void check_sleeperThatDoesNotWait_stillUsesUpTheRetryBudget() {
+    server.stubFor(post("/v1/update").willReturn(aResponse().withStatus(503)));
+    List<Duration> waits = new ArrayList<>();
+    // An application's test double: no fake monotonic clock, a sleeper that returns at once.
+    UpdateClient c =
+        UpdateClient.builder()
+            .serverUri(URI.create(server.baseUrl()))
+            .product("your_app")
+            .version("1.0")
+            .sleeper(waits::add)
+            .random(Fixtures.maxJitter())
+            .retryPolicy(
+                new RetryPolicy(
+                    10, Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(10)))
+            .build();
+
+    assertThatThrownBy(c::check).isInstanceOf(UpdateServerException.class);
+
+    assertThat(waits).containsExactly(Duration.ofSeconds(4), Duration.ofSeconds(4));
+  }
+
+  @Test
+  void checkAsync_onAClientWithASingleThreadExecutor_completes() throws Exception {
+    server.stubFor(post("/v1/update").willReturn(aResponse().withStatus(204)));
+    ExecutorService single = Executors.newSingleThreadExecutor();
+    try {
+      UpdateClient c = Fixtures.client(server.baseUrl(), time).executor(single).build();
+
+      assertThat(c.checkAsync().get(30, TimeUnit.SECONDS).isEmpty()).isTrue();
+    } finally {
+      single.shutdownNow();
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -33,7 +34,7 @@ class DownloadTest {
           .build();
 
   private static final byte[] PAYLOAD = Fixtures.payload(10_000, 1);
-  private static final String FINAL_NAME = "my_data-1.0";
+  private static final String FINAL_NAME = Fixtures.finalName("my_data", "1.0");
 
   @TempDir Path dir;
 
@@ -122,14 +123,16 @@ class DownloadTest {
   @Test
   void download_truncatedStreamedBody_isCaughtWhenTheBodyEnds() {
     // Chunked, so no Content-Length tells in advance; the check at the end must catch it.
-    server.stubFor(
-        get("/data").willReturn(ok(Arrays.copyOf(PAYLOAD, 6_000)).withChunkedDribbleDelay(3, 30)));
+    try (ScriptedServer chunked =
+        new ScriptedServer().answer(ScriptedServer.chunked(Arrays.copyOf(PAYLOAD, 6_000), 1_000))) {
+      AvailableUpdate offer = Fixtures.offer("my_data", "1.0", PAYLOAD, chunked.uri("/data"));
 
-    assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
-        .isInstanceOf(SizeMismatchException.class)
-        .hasMessageContaining("ended after 6000 of the declared 10000 bytes")
-        .extracting(e -> ((DownloadException) e).reason())
-        .isEqualTo("size mismatch: expected 10000 bytes, got 6000");
+      assertThatThrownBy(() -> client().download(offer, dir))
+          .isInstanceOf(SizeMismatchException.class)
+          .hasMessageContaining("ended after 6000 of the declared 10000 bytes")
+          .extracting(e -> ((DownloadException) e).reason())
+          .isEqualTo("size mismatch: expected 10000 bytes, got 6000");
+    }
     assertThat(Fixtures.files(dir)).isEmpty();
   }
 
@@ -147,15 +150,19 @@ class DownloadTest {
   @Test
   void download_streamedBodyLongerThanDeclaredSize_stopsAtTheFirstExtraByte() {
     byte[] longer = Arrays.copyOf(PAYLOAD, 12_000);
-    server.stubFor(get("/data").willReturn(ok(longer).withChunkedDribbleDelay(3, 30)));
+    try (ScriptedServer chunked =
+        new ScriptedServer().answer(ScriptedServer.chunked(longer, 1_000))) {
+      AvailableUpdate offer = Fixtures.offer("my_data", "1.0", PAYLOAD, chunked.uri("/data"));
 
-    assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
-        .isInstanceOfSatisfying(
-            SizeMismatchException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo("size mismatch: more than the declared 10000 bytes");
-              assertThat(e.received()).isGreaterThan(10_000).isLessThanOrEqualTo(12_000);
-            });
+      assertThatThrownBy(() -> client().download(offer, dir))
+          .isInstanceOfSatisfying(
+              SizeMismatchException.class,
+              e -> {
+                assertThat(e.reason())
+                    .isEqualTo("size mismatch: more than the declared 10000 bytes");
+                assertThat(e.received()).isGreaterThan(10_000).isLessThanOrEqualTo(12_000);
+              });
+    }
     assertThat(Fixtures.files(dir)).isEmpty();
   }
 
@@ -178,7 +185,12 @@ class DownloadTest {
 
     assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
         .isInstanceOfSatisfying(
-            DownloadException.class, e -> assertThat(e.reason()).isEqualTo("HTTP 404"))
+            HttpStatusException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("HTTP 404");
+              assertThat(e.status()).isEqualTo(404);
+              assertThat(e.retryAfter()).isEmpty();
+            })
         .hasMessageContaining("GET " + url("/data") + " answered HTTP 404");
     server.verify(1, getRequestedFor(urlEqualTo("/data")));
     assertThat(Fixtures.files(dir)).isEmpty();
@@ -236,6 +248,42 @@ class DownloadTest {
   }
 
   @Test
+  void download_tooManyRequestsOnEveryAttempt_exposesTheStatusAndTheWaitAskedFor() {
+    server.stubFor(
+        get("/data").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+
+    assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
+        .isInstanceOfSatisfying(
+            HttpStatusException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(429);
+              assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
+              assertThat(e.url()).contains(url("/data"));
+            });
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void download_retryBudget_coversAllUrlsTogether() {
+    server.stubFor(get("/a").willReturn(aResponse().withStatus(503)));
+    server.stubFor(get("/b").willReturn(aResponse().withStatus(503)));
+    UpdateClient c =
+        Fixtures.client(server.baseUrl(), time)
+            .retryPolicy(
+                new RetryPolicy(
+                    10, Duration.ofSeconds(4), Duration.ofSeconds(4), Duration.ofSeconds(10)))
+            .build();
+
+    assertThatThrownBy(() -> c.download(offer(url("/a"), url("/b")), dir))
+        .isInstanceOf(HttpStatusException.class);
+
+    // 4 s + 4 s on the first URL use up the 10 s budget: the mirror gets one attempt, no retry.
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(4), Duration.ofSeconds(4));
+    server.verify(3, getRequestedFor(urlEqualTo("/a")));
+    server.verify(1, getRequestedFor(urlEqualTo("/b")));
+  }
+
+  @Test
   void download_connectionResetThenSuccess_retriesAndVerifies() throws IOException {
     server.stubFor(
         get("/data")
@@ -283,9 +331,10 @@ class DownloadTest {
 
   @Test
   void download_dripBelowMinimumSpeed_isAbortedAsStalledAndKeptForResuming() {
-    // Every clock reading moves 10 s on, so a few chunks take "minutes".
-    time.tickOnEveryReading(Duration.ofSeconds(10));
-    server.stubFor(get("/data").willReturn(ok(PAYLOAD).withChunkedDribbleDelay(5, 50)));
+    // Every reading of the monotonic clock moves it 30 s on: the first chunk, at most the whole
+    // 10,000 bytes, takes longer than the 20 s window, at no more than 333 bytes/s.
+    time.tickOnEveryReading(Duration.ofSeconds(30));
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
     UpdateClient c =
         Fixtures.client(server.baseUrl(), time)
             .retryPolicy(RetryPolicy.none())
@@ -307,12 +356,26 @@ class DownloadTest {
   }
 
   @Test
+  void download_wallClockJumpingOnEveryReading_doesNotMakeTheTransferLookStalled()
+      throws IOException {
+    // A time sync or a user setting the date moves the wall clock; rates use a monotonic clock.
+    time.jumpWallClockOnEveryReading(Duration.ofHours(1));
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
+    UpdateClient c =
+        Fixtures.client(server.baseUrl(), time)
+            .retryPolicy(RetryPolicy.none())
+            .minimumSpeed(1_000, Duration.ofSeconds(20))
+            .build();
+
+    DownloadedUpdate d = c.download(offer(url("/data")), dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+  }
+
+  @Test
   void download_dripWithoutValidator_leavesNothingBehind() {
-    time.tickOnEveryReading(Duration.ofSeconds(10));
-    server.stubFor(
-        get("/data")
-            .willReturn(
-                aResponse().withStatus(200).withBody(PAYLOAD).withChunkedDribbleDelay(5, 50)));
+    time.tickOnEveryReading(Duration.ofSeconds(30));
+    server.stubFor(get("/data").willReturn(aResponse().withStatus(200).withBody(PAYLOAD)));
     UpdateClient c =
         Fixtures.client(server.baseUrl(), time)
             .retryPolicy(RetryPolicy.none())
@@ -326,20 +389,28 @@ class DownloadTest {
 
   @Test
   void download_serverSilentAfterHeaders_isAbortedAfterOneWindow() {
+    List<Duration> waits = new ArrayList<>();
     try (ScriptedServer silent = new ScriptedServer()) {
       silent.answer(silent.silentAfterHeaders(PAYLOAD.length));
       UpdateClient c =
           Fixtures.client(server.baseUrl(), time)
               .retryPolicy(RetryPolicy.none())
-              .minimumSpeed(1_000, Duration.ofMillis(150))
+              .minimumSpeed(1_000, Duration.ofSeconds(30))
+              // Instead of waiting 30 s for data that never comes, see at once that none is there.
+              .poller(
+                  (queue, nanos) -> {
+                    waits.add(Duration.ofNanos(nanos));
+                    return queue.poll();
+                  })
               .build();
       AvailableUpdate offer = Fixtures.offer("my_data", "1.0", PAYLOAD, silent.uri("/data"));
 
       assertThatThrownBy(() -> c.download(offer, dir))
           .isInstanceOfSatisfying(
               StalledTransferException.class, e -> assertThat(e.bytesPerSecond()).isZero())
-          .hasMessageContaining("sent no data for PT0.15S");
+          .hasMessageContaining("sent no data for PT30S");
     }
+    assertThat(waits).isNotEmpty().containsOnly(Duration.ofSeconds(30));
     assertThat(Fixtures.files(dir)).isEmpty();
   }
 
@@ -369,6 +440,29 @@ class DownloadTest {
     DownloadedUpdate d = client().download(offer(url("/data")), dir);
 
     assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+  }
+
+  @Test
+  void download_urlWithAPortOutOfRange_fallsBackToTheMirror() throws IOException {
+    server.stubFor(get("/mirror/data").willReturn(ok(PAYLOAD)));
+    AvailableUpdate offer =
+        offer(URI.create("https://cdn.example.com:99999/data"), url("/mirror/data"));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(time.sleeps()).isEmpty();
+  }
+
+  @Test
+  void download_onlyUrlHasAPortOutOfRange_failsAsInvalidUrl() {
+    AvailableUpdate offer = offer(URI.create("https://cdn.example.com:99999/data"));
+
+    assertThatThrownBy(() -> client().download(offer, dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class, e -> assertThat(e.reason()).isEqualTo("invalid URL"))
+        .hasMessage("https://cdn.example.com:99999/data has an invalid port 99999 (1 to 65535)");
+    assertThat(Fixtures.files(dir)).isEmpty();
   }
 
   @Test
@@ -509,6 +603,120 @@ class DownloadTest {
     assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
         .isInstanceOf(DownloadException.class);
     assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void download_typeAndVersionThatJoinToTheSameText_keepTheirOwnFiles() throws IOException {
+    byte[] other = Fixtures.payload(5_000, 5);
+    server.stubFor(get("/a").willReturn(ok(PAYLOAD)));
+    server.stubFor(get("/b").willReturn(ok(other)));
+    AvailableUpdate a = Fixtures.offer("dict", "en-1.0", PAYLOAD, url("/a"));
+    AvailableUpdate b = Fixtures.offer("dict-en", "1.0", other, url("/b"));
+
+    DownloadedUpdate da = client().download(a, dir);
+    DownloadedUpdate db = client().download(b, dir);
+
+    assertThat(da.path()).isNotEqualTo(db.path());
+    assertThat(Files.readAllBytes(da.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.readAllBytes(db.path())).isEqualTo(other);
+  }
+
+  @Test
+  void download_partialFileChangedAfterVerification_isNotMovedIntoPlace() {
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
+    byte[] tampered = Fixtures.payload(PAYLOAD.length, 77);
+    UpdateClient c =
+        Fixtures.client(server.baseUrl(), time)
+            .checkpoints(
+                (point, u) -> {
+                  if (point == Downloader.Point.VERIFIED) {
+                    // Another program that ignores the lock writes to the verified file.
+                    Files.write(dir.resolve("." + FINAL_NAME + ".part"), tampered);
+                  }
+                })
+            .build();
+
+    assertThatThrownBy(() -> c.download(offer(url("/data")), dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> assertThat(e.reason()).isEqualTo("local I/O error: written file does not verify"))
+        .hasMessageContaining("nothing was moved to " + dir.resolve(FINAL_NAME));
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void download_cleanupFailingAfterTheMove_stillReturnsTheVerifiedFile() throws IOException {
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
+    Path meta = dir.resolve("." + FINAL_NAME + ".part.meta");
+    UpdateClient c =
+        Fixtures.client(server.baseUrl(), time)
+            .checkpoints(
+                (point, u) -> {
+                  if (point == Downloader.Point.VERIFIED) {
+                    // A sidecar that cannot be deleted: a directory with something in it.
+                    Files.delete(meta);
+                    Files.createDirectories(meta.resolve("x"));
+                  }
+                })
+            .build();
+
+    DownloadedUpdate d = c.download(offer(url("/data")), dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly("." + FINAL_NAME + ".part.meta", FINAL_NAME);
+  }
+
+  @Test
+  void download_sidecarReplacedByALinkDuringTheTransfer_isNotWrittenThrough() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    Path downloads = Files.createDirectory(dir.resolve("downloads"));
+    Path meta = downloads.resolve("." + FINAL_NAME + ".part.meta");
+    assumeTrue(canLink(dir), "no symbolic links here");
+    try (ScriptedServer s = new ScriptedServer()) {
+      ScriptedServer.Step cutOff = ScriptedServer.resetAfter(PAYLOAD, 100, "\"e1\"");
+      s.answer(
+          (socket, out) -> {
+            // Another local user plants the link while the request is on its way.
+            Files.deleteIfExists(meta);
+            Files.createSymbolicLink(meta, victim);
+            cutOff.answer(socket, out);
+          });
+      AvailableUpdate offer = Fixtures.offer("my_data", "1.0", PAYLOAD, s.uri("/data"));
+      UpdateClient c =
+          Fixtures.client(server.baseUrl(), time).retryPolicy(RetryPolicy.none()).build();
+
+      assertThatThrownBy(() -> c.download(offer, downloads)).isInstanceOf(DownloadException.class);
+
+      assertThat(Files.readString(victim)).isEqualTo("precious");
+      assertThat(Files.isSymbolicLink(meta)).isFalse();
+      assertThat(Sidecar.read(meta, offer)).isEqualTo("\"e1\"");
+    }
+  }
+
+  @Test
+  void download_partialFileIsALink_isReplacedAndItsTargetLeftAlone() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    Path downloads = Files.createDirectory(dir.resolve("downloads"));
+    assumeTrue(canLink(dir), "no symbolic links here");
+    Files.createSymbolicLink(downloads.resolve("." + FINAL_NAME + ".part"), victim);
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer(url("/data")), downloads);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Fixtures.files(downloads)).containsExactly(FINAL_NAME);
+  }
+
+  private static boolean canLink(Path dir) {
+    Path probe = dir.resolve("link-probe");
+    try {
+      Files.createSymbolicLink(probe, dir);
+      Files.delete(probe);
+      return true;
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
   }
 
   @Test

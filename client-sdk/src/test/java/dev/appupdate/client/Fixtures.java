@@ -52,8 +52,14 @@ final class Fixtures {
         .platform("Linux")
         .locale("en-US")
         .clock(time)
+        .ticker(time::nanoTime)
         .sleeper(time)
         .random(maxJitter());
+  }
+
+  /** The name a download of {@code type} and {@code version} gets in its directory. */
+  static String finalName(String type, String version) {
+    return FileNames.finalName(offer(type, version, new byte[0], URI.create("https://h/x")));
   }
 
   /** A random source that always picks the longest jittered wait, the backoff cap. */

@@ -41,6 +41,38 @@ class HttpSecurityTest {
   }
 
   @Test
+  void isLoopback_ipv4LiteralsWithLeadingZeros_areRefusedAsAmbiguous() {
+    // Java reads 127.0.0.01 as 127.0.0.1, C's inet_aton reads 0177.0.0.1 as 127.0.0.1 (octal).
+    for (String host : new String[] {"127.0.0.01", "127.000.000.001", "0177.0.0.1", "0127.0.0.1"}) {
+      assertThat(HttpSecurity.isLoopback(host)).as(host).isFalse();
+    }
+  }
+
+  @Test
+  void isLoopback_textThatOnlyLooksLikeAnAddress_isRefused() {
+    for (String host :
+        new String[] {
+          "999.0.0.1", "127.0.0.256", "127.0.0", "127.0.0.1.", "127..0.1", "127.0.0.1a",
+          "[::1%lo]", "g::1", ".::1"
+        }) {
+      assertThat(HttpSecurity.isLoopback(host)).as(host).isFalse();
+    }
+  }
+
+  @Test
+  void isLoopback_ipv4MappedLoopback_isLoopback() {
+    assertThat(HttpSecurity.isLoopback("[::ffff:127.0.0.1]")).isTrue();
+  }
+
+  @Test
+  void refusal_portOutOfRange_isExplained() {
+    assertThat(HttpSecurity.refusal(URI.create("https://cdn.example.com:99999/x"), false))
+        .isEqualTo("https://cdn.example.com:99999/x has an invalid port 99999 (1 to 65535)");
+    assertThat(HttpSecurity.refusal(URI.create("http://127.0.0.1:0/x"), false))
+        .isEqualTo("http://127.0.0.1:0/x has an invalid port 0 (1 to 65535)");
+  }
+
+  @Test
   void refusal_httpsIsAlwaysAllowed() {
     assertThat(HttpSecurity.refusal(URI.create("https://cdn.example.com/x"), false)).isNull();
   }

@@ -8,7 +8,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +50,63 @@ class InstallationIdTest {
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
+  }
+
+  @Test
+  void restrictToOwner_fileSystemWithAccessControlLists_leavesTheOwnerAsTheOnlyEntry()
+      throws IOException {
+    UserPrincipal owner = () -> "alice";
+    UserPrincipal everyone = () -> "Everyone";
+    List<AclEntry> acl = new ArrayList<>();
+    acl.add(
+        AclEntry.newBuilder()
+            .setType(AclEntryType.ALLOW)
+            .setPrincipal(everyone)
+            .setPermissions(AclEntryPermission.READ_DATA)
+            .build());
+    AclFileAttributeView view =
+        new AclFileAttributeView() {
+          @Override
+          public String name() {
+            return "acl";
+          }
+
+          @Override
+          public List<AclEntry> getAcl() {
+            return List.copyOf(acl);
+          }
+
+          @Override
+          public void setAcl(List<AclEntry> entries) {
+            acl.clear();
+            acl.addAll(entries);
+          }
+
+          @Override
+          public UserPrincipal getOwner() {
+            return owner;
+          }
+
+          @Override
+          public void setOwner(UserPrincipal principal) {
+            throw new AssertionError("the owner must stay");
+          }
+        };
+
+    InstallationId.restrictToOwner(view);
+
+    assertThat(acl)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(AclEntryType.ALLOW);
+              assertThat(e.principal()).isSameAs(owner);
+              assertThat(e.permissions())
+                  .contains(
+                      AclEntryPermission.READ_DATA,
+                      AclEntryPermission.WRITE_DATA,
+                      AclEntryPermission.DELETE);
+            });
   }
 
   @Test

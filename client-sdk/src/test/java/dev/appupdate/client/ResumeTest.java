@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.appupdate.protocol.AvailableUpdate;
@@ -29,7 +30,7 @@ class ResumeTest {
           .build();
 
   private static final byte[] PAYLOAD = Fixtures.payload(10_000, 7);
-  private static final String NAME = "my_data-1.0";
+  private static final String NAME = Fixtures.finalName("my_data", "1.0");
 
   @TempDir Path dir;
 
@@ -169,6 +170,28 @@ class ResumeTest {
   }
 
   @Test
+  void resume_sidecarThatIsALink_isNotTrusted() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    Files.write(part(), Arrays.copyOf(PAYLOAD, 4_000));
+    Path elsewhere = dir.resolve("elsewhere.meta");
+    Sidecar.write(elsewhere, offer, "\"v1\"");
+    try {
+      Files.createSymbolicLink(meta(), elsewhere);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+    server.stubFor(
+        get("/data").withHeader("Range", absent()).willReturn(aResponse().withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(1, getRequestedFor(urlEqualTo("/data")));
+    assertThat(Sidecar.read(elsewhere, offer)).isEqualTo("\"v1\"");
+    assertThat(Fixtures.files(dir)).containsExactlyInAnyOrder(NAME, "elsewhere.meta");
+  }
+
+  @Test
   void resume_sidecarOfAnotherRelease_isDiscarded() throws IOException {
     AvailableUpdate offer = offer(url("/data"));
     AvailableUpdate older =
@@ -269,15 +292,110 @@ class ResumeTest {
   }
 
   @Test
-  void resume_resumedBytesThatFailVerification_areDiscarded() throws IOException {
+  void resume_resumedBytesThatFailVerification_areDownloadedAgainFromByteZero() throws IOException {
     AvailableUpdate offer = offer(url("/data"));
-    // A corrupt prefix under a matching validator: only the final digest can tell.
+    // A corrupt prefix under a matching validator (the sidecar reached the disk, the bytes did
+    // not): only the final digest can tell, and the server is not to blame for it.
     earlierAttempt(offer, Fixtures.payload(4_000, 99), "\"v1\"");
     server.stubFor(
         get("/data").withHeader("Range", equalTo("bytes=4000-")).willReturn(tail(4_000)));
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(1, getRequestedFor(urlEqualTo("/data")).withHeader("Range", absent()));
+    server.verify(2, getRequestedFor(urlEqualTo("/data")));
+    assertThat(time.sleeps()).isEmpty();
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_freshBytesAlsoFailVerification_reportsBadChecksumOfTheFreshBytes()
+      throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, Fixtures.payload(4_000, 99), "\"v1\"");
+    byte[] wrong = Fixtures.payload(PAYLOAD.length, 98);
+    server.stubFor(
+        get("/data").withHeader("Range", equalTo("bytes=4000-")).willReturn(tail(4_000)));
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(wrong)));
 
     assertThatThrownBy(() -> client().download(offer, dir))
-        .isInstanceOf(ChecksumMismatchException.class);
+        .isInstanceOfSatisfying(
+            ChecksumMismatchException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("bad checksum");
+              assertThat(e.actual()).isEqualTo(Fixtures.sha512(wrong));
+            });
+    server.verify(2, getRequestedFor(urlEqualTo("/data")));
     assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void resume_partialContentNamingAnotherEtag_restartsFromByteZero() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    earlierAttempt(offer, Arrays.copyOf(PAYLOAD, 4_000), "\"v1\"");
+    // A server that ignores If-Range: a range of another version of the file.
+    byte[] other = Fixtures.payload(PAYLOAD.length, 97);
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", equalTo("bytes=4000-"))
+            .willReturn(
+                aResponse()
+                    .withStatus(206)
+                    .withHeader("ETag", "\"v2\"")
+                    .withHeader("Content-Range", "bytes 4000-9999/10000")
+                    .withBody(Arrays.copyOfRange(other, 4_000, other.length))));
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    server.verify(2, getRequestedFor(urlEqualTo("/data")));
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void resume_interruptedWhileRehashingThePartial_keepsItForALaterCall() throws IOException {
+    byte[] big = Fixtures.payload(300_000, 6);
+    AvailableUpdate offer = Fixtures.offer("my_data", "1.0", big, url("/big"));
+    byte[] prefix = Arrays.copyOf(big, 200_000);
+    Files.write(part(), prefix);
+    Sidecar.write(meta(), offer, "\"b1\"");
+    byte[] sidecar = Files.readAllBytes(meta());
+    UpdateClient c =
+        Fixtures.client(server.baseUrl(), time)
+            .retryPolicy(RetryPolicy.none())
+            .checkpoints(
+                (point, u) -> {
+                  if (point == Downloader.Point.REHASHING) {
+                    Thread.currentThread().interrupt();
+                  }
+                })
+            .build();
+    try {
+      assertThatThrownBy(() -> c.download(offer, dir))
+          .isInstanceOf(DownloadCancelledException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(Fixtures.files(dir))
+        .containsExactly("." + NAME + ".part", "." + NAME + ".part.meta");
+    assertThat(Files.readAllBytes(part())).isEqualTo(prefix);
+    assertThat(Files.readAllBytes(meta())).isEqualTo(sidecar);
+    server.verify(0, getRequestedFor(urlEqualTo("/big")));
   }
 }

@@ -151,6 +151,20 @@ final class ScriptedServer implements AutoCloseable {
     };
   }
 
+  /** Sends 200 with {@code body} in chunks of {@code chunkSize} bytes, without a length. */
+  static Step chunked(byte[] body, int chunkSize) {
+    return (socket, out) -> {
+      head(out, "200 OK", "Transfer-Encoding: chunked", "ETag: \"c1\"");
+      for (int i = 0; i < body.length; i += chunkSize) {
+        int n = Math.min(chunkSize, body.length - i);
+        out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body, i, n);
+        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    };
+  }
+
   /** Sends 200 without a length, then zeros until the client hangs up. */
   static Step endless() {
     return (socket, out) -> {

@@ -165,6 +165,56 @@ class UpdateClientBuilderTest {
   }
 
   @Test
+  void requestTimeout_refusedValue_leavesThePropertyUnset() {
+    UpdateClient.Builder b = minimal("https://h");
+    assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(b.requestTimeout(Duration.ofSeconds(5)).build()).isNotNull();
+  }
+
+  @Test
+  void serverUri_null_isNamedAndLeavesThePropertyUnset() {
+    UpdateClient.Builder b = UpdateClient.builder().product("your_app").version("1.0");
+
+    assertThatThrownBy(() -> b.serverUri(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("serverUri == null");
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("serverUri is required");
+  }
+
+  @Test
+  void minimumSpeed_invalidWindow_leavesThePropertyUnset() {
+    UpdateClient.Builder b = minimal("https://h");
+    assertThatThrownBy(() -> b.minimumSpeed(100, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("minimumSpeed window must be positive, got PT-1S");
+
+    assertThat(b.minimumSpeed(100, Duration.ofSeconds(5)).build()).isNotNull();
+  }
+
+  @Test
+  void connectTimeout_conflictingWithHttpClient_leavesThePropertyUnset() {
+    UpdateClient.Builder b = minimal("https://h").httpClient(HttpClient.newHttpClient());
+    assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("connectTimeout conflicts with httpClient");
+
+    assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(1)))
+        .hasMessageStartingWith("connectTimeout conflicts with httpClient");
+  }
+
+  @Test
+  void build_serverUriWithAPortOutOfRange_isRefused() {
+    assertThatThrownBy(() -> minimal("https://updates.example.com:70000").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "serverUri: https://updates.example.com:70000/ has an invalid port 70000 (1 to 65535)");
+  }
+
+  @Test
   void minimumSpeed_negative_isRejected() {
     assertThatThrownBy(() -> minimal("https://h").minimumSpeed(-1, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)

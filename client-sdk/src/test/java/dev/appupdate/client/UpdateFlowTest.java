@@ -132,6 +132,25 @@ class UpdateFlowTest {
   }
 
   @Test
+  void reportBuilder_longReasonWithASurrogatePairAtTheCut_staysValidText() {
+    String reason = "install failed: " + "x".repeat(180) + "\uD83D\uDE00" + "y".repeat(20);
+
+    CompletionReport report = resultOf(data()).report().failed(data(), reason).build();
+
+    String r = report.updates().get("my_important_data").reason();
+    assertThat(r.codePointCount(0, r.length())).isEqualTo(200);
+    assertThat(r).isEqualTo("install failed: " + "x".repeat(180) + "\uD83D\uDE00" + "...");
+  }
+
+  @Test
+  void reportBuilder_reasonWithUnpairedSurrogates_dropsThem() {
+    CompletionReport report =
+        resultOf(data()).report().failed(data(), "disk\uD800 full\uDC00!").build();
+
+    assertThat(report.updates().get("my_important_data").reason()).isEqualTo("disk full!");
+  }
+
+  @Test
   void reportBuilder_updateNotOffered_isRejected() {
     assertThatThrownBy(() -> resultOf(data()).report().succeeded(blob()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -260,7 +279,8 @@ class UpdateFlowTest {
                         + "\"reason\":\"invalid offer: available_updates[2].hash_function:"
                         + " unsupported hash function \\\"md5\\\";"
                         + " allowed: sha256, sha384, sha512\"}}}")));
-    assertThat(Fixtures.files(dir)).containsExactly("my_important_data-1.0");
+    assertThat(Fixtures.files(dir))
+        .containsExactly(Fixtures.finalName("my_important_data", "1.0"));
   }
 
   @Test
@@ -324,6 +344,129 @@ class UpdateFlowTest {
     assertThat(summary.reportFailure())
         .isInstanceOfSatisfying(
             UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(500));
+  }
+
+  @Test
+  void update_listenerThrows_reportsTheAbortAndTheRestAsCancelledThenRethrows() {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(BLOB)));
+    List<DownloadedUpdate> installed = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .update(
+                        dir,
+                        installed::add,
+                        p -> {
+                          throw new IllegalStateException("progress bar\ndisposed");
+                        }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("progress bar\ndisposed")
+        .hasNoSuppressedExceptions();
+
+    assertThat(installed).isEmpty();
+    server.verify(
+        1,
+        postRequestedFor(urlEqualTo("/v1/completion"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"request_id\":\"req-1\",\"updates\":{"
+                        + "\"my_important_data\":{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"reason\":\"download aborted: progress bar disposed\"},"
+                        + "\"my_important_binary_blob\":{\"status\":\"failed\","
+                        + "\"version\":\"2.0\",\"reason\":\"cancelled\"}}}")));
+  }
+
+  @Test
+  void update_listenerThrowsAndReportFails_rethrowsWithTheReportFailureSuppressed() {
+    offering(json(data()));
+    server.stubFor(post("/v1/completion").willReturn(aResponse().withStatus(400)));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .update(
+                        dir,
+                        d -> {},
+                        p -> {
+                          throw new IllegalStateException("gone");
+                        }))
+        .isInstanceOf(IllegalStateException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                        UpdateServerException.class, s -> assertThat(s.status()).isEqualTo(400)));
+  }
+
+  @Test
+  void update_offerWithAPortOutOfRange_isReportedAsInvalidUrl() throws IOException {
+    AvailableUpdate bad =
+        Fixtures.offer(
+            "my_important_data", "1.0", DATA, URI.create("https://cdn.example.com:99999/data"));
+    offering(json(bad));
+
+    UpdateSummary summary = client().update(dir, d -> {});
+
+    assertThat(summary.entries())
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("invalid URL"));
+    assertThat(summary.reported()).isTrue();
+  }
+
+  @Test
+  void update_installerInterrupted_stillReportsAndKeepsTheInterruptFlag() throws IOException {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    UpdateSummary summary;
+    try {
+      summary =
+          client()
+              .update(
+                  dir,
+                  d -> {
+                    throw new InterruptedException("shutting down");
+                  });
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(summary.reported()).isTrue();
+    assertThat(summary.entries())
+        .extracting(UpdateSummary.Entry::reason)
+        .containsExactly("install interrupted", "cancelled");
+    server.verify(1, postRequestedFor(urlEqualTo("/v1/completion")));
+  }
+
+  @Test
+  void update_downloadInterrupted_stillReportsAndKeepsTheInterruptFlag() throws IOException {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    UpdateSummary summary;
+    try {
+      summary =
+          client()
+              .update(
+                  dir,
+                  d -> {},
+                  p -> {
+                    Thread.currentThread().interrupt();
+                    return true;
+                  });
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(summary.reported()).isTrue();
+    assertThat(summary.entries())
+        .extracting(UpdateSummary.Entry::reason)
+        .containsExactly("cancelled");
   }
 
   @Test

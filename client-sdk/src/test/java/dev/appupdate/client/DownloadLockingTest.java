@@ -1,0 +1,208 @@
+package dev.appupdate.client;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.appupdate.protocol.AvailableUpdate;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two downloads of one update into one directory, in one JVM or in two processes: the first runs
+ * to its end undisturbed, the second is refused and touches nothing. The first is held at a
+ * checkpoint while the second runs, so every interleaving is fixed by the test, not by timing.
+ */
+class DownloadLockingTest {
+  @RegisterExtension
+  static WireMockExtension server =
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().http2PlainDisabled(true))
+          .build();
+
+  private static final byte[] PAYLOAD = Fixtures.payload(10_000, 21);
+  private static final String NAME = Fixtures.finalName("my_data", "1.0");
+
+  @TempDir Path dir;
+
+  private final FakeTime time = new FakeTime();
+  private final ExecutorService executor = Executors.newSingleThreadExecutor();
+
+  @AfterEach
+  void stopExecutor() {
+    executor.shutdownNow();
+  }
+
+  /** Holds a download at {@link Downloader.Point#VERIFIED} until released. */
+  private static final class Pause implements Downloader.Checkpoints {
+    final CountDownLatch reached = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void reached(Downloader.Point point, AvailableUpdate update) throws IOException {
+      if (point != Downloader.Point.VERIFIED) {
+        return;
+      }
+      reached.countDown();
+      try {
+        // A bound for a broken test, never reached when the test works.
+        if (!release.await(30, TimeUnit.SECONDS)) {
+          throw new IOException("test never released the paused download");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+  }
+
+  private AvailableUpdate offer() {
+    server.stubFor(get("/data").willReturn(aResponse().withBody(PAYLOAD)));
+    return Fixtures.offer("my_data", "1.0", PAYLOAD, URI.create(server.baseUrl() + "/data"));
+  }
+
+  private UpdateClient client(Downloader.Checkpoints checkpoints) {
+    return Fixtures.client(server.baseUrl(), time)
+        .retryPolicy(RetryPolicy.none())
+        .checkpoints(checkpoints)
+        .build();
+  }
+
+  /** Starts a download of {@code offer} that stops once its bytes are verified. */
+  private Future<DownloadedUpdate> startPaused(AvailableUpdate offer, Pause pause)
+      throws InterruptedException {
+    UpdateClient first = client(pause);
+    Future<DownloadedUpdate> running = executor.submit(() -> first.download(offer, dir));
+    assertThat(pause.reached.await(30, TimeUnit.SECONDS)).isTrue();
+    return running;
+  }
+
+  @Test
+  void download_sameUpdateInAnotherThread_isRefusedAndTheFirstKeepsItsLock() throws Exception {
+    AvailableUpdate offer = offer();
+    Pause pause = new Pause();
+    Future<DownloadedUpdate> first = startPaused(offer, pause);
+
+    assertThatThrownBy(() -> client(Downloader.Checkpoints.NONE).download(offer, dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> assertThat(e.reason()).isEqualTo("download already running"));
+    // On POSIX, closing any channel a process has on a file drops all its locks on that file, so a
+    // refused attempt that opened the lock file would have freed it for other processes.
+    assertThat(SecondProcess.tryLock(dir.resolve("." + NAME + ".lock"))).isEqualTo("busy");
+
+    pause.release.countDown();
+    DownloadedUpdate d = first.get(30, TimeUnit.SECONDS);
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+    server.verify(1, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void download_sameUpdateInAnotherProcess_isRefusedWhileTheFirstMovesItsFileIntoPlace()
+      throws Exception {
+    AvailableUpdate offer = offer();
+    Pause pause = new Pause();
+    Future<DownloadedUpdate> first = startPaused(offer, pause);
+
+    // The moment the first download used to let its lock go: verified, not yet renamed.
+    assertThat(SecondProcess.download(dir, offer)).isEqualTo("failed: download already running");
+    assertThat(Fixtures.files(dir)).containsExactly("." + NAME + ".lock", "." + NAME + ".part");
+
+    pause.release.countDown();
+    DownloadedUpdate d = first.get(30, TimeUnit.SECONDS);
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+    server.verify(1, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void download_whileAnotherProcessHoldsTheLock_isRefusedAndTouchesNothing() throws IOException {
+    AvailableUpdate offer = offer();
+    Files.write(dir.resolve("." + NAME + ".part"), new byte[] {1, 2, 3});
+    UpdateClient client = client(Downloader.Checkpoints.NONE);
+
+    try (SecondProcess.Running other = SecondProcess.holdLock(dir.resolve("." + NAME + ".lock"))) {
+      assertThat(other.answer()).isEqualTo("locked");
+
+      assertThatThrownBy(() -> client.download(offer, dir))
+          .isInstanceOfSatisfying(
+              DownloadException.class,
+              e -> assertThat(e.reason()).isEqualTo("download already running"));
+      assertThat(Files.readAllBytes(dir.resolve("." + NAME + ".part"))).containsExactly(1, 2, 3);
+      server.verify(0, getRequestedFor(urlEqualTo("/data")));
+    }
+
+    DownloadedUpdate d = client.download(offer, dir);
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  @Test
+  void tryAcquire_heldInThisJvm_isRefusedUntilClosed() throws IOException {
+    Path file = dir.resolve(".x.lock");
+
+    try (DownloadLock held = DownloadLock.tryAcquire(file)) {
+      assertThat(held).isNotNull();
+      assertThat(DownloadLock.tryAcquire(dir.resolve("./.x.lock"))).isNull();
+      assertThat(file).exists();
+    }
+
+    assertThat(file).doesNotExist();
+    try (DownloadLock again = DownloadLock.tryAcquire(file)) {
+      assertThat(again).isNotNull();
+    }
+  }
+
+  @Test
+  void tryAcquire_throughALinkedDirectory_isTheSameLock() throws IOException {
+    Path link = dir.resolve("link");
+    Path real = Files.createDirectory(dir.resolve("real"));
+    try {
+      Files.createSymbolicLink(link, real);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+
+    try (DownloadLock held = DownloadLock.tryAcquire(real.resolve(".x.lock"))) {
+      assertThat(held).isNotNull();
+      assertThat(DownloadLock.tryAcquire(link.resolve(".x.lock"))).isNull();
+    }
+  }
+
+  @Test
+  void tryAcquire_linkAtTheLockPath_isReplacedAndItsTargetLeftAlone() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    Path file = dir.resolve(".x.lock");
+    try {
+      Files.createSymbolicLink(file, victim);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+
+    try (DownloadLock held = DownloadLock.tryAcquire(file)) {
+      assertThat(held).isNotNull();
+      assertThat(Files.isSymbolicLink(file)).isFalse();
+    }
+
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Fixtures.files(dir)).containsExactly("victim.txt");
+  }
+}
