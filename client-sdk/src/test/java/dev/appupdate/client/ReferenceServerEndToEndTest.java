@@ -141,7 +141,7 @@ class ReferenceServerEndToEndTest {
             new UpdateSummary.Entry(DATA, "1.0", Outcome.Status.SUCCESS, null));
     assertThat(summary.reported()).isTrue();
     assertThat(installed).extracting(d -> d.update().updateType()).containsExactly(DATA);
-    assertThat(Fixtures.files(downloads)).containsExactly(DATA + "-1.0");
+    assertThat(Fixtures.files(downloads)).containsExactly(Fixtures.finalName(DATA, "1.0"));
     JsonNode failed =
         completions().stream()
             .filter(r -> r.get("update_type").asText().equals(BLOB))

@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
 final class UpdateCommand implements Command {
   private static final String DIR = "--dir";
 
-  /** The verified file stays where the client put it: {@code DIR/<update_type>-<version>}. */
+  /**
+   * The verified file stays where the client put it: {@code DIR/<update_type>-<version>-<hash>}.
+   */
   private static final Installer KEEP_IN_DIRECTORY = downloaded -> {};
 
   private final boolean terminal;
@@ -44,9 +46,10 @@ final class UpdateCommand implements Command {
 
         Asks an update server what it offers, downloads and verifies every offer
         into DIR, and reports the outcome of each to the server (POST
-        /v1/completion). A verified file is kept as DIR/<update_type>-<version>; a
-        file already there that verifies is not downloaded again, and a broken
-        download is resumed when the server allows it.
+        /v1/completion). A verified file is kept as
+        DIR/<update_type>-<version>-<hash>; a file already there that verifies is
+        not downloaded again, and a broken download is resumed when the server
+        allows it.
 
         Progress goes to stderr: a progress bar on a terminal, occasional plain
         lines otherwise. Then one line per update goes to stdout, and whether the
