@@ -1,6 +1,12 @@
-/** JMH benchmarks of appupdate; run from the shaded jar, never deployed. */
+/**
+ * Benchmarks of appupdate: JMH benchmarks, the catalog load measurement and the bare HTTP server
+ * the reference server is compared with. Run from the shaded jar (docs/PERFORMANCE.md), never
+ * deployed.
+ */
 module dev.appupdate.bench {
   requires dev.appupdate.protocol;
+  requires jdk.httpserver;
+  requires jdk.management;
   requires jmh.core;
 
   exports dev.appupdate.bench;

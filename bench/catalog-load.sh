@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Measures loading a large catalog (dev.appupdate.bench.CatalogLoad): generates a catalog of a
+# million releases over 10,000 products in a temporary directory, then prints the time and
+# memory of Catalog.read and Matcher.create, one figure a line. The output is also written to
+# bench/results/catalog-load-jdk<N>-<time>.log.
+#
+#   bench/catalog-load.sh                                   # on `java` from PATH
+#   bench/catalog-load.sh --releases 100000 --products 1000
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/catalog-load.sh
+#   JAVA_OPTS="-Xmx1g -XX:+UseParallelGC" bench/catalog-load.sh
+#
+# Arguments go to CatalogLoad; JAVA_OPTS to the measuring JVM. Builds the jar first when
+# needed. Bounded by BENCH_TIMEOUT (default 15m). Needs about 400 MB of temporary disk.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+build_if_needed
+
+mkdir -p bench/results
+out=bench/results/catalog-load-jdk$jdk-$stamp.log
+read -r -a opts <<<"${JAVA_OPTS:-}"
+command=("$java" "${opts[@]}" -cp "$jar" dev.appupdate.bench.CatalogLoad "$@")
+{
+  describe_run "${command[*]}"
+  timeout --kill-after=30s "${BENCH_TIMEOUT:-15m}" "${command[@]}"
+  echo "# load after: $(uptime)"
+} 2>&1 | tee "$out"
+echo "bench: log in $out" >&2

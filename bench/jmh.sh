@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks of the benchmarks module; JMH's JSON results and the console log go to
+# bench/results/jmh-jdk<N>-<time>.{json,log}.
+#
+#   bench/jmh.sh                                   # every benchmark, on `java` from PATH
+#   bench/jmh.sh MatcherBenchmark -p releases=100  # arguments go to JMH unchanged
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/jmh.sh CodecBenchmark
+#
+# Builds the shaded jar first when needed. Bounded: JMH and its forks are stopped after
+# BENCH_TIMEOUT (default 20m; each benchmark class alone takes 1 to 2 minutes). No network.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/common.sh
+build_if_needed
+
+mkdir -p bench/results
+out=bench/results/jmh-jdk$jdk-$stamp
+{
+  describe_run "$java -jar $jar -rf json -rff $out.json $*"
+  timeout --kill-after=30s "${BENCH_TIMEOUT:-20m}" \
+    "$java" -jar "$jar" -rf json -rff "$out.json" "$@"
+  echo "# load after: $(uptime)"
+} 2>&1 | tee "$out.log"
+echo "bench: results in $out.json, log in $out.log" >&2
