@@ -74,9 +74,18 @@ public record UpdateRequest(
     installed.forEach(
         (type, v) -> {
           Objects.requireNonNull(type, "installed key == null");
-          Objects.requireNonNull(v, "installed[" + type + "] == null");
-          require("installed key " + Fields.quote(type), Fields.name(type));
-          require("installed." + type, Fields.version(v));
+          // Field names and messages are built only on failure: this runs for every request.
+          if (v == null) {
+            throw new NullPointerException("installed[" + type + "] == null");
+          }
+          String keyProblem = Fields.name(type);
+          if (keyProblem != null) {
+            require("installed key " + Fields.quote(type), keyProblem);
+          }
+          String versionProblem = Fields.version(v);
+          if (versionProblem != null) {
+            require("installed." + type, versionProblem);
+          }
           copy.put(type, v);
         });
     installed = Collections.unmodifiableMap(copy);

@@ -2,8 +2,6 @@ package dev.appupdate.protocol;
 
 import dev.appupdate.protocol.internal.Fields;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,13 +36,43 @@ public final class Version implements Comparable<Version> {
   /** The longest version text accepted, in characters. */
   public static final int MAX_LENGTH = 256;
 
-  private final String text;
-  /** The parts without trailing zero parts, so that equal versions have equal lists. */
-  private final List<Part> parts;
+  /**
+   * Stands for {@code *} in {@link #wide}; recognised by identity. Its value lies inside the
+   * long range, where no other wide number does, so it never equals one.
+   */
+  private static final BigInteger STAR = new BigInteger("0");
 
-  private Version(String text, List<Part> parts) {
+  private final String text;
+  /**
+   * How many parts count: trailing zero parts are left out, so that equal versions have equal
+   * contents (1.0 == 1.0.0). The arrays may be longer; slots past {@code 2 * size} are ignored.
+   */
+  private final int size;
+  /**
+   * Two numbers per part, {@code a} then {@code c}. A number outside the long range, and {@code
+   * *}, is held here saturated to {@link Long#MIN_VALUE} or {@link Long#MAX_VALUE}, so that
+   * comparing these alone orders every pair of numbers that differ in them.
+   */
+  private final long[] numbers;
+  /**
+   * Per number slot, the exact value of a saturated number ({@link #STAR} for {@code *}), else
+   * null; the whole array is null when no number needs it. A value that fits a long is never
+   * held here, so each number has one representation and equals can compare slots.
+   */
+  private final BigInteger[] wide;
+  /**
+   * Two strings per part, {@code b} then {@code d}, null when absent, which is not the same as
+   * empty: a part such as {@code 1-1} has an empty, present {@code b}. The whole array is null
+   * when no part has one.
+   */
+  private final String[] strings;
+
+  private Version(String text, int size, long[] numbers, BigInteger[] wide, String[] strings) {
     this.text = text;
-    this.parts = parts;
+    this.size = size;
+    this.numbers = numbers;
+    this.wide = wide;
+    this.strings = strings;
   }
 
   /**
@@ -60,42 +88,161 @@ public final class Version implements Comparable<Version> {
    */
   public static Version parse(String text) {
     Objects.requireNonNull(text, "text == null");
-    if (text.isEmpty()) {
-      throw new IllegalArgumentException("version must not be empty");
+    String problem = Fields.version(text);
+    if (problem != null) {
+      throw new IllegalArgumentException("version " + problem);
     }
-    if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException(
-          "version must be at most " + MAX_LENGTH + " characters, got " + text.length());
-    }
+    int partCount = 1;
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      // Printable ASCII only: character order then equals byte order in every language, and a
-      // version never needs quoting in a file name, URL or log line.
-      if (c < '!' || c > '~') {
-        throw new IllegalArgumentException(
-            "version must hold only printable ASCII characters without spaces, got "
-                + Fields.quote(text)
-                + " with "
-                + Fields.describeChar(c)
-                + " at offset "
-                + i);
+      if (text.charAt(i) == '.') {
+        partCount++;
       }
     }
-    List<Part> parts = new ArrayList<>();
+    long[] numbers = new long[2 * partCount];
+    BigInteger[] wide = null;
+    String[] strings = null;
+    int size = 0;
     int start = 0;
-    while (start <= text.length()) {
-      int dot = text.indexOf('.', start);
-      int end = dot < 0 ? text.length() : dot;
-      parts.add(Part.parse(text.substring(start, end)));
+    // Splits each part the way nsVersionComparator's ParseVP does, with strtol for numbers.
+    for (int p = 0; p < partCount; p++) {
+      int end = text.indexOf('.', start);
+      if (end < 0) {
+        end = text.length();
+      }
+      int a = 2 * p;
+      int c = a + 1;
+      BigInteger wideA = null;
+      BigInteger wideC = null;
+      if (end - start == 1 && text.charAt(start) == '*') {
+        numbers[a] = Long.MAX_VALUE;
+        wideA = STAR;
+      } else {
+        int afterA = numberEnd(text, start, end);
+        wideA = number(text, start, afterA, numbers, a);
+        if (afterA < end) {
+          if (strings == null) {
+            strings = new String[numbers.length];
+          }
+          if (text.charAt(afterA) == '+') {
+            // N+ is (N+1)pre; whatever follows the '+' is ignored, as in the original.
+            if (wideA == null && numbers[a] != Long.MAX_VALUE) {
+              numbers[a]++;
+            } else {
+              BigInteger n = wideA == null ? BigInteger.valueOf(numbers[a]) : wideA;
+              wideA = store(n.add(BigInteger.ONE), numbers, a);
+            }
+            strings[a] = "pre";
+          } else {
+            int numStart = afterA;
+            while (numStart < end && !startsNumber(text.charAt(numStart))) {
+              numStart++;
+            }
+            strings[a] = text.substring(afterA, numStart);
+            if (numStart < end) {
+              int afterC = numberEnd(text, numStart, end);
+              wideC = number(text, numStart, afterC, numbers, c);
+              if (afterC < end) {
+                strings[c] = text.substring(afterC, end);
+              }
+            }
+          }
+        }
+      }
+      if (wideA != null || wideC != null) {
+        if (wide == null) {
+          wide = new BigInteger[numbers.length];
+        }
+        wide[a] = wideA;
+        wide[c] = wideC;
+      }
+      boolean zero =
+          numbers[a] == 0
+              && numbers[c] == 0
+              && (strings == null || (strings[a] == null && strings[c] == null));
+      if (!zero) {
+        size = p + 1;
+      }
       start = end + 1;
     }
-    // Trailing zero parts do not change the ordering; dropping them makes equals and hashCode
-    // agree with compareTo (1.0 == 1.0.0).
-    int size = parts.size();
-    while (size > 0 && parts.get(size - 1).isZero()) {
-      size--;
+    return new Version(text, size, numbers, wide, strings);
+  }
+
+  /** The characters strpbrk looks for after a part's string: a digit or a sign. */
+  private static boolean startsNumber(char ch) {
+    return (ch >= '0' && ch <= '9') || ch == '+' || ch == '-';
+  }
+
+  /**
+   * Returns where an optionally signed decimal number starting at {@code from} ends, or {@code
+   * from} when there is none (like strtol, a sign without digits is no number).
+   */
+  private static int numberEnd(String s, int from, int to) {
+    int i = from;
+    if (i < to && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      i++;
     }
-    return new Version(text, List.copyOf(parts.subList(0, size)));
+    int digits = i;
+    while (i < to && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i == digits ? from : i;
+  }
+
+  /**
+   * Reads the number in {@code s[from, to)} (0 when empty) into {@code numbers[slot]}; returns
+   * its exact value when it does not fit a long, else null.
+   */
+  private static BigInteger number(String s, int from, int to, long[] numbers, int slot) {
+    if (from == to) {
+      numbers[slot] = 0;
+      return null;
+    }
+    int i = from;
+    boolean negative = s.charAt(i) == '-';
+    if (negative || s.charAt(i) == '+') {
+      i++;
+    }
+    while (i < to - 1 && s.charAt(i) == '0') {
+      i++;
+    }
+    // 18 digits always fit a long; longer runs take the exact path and come back if they fit.
+    if (to - i <= 18) {
+      long value = 0;
+      for (; i < to; i++) {
+        value = value * 10 + (s.charAt(i) - '0');
+      }
+      numbers[slot] = negative ? -value : value;
+      return null;
+    }
+    return store(new BigInteger(s.substring(from, to)), numbers, slot);
+  }
+
+  /**
+   * Puts {@code n} into {@code numbers[slot]} when it fits a long and returns null; else puts it
+   * there saturated and returns it, to be kept in {@link #wide}.
+   */
+  private static BigInteger store(BigInteger n, long[] numbers, int slot) {
+    if (n.bitLength() < Long.SIZE) {
+      numbers[slot] = n.longValue();
+      return null;
+    }
+    numbers[slot] = n.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    return n;
+  }
+
+  /** The number in {@code slot}, saturated; 0 past the counted parts. */
+  private long number(int slot) {
+    return slot < 2 * size ? numbers[slot] : 0;
+  }
+
+  /** The exact value of a saturated number in {@code slot}, or null when it fits a long. */
+  private BigInteger wide(int slot) {
+    return wide == null || slot >= 2 * size ? null : wide[slot];
+  }
+
+  /** The string in {@code slot}, or null when absent. */
+  private String string(int slot) {
+    return strings == null || slot >= 2 * size ? null : strings[slot];
   }
 
   /**
@@ -104,16 +251,48 @@ public final class Version implements Comparable<Version> {
    */
   @Override
   public int compareTo(Version other) {
-    int n = Math.max(parts.size(), other.parts.size());
-    for (int i = 0; i < n; i++) {
-      Part a = i < parts.size() ? parts.get(i) : Part.ZERO;
-      Part b = i < other.parts.size() ? other.parts.get(i) : Part.ZERO;
-      int c = a.compareTo(b);
+    int n = 2 * Math.max(size, other.size);
+    // Slots alternate number, string: a, b, c, d of each part in turn.
+    for (int slot = 0; slot < n; slot++) {
+      int c = compareNumber(other, slot);
+      if (c != 0) {
+        return c;
+      }
+      c = compareString(string(slot), other.string(slot));
       if (c != 0) {
         return c;
       }
     }
     return 0;
+  }
+
+  private int compareNumber(Version other, int slot) {
+    long x = number(slot);
+    long y = other.number(slot);
+    if (x != y) {
+      return x < y ? -1 : 1;
+    }
+    if (x != Long.MAX_VALUE && x != Long.MIN_VALUE) {
+      return 0;
+    }
+    // Saturated on both sides: the exact values decide.
+    BigInteger a = wide(slot);
+    BigInteger b = other.wide(slot);
+    if (a == b) {
+      return 0;
+    }
+    if (a == STAR || b == STAR) {
+      return a == STAR ? 1 : -1;
+    }
+    return (a == null ? BigInteger.valueOf(x) : a).compareTo(b == null ? BigInteger.valueOf(y) : b);
+  }
+
+  /** Any string, even an empty one, sorts before no string. */
+  private static int compareString(String a, String b) {
+    if (a == null || b == null) {
+      return a == b ? 0 : a == null ? 1 : -1;
+    }
+    return Integer.signum(a.compareTo(b));
   }
 
   /**
@@ -122,12 +301,32 @@ public final class Version implements Comparable<Version> {
    */
   @Override
   public boolean equals(Object other) {
-    return other instanceof Version && parts.equals(((Version) other).parts);
+    if (!(other instanceof Version)) {
+      return false;
+    }
+    Version v = (Version) other;
+    if (size != v.size) {
+      return false;
+    }
+    for (int slot = 0; slot < 2 * size; slot++) {
+      if (numbers[slot] != v.numbers[slot]
+          || !Objects.equals(wide(slot), v.wide(slot))
+          || !Objects.equals(string(slot), v.string(slot))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return parts.hashCode();
+    int h = size;
+    for (int slot = 0; slot < 2 * size; slot++) {
+      h = 31 * h + Long.hashCode(numbers[slot]);
+      h = 31 * h + Objects.hashCode(wide(slot));
+      h = 31 * h + Objects.hashCode(string(slot));
+    }
+    return h;
   }
 
   /** Returns the text this version was parsed from, unchanged. */
@@ -158,140 +357,59 @@ public final class Version implements Comparable<Version> {
    * replace the version's own text ({@link #toString}) in documents.
    */
   public String canonical() {
-    if (parts.isEmpty()) {
+    if (size == 0) {
       return "0";
     }
     StringBuilder sb = new StringBuilder(text.length() + 4);
-    for (int i = 0; i < parts.size(); i++) {
-      if (i > 0) {
+    for (int p = 0; p < size; p++) {
+      if (p > 0) {
         sb.append('.');
       }
-      parts.get(i).appendCanonical(sb);
+      appendCanonical(sb, 2 * p);
     }
     return sb.toString();
   }
 
   /**
-   * One dot-separated part. {@code numA} is null for {@code *} (greater than every number);
-   * {@code strB} and {@code extraD} are null when absent, which is not the same as empty: a part
-   * such as {@code 1-1} has an empty, present string.
+   * Appends the one spelling that {@link #parse} reads back as the part whose {@code a} is in
+   * {@code slot}. Every piece that can be spelled more than one way is written in full, so that
+   * nothing depends on what follows: {@code a} always (a lone {@code pre} is {@code 0pre}), and
+   * {@code c} whenever {@code d} follows or {@code b} is empty (the empty {@code b} exists only
+   * before a {@code -}, so {@code c} is then written with its sign, {@code -0} for zero).
    */
-  private record Part(BigInteger numA, String strB, BigInteger numC, String extraD)
-      implements Comparable<Part> {
-
-    static final Part ZERO = new Part(BigInteger.ZERO, null, BigInteger.ZERO, null);
-    static final Part STAR = new Part(null, null, BigInteger.ZERO, null);
-
-    /** Splits a part the way nsVersionComparator's ParseVP does, with strtol for numbers. */
-    static Part parse(String s) {
-      if (s.equals("*")) {
-        return STAR;
-      }
-      int afterA = numberEnd(s, 0);
-      BigInteger a = number(s, 0, afterA);
-      if (afterA == s.length()) {
-        return new Part(a, null, BigInteger.ZERO, null);
-      }
-      if (s.charAt(afterA) == '+') {
-        // Whatever follows the '+' is ignored, as in the original.
-        return new Part(a.add(BigInteger.ONE), "pre", BigInteger.ZERO, null);
-      }
-      int numStart = afterA;
-      while (numStart < s.length() && "0123456789+-".indexOf(s.charAt(numStart)) < 0) {
-        numStart++;
-      }
-      String b = s.substring(afterA, numStart);
-      if (numStart == s.length()) {
-        return new Part(a, b, BigInteger.ZERO, null);
-      }
-      int afterC = numberEnd(s, numStart);
-      BigInteger c = number(s, numStart, afterC);
-      return new Part(a, b, c, afterC == s.length() ? null : s.substring(afterC));
+  private void appendCanonical(StringBuilder sb, int slot) {
+    if (wide(slot) == STAR) {
+      sb.append('*');
+      return;
     }
-
-    /**
-     * Returns where an optionally signed decimal number starting at {@code from} ends, or {@code
-     * from} when there is none (like strtol, a sign without digits is no number).
-     */
-    private static int numberEnd(String s, int from) {
-      int i = from;
-      if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-        i++;
-      }
-      int digits = i;
-      while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        i++;
-      }
-      return i == digits ? from : i;
+    appendNumber(sb, slot);
+    String b = string(slot);
+    if (b == null) {
+      return; // parse leaves c at 0 and d absent whenever b is absent
     }
-
-    private static BigInteger number(String s, int from, int to) {
-      return from == to ? BigInteger.ZERO : new BigInteger(s.substring(from, to));
+    sb.append(b);
+    String d = string(slot + 1);
+    if (b.isEmpty()) {
+      // parse reads c from the '-' that ended a, so c <= 0 here.
+      if (number(slot + 1) == 0) {
+        sb.append("-0");
+      } else {
+        appendNumber(sb, slot + 1);
+      }
+    } else if (number(slot + 1) != 0 || d != null) {
+      appendNumber(sb, slot + 1);
     }
-
-    boolean isZero() {
-      return equals(ZERO);
+    if (d != null) {
+      sb.append(d);
     }
+  }
 
-    /**
-     * Appends the one spelling that {@link #parse} reads back as this part. Every piece that can
-     * be spelled more than one way is written in full, so that nothing depends on what follows:
-     * {@code a} always (a lone {@code pre} is {@code 0pre}), and {@code c} whenever {@code d}
-     * follows or {@code b} is empty (the empty {@code b} exists only before a {@code -}, so {@code
-     * c} is then written with its sign, {@code -0} for zero).
-     */
-    void appendCanonical(StringBuilder sb) {
-      if (numA == null) {
-        sb.append('*');
-        return;
-      }
-      sb.append(numA);
-      if (strB == null) {
-        return; // parse leaves c at 0 and d absent whenever b is absent
-      }
-      sb.append(strB);
-      if (strB.isEmpty()) {
-        // parse reads c from the '-' that ended a, so c <= 0 here.
-        sb.append(numC.signum() == 0 ? "-0" : numC.toString());
-      } else if (numC.signum() != 0 || extraD != null) {
-        sb.append(numC);
-      }
-      if (extraD != null) {
-        sb.append(extraD);
-      }
-    }
-
-    @Override
-    public int compareTo(Part o) {
-      int c = compareNumber(numA, o.numA);
-      if (c != 0) {
-        return c;
-      }
-      c = compareString(strB, o.strB);
-      if (c != 0) {
-        return c;
-      }
-      c = numC.compareTo(o.numC);
-      if (c != 0) {
-        return c;
-      }
-      return compareString(extraD, o.extraD);
-    }
-
-    /** Null stands for {@code *}, which is greater than every number. */
-    private static int compareNumber(BigInteger a, BigInteger b) {
-      if (a == null || b == null) {
-        return a == b ? 0 : a == null ? 1 : -1;
-      }
-      return a.compareTo(b);
-    }
-
-    /** Any string, even an empty one, sorts before no string. */
-    private static int compareString(String a, String b) {
-      if (a == null || b == null) {
-        return a == b ? 0 : a == null ? 1 : -1;
-      }
-      return Integer.signum(a.compareTo(b));
+  private void appendNumber(StringBuilder sb, int slot) {
+    BigInteger exact = wide(slot);
+    if (exact != null) {
+      sb.append(exact);
+    } else {
+      sb.append(number(slot));
     }
   }
 }

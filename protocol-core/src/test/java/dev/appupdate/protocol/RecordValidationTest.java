@@ -50,6 +50,36 @@ class RecordValidationTest {
   }
 
   @Test
+  void updateRequest_installedNullVersion_isRefusedNamingTheType() {
+    Map<String, String> installed = new HashMap<>();
+    installed.put("t", null);
+
+    assertThatThrownBy(
+            () -> new UpdateRequest("a", "1", "p", "en", "release", null, null, null, installed))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("installed[t] == null");
+  }
+
+  @Test
+  void updateRequest_installedBadKey_isRefusedQuotingTheKey() {
+    assertThatThrownBy(
+            () -> UpdateRequest.builder("a", "1", "p", "en").installed("bad key", "1").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "installed key \"bad key\": must start with a letter or digit and hold only letters,"
+                + " digits, '.', '_' and '-', got \"bad key\"");
+  }
+
+  @Test
+  void updateRequest_installedBadVersion_isRefusedNamingTheType() {
+    assertThatThrownBy(() -> UpdateRequest.builder("a", "1", "p", "en").installed("t", "1 0").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "installed.t: must hold only printable ASCII characters without spaces, got \"1 0\""
+                + " with U+0020 at offset 1");
+  }
+
+  @Test
   void availableUpdate_hashOfWrongLength_isRefused() {
     assertThatThrownBy(() -> AvailableUpdate.of("t", URL, HashFunction.SHA512, SHA256, 1, "1"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -141,6 +141,132 @@ class VersionTest {
   }
 
   @Test
+  void numbers_atTheLongBoundary_orderByValue() {
+    List<String> ascending =
+        List.of(
+            "-9223372036854775810",
+            "-9223372036854775809",
+            "-9223372036854775808",
+            "-9223372036854775807",
+            "0",
+            "9223372036854775806",
+            "9223372036854775807",
+            "9223372036854775808",
+            "9223372036854775809",
+            "*");
+    for (int i = 0; i < ascending.size(); i++) {
+      for (int j = 0; j < ascending.size(); j++) {
+        for (String prefix : List.of("", "1.", "1a")) {
+          String a = prefix + ascending.get(i);
+          String b = prefix + ascending.get(j);
+          if (prefix.equals("1a") && (a.endsWith("*") || b.endsWith("*"))) {
+            continue; // '*' is a number only as a whole part
+          }
+          assertThat(Integer.signum(Version.parse(a).compareTo(Version.parse(b))))
+              .as("compare(%s, %s)", a, b)
+              .isEqualTo(Integer.compare(i, j));
+        }
+      }
+    }
+  }
+
+  @Test
+  void numbers_withLeadingZerosAcrossTheLongBoundary_areEqualWithEqualHashes() {
+    List<List<String>> groups =
+        List.of(
+            List.of("7", "007", "0000000000000000000000000007", "+007"),
+            List.of("9223372036854775807", "0009223372036854775807", "+9223372036854775807"),
+            List.of("9223372036854775808", "0009223372036854775808", "+9223372036854775808"),
+            List.of("-9223372036854775808", "-0009223372036854775808"),
+            List.of("-9223372036854775809", "-0009223372036854775809"),
+            List.of("1.2a9223372036854775808b", "1.2a000009223372036854775808b"));
+    for (List<String> group : groups) {
+      Version first = Version.parse(group.get(0));
+      for (String text : group) {
+        Version v = Version.parse(text);
+        assertThat(v).as(text).isEqualTo(first);
+        assertThat(v.hashCode()).as(text).isEqualTo(first.hashCode());
+        assertThat(v.canonical()).as(text).isEqualTo(first.canonical());
+      }
+    }
+    assertThat(Version.parse("9223372036854775807"))
+        .isNotEqualTo(Version.parse("9223372036854775808"));
+    assertThat(Version.parse("-9223372036854775808"))
+        .isNotEqualTo(Version.parse("-9223372036854775809"));
+  }
+
+  @Test
+  void plus_acrossTheLongBoundary_givesTheNumberAboveInEitherSpelling() {
+    // Each pair reaches the same number once through '+' and once written out: values that fit
+    // a long must end up held alike, whichever way they were computed.
+    List<List<String>> pairs =
+        List.of(
+            List.of("9223372036854775807+", "9223372036854775808pre"),
+            List.of("9223372036854775806+", "9223372036854775807pre"),
+            List.of("-9223372036854775809+", "-9223372036854775808pre"),
+            List.of("999999999999999999+", "1000000000000000000pre"),
+            List.of("99999999999999999999+", "100000000000000000000pre"));
+    for (List<String> pair : pairs) {
+      Version plus = Version.parse(pair.get(0));
+      Version written = Version.parse(pair.get(1));
+      assertThat(plus).as(pair.get(0)).isEqualTo(written);
+      assertThat(plus.hashCode()).as(pair.get(0)).isEqualTo(written.hashCode());
+      assertThat(plus.canonical()).as(pair.get(0)).isEqualTo(pair.get(1));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "09223372036854775807, 9223372036854775807",
+    "+09223372036854775808, 9223372036854775808",
+    "-09223372036854775809, -9223372036854775809",
+    "1.0000000000000000000000.0, 1",
+    "1-09223372036854775809x, 1-9223372036854775809x",
+    "1a09223372036854775808, 1a9223372036854775808"
+  })
+  void canonical_numbersAtTheLongBoundary_areWrittenByValue(String text, String canonical) {
+    assertThat(Version.parse(text).canonical()).isEqualTo(canonical);
+  }
+
+  @Test
+  void compareTo_versionsNearTheLongBoundary_agreeWithMozillaPortAndEquals() {
+    String[] pieces = {
+      "9223372036854775807", "9223372036854775808", "09223372036854775807", "-9223372036854775808",
+      "-9223372036854775809", "999999999999999999", "1000000000000000000", "0", "1", "+", "-",
+      "*", "a", "pre"
+    };
+    Random random = new Random(SEED);
+    List<Version> vs = new ArrayList<>();
+    while (vs.size() < 300) {
+      StringBuilder sb = new StringBuilder();
+      int parts = 1 + random.nextInt(3);
+      for (int p = 0; p < parts; p++) {
+        if (p > 0) {
+          sb.append('.');
+        }
+        int n = 1 + random.nextInt(3);
+        for (int k = 0; k < n; k++) {
+          sb.append(pieces[random.nextInt(pieces.length)]);
+        }
+      }
+      vs.add(Version.parse(sb.toString()));
+    }
+    for (Version a : vs) {
+      for (Version b : vs) {
+        int c = Integer.signum(a.compareTo(b));
+        assertThat(c)
+            .as("compare(%s, %s), seed %x", a, b, SEED)
+            .isEqualTo(Integer.signum(MozillaVersionComparator.compare(a.toString(), b.toString())));
+        assertThat(a.equals(b)).as("equals %s vs %s", a, b).isEqualTo(c == 0);
+        if (c == 0) {
+          assertThat(a.hashCode()).as("hashCode %s vs %s", a, b).isEqualTo(b.hashCode());
+        }
+      }
+      assertThat(Version.parse(a.canonical())).as("canonical of %s", a).isEqualTo(a);
+    }
+  }
+
+  @Test
   void numbers_withLeadingZeros_compareByValue() {
     assertThat(Version.parse("1.010")).isEqualTo(Version.parse("1.10"));
     assertThat(Version.parse("1.010")).isGreaterThan(Version.parse("1.9"));

@@ -113,7 +113,8 @@ public final class Nodes {
     if (n.isTextual()) {
       text = n.textValue();
     } else if (n.isIntegralNumber()) {
-      text = n.bigIntegerValue().toString();
+      // The same decimal text either way; BigInteger's toString costs more than the whole check.
+      text = n.canConvertToLong() ? Long.toString(n.longValue()) : n.bigIntegerValue().toString();
     } else {
       error(field, "must be a string or an integer, got " + describe(n));
       return null;
