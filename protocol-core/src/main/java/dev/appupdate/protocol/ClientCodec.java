@@ -20,7 +20,8 @@ import java.util.function.Function;
  * update responses and problem documents. Reading is as strict as {@link ServerCodec}, with two
  * deliberate leniencies: an invalid entry of {@code available_updates} does not fail the whole
  * response but is returned as a {@link RejectedOffer}, so the client can install the valid offers
- * and report the invalid one as failed; and a problem document may lack any member (RFC 9457).
+ * and report the invalid one as failed; and a problem document may lack any member or hold one
+ * of the wrong type, which is then ignored (RFC 9457).
  * Versions are always written as strings. Thread-safe.
  *
  * <pre>{@code
@@ -110,7 +111,7 @@ public final class ClientCodec {
         rejected.add(new RejectedOffer(i, null, null, entryErrors));
         continue;
       }
-      AvailableUpdate offer = offer(new Nodes(entry, path + ".", entryErrors));
+      AvailableUpdate offer = offer(new Nodes(entry, path, entryErrors));
       String type = validTextOrNull(entry, "update_type", Fields::name);
       String version = validTextOrNull(entry, "version", Fields::version);
       if (type != null && !seen.add(type)) {
@@ -176,16 +177,6 @@ public final class ClientCodec {
         type, URI.create(url), function, hash, size, version, mirrors, critical);
   }
 
-  private static URI uri(Nodes r, String field, String value) {
-    try {
-      return new URI(value);
-    } catch (URISyntaxException e) {
-      r.error(field, "must be a URI (" + e.getReason() + " at offset " + e.getIndex() + "), got "
-          + Fields.quote(value));
-      return null;
-    }
-  }
-
   /** Writes the body of {@code POST /v1/completion}. */
   public byte[] encodeCompletionReport(CompletionReport report) {
     Objects.requireNonNull(report, "report == null");
@@ -214,53 +205,68 @@ public final class ClientCodec {
   }
 
   /**
-   * Reads an {@code application/problem+json} body. Lenient about members it does not need: a
-   * missing title becomes the empty string and a missing status becomes {@code fallbackStatus}.
+   * Reads an {@code application/problem+json} body. Lenient as RFC 9457 (section 3.1) requires:
+   * a member that is missing or whose value has the wrong type is ignored, as if absent. So a
+   * {@code type} that is not a URI reference becomes {@code about:blank}, a missing title the
+   * empty string, a {@code status} that is not an integer from 400 to 599 becomes {@code
+   * fallbackStatus}, an {@code instance} that is not a URI reference null, and an entry of {@code
+   * errors} that is not an object with a string {@code field} and a string {@code message} is
+   * left out.
    *
-   * @param fallbackStatus the HTTP status the body came with
-   * @throws ProtocolException if the body is not a JSON object or a member has the wrong type
+   * @param fallbackStatus the HTTP status the body came with, 400 to 599
+   * @throws IllegalArgumentException if {@code fallbackStatus} is not 400 to 599
+   * @throws ProtocolException if the body is not a JSON object or breaks a document rule
+   *     (malformed JSON, a duplicate key, limits)
    */
   public Problem decodeProblem(byte[] body, int fallbackStatus) {
-    String doc = "problem document";
-    JsonNode root = json.readObject(body, doc);
-    List<FieldError> errors = Nodes.errors();
-    Nodes r = Nodes.root(root, errors);
-    String type = r.optionalString("type", s -> null);
-    String title = r.optionalString("title", s -> null);
-    String detail = r.optionalString("detail", s -> null);
-    String instance = r.optionalString("instance", s -> null);
-    JsonNode statusNode = r.raw("status");
-    int status = fallbackStatus;
-    if (statusNode != null) {
-      if (statusNode.isInt() && statusNode.intValue() >= 400 && statusNode.intValue() <= 599) {
-        status = statusNode.intValue();
-      } else {
-        r.error("status", "must be an integer 400-599, got " + Nodes.describe(statusNode));
-      }
+    if (fallbackStatus < 400 || fallbackStatus > 599) {
+      throw new IllegalArgumentException(
+          "fallbackStatus must be an error status from 400 to 599, got " + fallbackStatus);
     }
+    JsonNode root = json.readObject(body, "problem document");
+    URI type = uriOrNull(root.get("type"));
+    String title = textOrNull(root.get("title"));
+    JsonNode statusNode = root.get("status");
+    int status =
+        statusNode != null
+                && statusNode.isInt()
+                && statusNode.intValue() >= 400
+                && statusNode.intValue() <= 599
+            ? statusNode.intValue()
+            : fallbackStatus;
     List<FieldError> fieldErrors = new ArrayList<>();
-    JsonNode list = r.optionalArray("errors");
-    if (list != null) {
-      for (int i = 0; i < list.size(); i++) {
-        JsonNode e = list.get(i);
-        Nodes en = new Nodes(e, "errors[" + i + "].", errors);
-        if (!e.isObject()) {
-          r.error("errors[" + i + "]", "must be a JSON object, got " + Nodes.describe(e));
-          continue;
-        }
-        String field = en.requiredString("field", s -> null);
-        String message = en.requiredString("message", s -> null);
+    JsonNode list = root.get("errors");
+    if (list != null && list.isArray()) {
+      for (JsonNode e : list) {
+        String field = textOrNull(e.get("field"));
+        String message = textOrNull(e.get("message"));
         if (field != null && message != null) {
           fieldErrors.add(new FieldError(field, message));
         }
       }
     }
-    URI typeUri = type == null ? Problem.ABOUT_BLANK : uri(r, "type", type);
-    URI instanceUri = instance == null ? null : uri(r, "instance", instance);
-    if (!errors.isEmpty()) {
-      throw new ProtocolException(doc, errors);
-    }
     return new Problem(
-        typeUri, title == null ? "" : title, status, detail, instanceUri, fieldErrors);
+        type == null ? Problem.ABOUT_BLANK : type,
+        title == null ? "" : title,
+        status,
+        textOrNull(root.get("detail")),
+        uriOrNull(root.get("instance")),
+        fieldErrors);
+  }
+
+  private static String textOrNull(JsonNode n) {
+    return n != null && n.isTextual() ? n.textValue() : null;
+  }
+
+  private static URI uriOrNull(JsonNode n) {
+    String text = textOrNull(n);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 }

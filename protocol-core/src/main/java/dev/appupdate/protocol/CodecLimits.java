@@ -4,7 +4,8 @@ package dev.appupdate.protocol;
  * Bounds a codec enforces on every document it reads, so that hostile input costs little.
  *
  * @param maxDocumentBytes the largest document, in bytes
- * @param maxStringLength the longest string value or key, in characters
+ * @param maxStringLength the longest string value or key, in UTF-16 code units (a character
+ *     outside the Basic Multilingual Plane, such as an emoji, counts as two)
  * @param maxNestingDepth the deepest nesting of objects and arrays
  */
 public record CodecLimits(int maxDocumentBytes, int maxStringLength, int maxNestingDepth) {

@@ -1,5 +1,6 @@
 package dev.appupdate.protocol;
 
+import dev.appupdate.protocol.internal.Fields;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -39,7 +40,8 @@ public enum HashFunction {
    * @param name the name as it appears in {@code hash_function}, for example {@code sha512}
    * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if the name is not one of {@link #allowedNames()}, with a
-   *     message naming the allowed ones
+   *     message quoting the name (escaped and shortened, as fits a message) and naming the allowed
+   *     ones
    */
   public static HashFunction fromWireName(String name) {
     Objects.requireNonNull(name, "name == null");
@@ -49,7 +51,7 @@ public enum HashFunction {
       }
     }
     throw new IllegalArgumentException(
-        "unsupported hash function \"" + name + "\"; allowed: " + allowedNames());
+        "unsupported hash function " + Fields.quote(name) + "; allowed: " + allowedNames());
   }
 
   /** Returns the allowed protocol names joined with ", ": {@code sha256, sha384, sha512}. */

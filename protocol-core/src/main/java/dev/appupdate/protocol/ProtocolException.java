@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 public class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** How many errors the message spells out; {@link #errors()} holds them all. */
+  static final int MESSAGE_ERRORS = 100;
+
   /** The document kind, for example {@code update request}. */
   private final String document;
 
@@ -41,8 +44,16 @@ public class ProtocolException extends RuntimeException {
     if (errors.isEmpty()) {
       throw new IllegalArgumentException("errors is empty");
     }
-    return "invalid " + document + ": "
-        + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+    // A document can have as many bad fields as members; a message that size would swamp any
+    // log, so it stops early and errors() keeps the whole list.
+    int n = errors.size();
+    String listed =
+        errors.stream()
+            .limit(MESSAGE_ERRORS)
+            .map(FieldError::toString)
+            .collect(Collectors.joining("; "));
+    return "invalid " + document + ": " + listed
+        + (n > MESSAGE_ERRORS ? "; and " + (n - MESSAGE_ERRORS) + " more" : "");
   }
 
   /** Returns what was being read, for example {@code update request}. */

@@ -29,13 +29,13 @@ public record RejectedOffer(int index, String updateType, String version, List<F
   /**
    * Returns a reason for a failed {@link Outcome} in a completion report, naming the first problem,
    * for example {@code invalid offer: available_updates[1].size: must not be negative, got -1}.
-   * Always valid as {@link Outcome#reason()}.
+   * Always valid as {@link Outcome#reason()}: at most 1024 characters, cut with "..." when longer,
+   * and with any control character or unpaired surrogate escaped as a backslash, {@code u} and
+   * four hex digits.
    */
   public String reason() {
-    String reason = "invalid offer: " + errors.get(0);
-    if (reason.codePointCount(0, reason.length()) > Fields.MAX_TEXT_LENGTH) {
-      reason = reason.substring(0, reason.offsetByCodePoints(0, Fields.MAX_TEXT_LENGTH - 3)) + "...";
-    }
-    return reason;
+    // Cleaned, since a field error of another origin may hold control characters or unpaired
+    // surrogates that a reason must not.
+    return Fields.clean("invalid offer: " + errors.get(0), Fields.MAX_TEXT_LENGTH);
   }
 }

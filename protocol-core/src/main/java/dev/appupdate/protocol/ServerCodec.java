@@ -70,10 +70,10 @@ public final class ServerCodec {
         String type = it.next();
         String keyProblem = Fields.name(type);
         if (keyProblem != null) {
-          in.error(type, "key " + keyProblem);
+          in.keyError(type, "key " + keyProblem);
           continue;
         }
-        String v = in.version(type, inst.get(type));
+        String v = in.keyVersion(type, inst.get(type));
         if (v != null) {
           installed.put(type, v);
         }
@@ -141,15 +141,15 @@ public final class ServerCodec {
         String type = it.next();
         String keyProblem = Fields.name(type);
         if (keyProblem != null) {
-          u.error(type, "key " + keyProblem);
+          u.keyError(type, "key " + keyProblem);
           continue;
         }
         JsonNode o = updates.get(type);
         if (!o.isObject()) {
-          u.error(type, "must be a JSON object, got " + Nodes.describe(o));
+          u.keyError(type, "must be a JSON object, got " + Nodes.describe(o));
           continue;
         }
-        Outcome outcome = outcome(u.nested(type, o), errors);
+        Outcome outcome = outcome(u.nestedKey(type, o), errors);
         if (outcome != null) {
           outcomes.put(type, outcome);
         }

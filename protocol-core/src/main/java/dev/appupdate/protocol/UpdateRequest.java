@@ -117,7 +117,12 @@ public record UpdateRequest(
     return Version.parse(version);
   }
 
-  /** Builds an {@link UpdateRequest}; validation happens in {@link #build()}. */
+  /**
+   * Builds an {@link UpdateRequest}; validation happens in {@link #build()}. Each setter may run
+   * once: a second call is a mistake that would silently drop the first value, so it throws
+   * {@link IllegalStateException}. A builder from {@link UpdateRequest#toBuilder()} starts with the
+   * request's values, and each may still be set once.
+   */
   public static final class Builder {
     private final String product;
     private final String version;
@@ -128,6 +133,11 @@ public record UpdateRequest(
     private String osVersion;
     private String installationId;
     private final Map<String, String> installed = new LinkedHashMap<>();
+    // Which setters have run, apart from the values: null is a value too ("not given").
+    private boolean channelSet;
+    private boolean archSet;
+    private boolean osVersionSet;
+    private boolean installationIdSet;
 
     private Builder(String product, String version, String platform, String locale) {
       this.product = product;
@@ -136,28 +146,59 @@ public record UpdateRequest(
       this.locale = locale;
     }
 
-    /** Sets the channel; {@value UpdateRequest#DEFAULT_CHANNEL} by default. */
+    /**
+     * Sets the channel; {@value UpdateRequest#DEFAULT_CHANNEL} by default.
+     *
+     * @throws IllegalStateException if the channel was already set
+     */
     public Builder channel(String channel) {
-      this.channel = Objects.requireNonNull(channel, "channel == null");
+      Objects.requireNonNull(channel, "channel == null");
+      requireUnset("channel", channelSet, this.channel);
+      channelSet = true;
+      this.channel = channel;
       return this;
     }
 
-    /** Sets the CPU architecture, for example {@code x86_64}; null clears it. */
+    /**
+     * Sets the CPU architecture, for example {@code x86_64}; null leaves it out.
+     *
+     * @throws IllegalStateException if the architecture was already set
+     */
     public Builder arch(String arch) {
+      requireUnset("arch", archSet, this.arch);
+      archSet = true;
       this.arch = arch;
       return this;
     }
 
-    /** Sets the operating system version; null clears it. */
+    /**
+     * Sets the operating system version; null leaves it out.
+     *
+     * @throws IllegalStateException if the operating system version was already set
+     */
     public Builder osVersion(String osVersion) {
+      requireUnset("osVersion", osVersionSet, this.osVersion);
+      osVersionSet = true;
       this.osVersion = osVersion;
       return this;
     }
 
-    /** Sets the installation id used for rollout bucketing; null clears it. */
+    /**
+     * Sets the installation id used for rollout bucketing; null leaves it out.
+     *
+     * @throws IllegalStateException if the installation id was already set
+     */
     public Builder installationId(String installationId) {
+      requireUnset("installationId", installationIdSet, this.installationId);
+      installationIdSet = true;
       this.installationId = installationId;
       return this;
+    }
+
+    private static void requireUnset(String name, boolean set, String old) {
+      if (set) {
+        throw new IllegalStateException(name + " already set to " + old);
+      }
     }
 
     /**

@@ -92,6 +92,81 @@ class DocumentStrictnessTest {
         () -> decode(body.toByteArray()), "$", "invalid UTF-8 at byte offset " + head.length);
   }
 
+  static Stream<Arguments> wideEncodings() {
+    return Stream.of(
+        Arguments.of("UTF-16BE", 0),
+        Arguments.of("UTF-16LE", 1),
+        Arguments.of("UTF-32BE", 0),
+        Arguments.of("UTF-32LE", 1));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wideEncodings")
+  void utf16Or32WithoutByteOrderMark_isRejectedAtItsFirstNulByte(String charset, int nulOffset) {
+    byte[] body = VALID.getBytes(java.nio.charset.Charset.forName(charset));
+
+    assertRejected(
+        () -> decode(body),
+        "$",
+        "NUL byte at byte offset " + nulOffset
+            + ": the document must be UTF-8, not UTF-16 or UTF-32");
+  }
+
+  @Test
+  void nulByteAfterTheDocument_isRejected() {
+    assertRejected(
+        () -> decode(utf8(VALID + "\0")),
+        "$",
+        "NUL byte at byte offset " + VALID.length()
+            + ": the document must be UTF-8, not UTF-16 or UTF-32");
+  }
+
+  @Test
+  void utf8ByteOrderMark_isIgnored() {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf});
+    body.writeBytes(utf8(VALID));
+
+    assertThat(decode(body.toByteArray()).product()).isEqualTo("your_app");
+  }
+
+  @Test
+  void everyDecoder_rejectsUtf16() {
+    ClientCodec client = ClientCodec.create();
+    byte[] utf16 = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    String nul = "NUL byte at byte offset 1: the document must be UTF-8, not UTF-16 or UTF-32";
+
+    assertRejected(() -> server.decodeCompletionReport(utf16), "$", nul);
+    assertRejected(() -> client.decodeUpdateResponse(utf16), "$", nul);
+    assertRejected(() -> client.decodeProblem(utf16, 400), "$", nul);
+  }
+
+  @Test
+  void everyDecoder_rejectsANumberOutOfRangeInAnUnknownMember() {
+    ClientCodec client = ClientCodec.create();
+
+    assertRejected(
+        () -> server.decodeCompletionReport(utf8("{\"x\":1e99999999999}")),
+        "x",
+        "number out of range at line 1, column 6");
+    assertRejected(
+        () -> client.decodeUpdateResponse(utf8("{\"x\":[-1E-99999999999]}")),
+        "x[0]",
+        "number out of range at line 1, column 7");
+    assertRejected(
+        () -> client.decodeProblem(utf8("{\"status\":4e99999999999}"), 400),
+        "status",
+        "number out of range at line 1, column 11");
+  }
+
+  @Test
+  void duplicateKeyThatIsNotAPlainName_isQuotedInThePath() {
+    assertRejected(
+        () -> decode(utf8(VALID.replace("}", ",\"a.b\":1,\"a.b\":2}"))),
+        "[\"a.b\"]",
+        "duplicate key at line 1, column 88");
+  }
+
   @Test
   void validMultiByteUtf8_isAccepted() {
     assertThat(decode(utf8(VALID.replace("macOS", "\u00e9\u4e2d\ud83d\ude00"))).platform())
@@ -206,7 +281,20 @@ class DocumentStrictnessTest {
     assertRejected(
         () -> small.decodeUpdateRequest(utf8(VALID.replace("macOS", "0123456789a"))),
         "platform",
-        "string is longer than 10 characters");
+        "string is longer than 10 UTF-16 code units");
+  }
+
+  @Test
+  void stringLimit_countsUtf16CodeUnits_soAnEmojiCountsTwice() {
+    ServerCodec small = ServerCodec.create(new CodecLimits(1 << 20, 10, 16));
+    String fiveEmoji = "\ud83d\ude00".repeat(5);
+
+    assertThat(small.decodeUpdateRequest(utf8(VALID.replace("macOS", fiveEmoji))).platform())
+        .isEqualTo(fiveEmoji);
+    assertRejected(
+        () -> small.decodeUpdateRequest(utf8(VALID.replace("macOS", fiveEmoji + "a"))),
+        "platform",
+        "string is longer than 10 UTF-16 code units");
   }
 
   @Test
@@ -216,7 +304,7 @@ class DocumentStrictnessTest {
     assertRejected(
         () -> small.decodeUpdateRequest(utf8(VALID.replace("}", ",\"abcdefghijk\":1}"))),
         "$",
-        "a key is longer than 10 characters");
+        "a key is longer than 10 UTF-16 code units");
   }
 
   @Test

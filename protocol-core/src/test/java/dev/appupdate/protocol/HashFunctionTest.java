@@ -26,6 +26,23 @@ class HashFunctionTest {
   }
 
   @Test
+  void fromWireName_nameWithControlCharactersAndLoneSurrogate_isQuotedEscaped() {
+    assertThatThrownBy(() -> HashFunction.fromWireName("\u0001\ud800\"x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unsupported hash function \"\\u0001\\ud800\\\"x\"; allowed: sha256, sha384, sha512");
+  }
+
+  @Test
+  void fromWireName_longName_isCutInTheMessage() {
+    assertThatThrownBy(() -> HashFunction.fromWireName("x".repeat(3000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "unsupported hash function \"" + "x".repeat(77) + "...\"; allowed: sha256, sha384,"
+                + " sha512");
+  }
+
+  @Test
   void allowedNames_listsTheWireNames() {
     assertThat(HashFunction.allowedNames()).isEqualTo("sha256, sha384, sha512");
   }

@@ -3,9 +3,12 @@ package dev.appupdate.protocol;
 import static dev.appupdate.protocol.TestDocs.assertRejected;
 import static dev.appupdate.protocol.TestDocs.doc;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -66,42 +69,172 @@ class ProblemCodecTest {
   }
 
   @Test
-  void decode_statusOutsideErrorRange_isRejected() {
-    assertRejected(
-        () -> client.decodeProblem(doc("{'title':'OK','status':200}"), 400),
-        "status",
-        "must be an integer 400-599, got 200");
+  void decode_statusOutsideErrorRange_isIgnoredForTheFallback() {
+    Problem p = client.decodeProblem(doc("{'title':'OK','status':200}"), 502);
+
+    assertThat(p.status()).isEqualTo(502);
+    assertThat(p.title()).isEqualTo("OK");
   }
 
   @Test
-  void decode_errorsEntryNotAnObject_isRejected() {
-    assertRejected(
-        () -> client.decodeProblem(doc("{'errors':['version is bad']}"), 400),
-        "errors[0]",
-        "must be a JSON object, got \"version is bad\"");
+  void decode_statusAsFloat_isIgnoredForTheFallback() {
+    assertThat(client.decodeProblem(doc("{'status':400.0}"), 503).status()).isEqualTo(503);
   }
 
   @Test
-  void decode_errorsEntryWithoutMessage_isRejected() {
-    assertRejected(
-        () -> client.decodeProblem(doc("{'errors':[{'field':'version'}]}"), 400),
-        "errors[0].message",
-        "is required");
+  void decode_statusAsString_isIgnoredForTheFallback() {
+    assertThat(client.decodeProblem(doc("{'status':'404'}"), 500).status()).isEqualTo(500);
   }
 
   @Test
-  void decode_typeNotAUri_isRejected() {
-    assertRejected(
-        () -> client.decodeProblem(doc("{'type':'not a uri'}"), 400),
-        "type",
-        "must be a URI (Illegal character in path at offset 3), got \"not a uri\"");
+  void decode_titleOfWrongType_isIgnored() {
+    Problem p = client.decodeProblem(doc("{'title':5,'status':404,'detail':'gone'}"), 500);
+
+    assertThat(p).isEqualTo(new Problem(Problem.ABOUT_BLANK, "", 404, "gone", null, List.of()));
   }
 
   @Test
-  void decode_instanceNotAUriWithValidType_namesInstance() {
+  void decode_detailOfWrongType_isIgnored() {
+    assertThat(client.decodeProblem(doc("{'detail':['a']}"), 400).detail()).isNull();
+  }
+
+  @Test
+  void decode_errorsNotAnArray_isIgnored() {
+    assertThat(client.decodeProblem(doc("{'errors':{'field':'a','message':'b'}}"), 400).errors())
+        .isEmpty();
+  }
+
+  @Test
+  void decode_errorsEntriesNotObjectsOrWithoutStrings_areLeftOutKeepingTheOthers() {
+    Problem p =
+        client.decodeProblem(
+            doc(
+                "{'errors':['version is bad',{'field':'version'},{'field':1,'message':'m'},"
+                    + "{'field':'locale','message':'is required'},null]}"),
+            400);
+
+    assertThat(p.errors()).containsExactly(new FieldError("locale", "is required"));
+  }
+
+  @Test
+  void decode_typeNotAUri_isIgnoredForAboutBlank() {
+    assertThat(client.decodeProblem(doc("{'type':'not a uri'}"), 400).type())
+        .isEqualTo(Problem.ABOUT_BLANK);
+  }
+
+  @Test
+  void decode_typeOfWrongType_isIgnoredForAboutBlank() {
+    assertThat(client.decodeProblem(doc("{'type':7}"), 400).type()).isEqualTo(Problem.ABOUT_BLANK);
+  }
+
+  @Test
+  void decode_instanceNotAUri_isIgnored() {
+    Problem p = client.decodeProblem(doc("{'type':'https://e.example/p','instance':'a b'}"), 400);
+
+    assertThat(p.type()).isEqualTo(URI.create("https://e.example/p"));
+    assertThat(p.instance()).isNull();
+  }
+
+  @Test
+  void decode_bodyNotAnObject_isRejected() {
     assertRejected(
-        () -> client.decodeProblem(doc("{'type':'about:blank','instance':'a b'}"), 400),
-        "instance",
-        "must be a URI (Illegal character in path at offset 1), got \"a b\"");
+        () -> client.decodeProblem(doc("['not','a','problem']"), 400),
+        "$",
+        "must be a JSON object, got an array");
+  }
+
+  @Test
+  void decode_fallbackStatusOutsideErrorRange_isRefusedUpFront() {
+    assertThatThrownBy(() -> client.decodeProblem(doc("{'status':400}"), 200))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fallbackStatus must be an error status from 400 to 599, got 200");
+  }
+
+  // ---- Problem.invalid stays small and readable however many fields are bad ----
+
+  private static ProtocolException manyErrors(int count, String field, String message) {
+    List<FieldError> errors = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      errors.add(new FieldError(field + i, message));
+    }
+    return new ProtocolException("update request", errors);
+  }
+
+  @Test
+  void invalid_fewErrors_detailSpellsOutEachOne() {
+    Problem p =
+        Problem.invalid(
+            new ProtocolException(
+                "update request",
+                List.of(new FieldError("version", "is required"), new FieldError("locale", "x"))));
+
+    assertThat(p.detail()).isEqualTo("invalid update request: version: is required; locale: x");
+    assertThat(p.errors()).hasSize(2);
+  }
+
+  @Test
+  void invalid_thousandErrors_listsTheFirstHundredAndCountsTheRestInDetail() {
+    Problem p = Problem.invalid(manyErrors(1000, "installed.t", "must not be empty"));
+
+    assertThat(p.errors()).hasSize(Problem.MAX_ERRORS);
+    assertThat(p.errors().get(99)).isEqualTo(new FieldError("installed.t99", "must not be empty"));
+    assertThat(p.detail())
+        .startsWith("invalid update request: installed.t0: must not be empty; installed.t1: ")
+        .endsWith("installed.t28: must not be empty; and 971 more")
+        .hasSizeLessThanOrEqualTo(1024);
+  }
+
+  @Test
+  void invalid_longMessages_areCutInErrorsAndDetail() {
+    Problem p = Problem.invalid(manyErrors(3, "f", "m".repeat(5000)));
+
+    assertThat(p.errors()).allSatisfy(e -> assertThat(e.message()).hasSize(1024).endsWith("..."));
+    assertThat(p.detail())
+        .startsWith("invalid update request: f0: mmm")
+        .endsWith("...; and 2 more")
+        .hasSize(1024);
+  }
+
+  @Test
+  void invalid_controlCharactersAndLoneSurrogates_areEscaped() {
+    Problem p =
+        Problem.invalid(
+            new ProtocolException(
+                "update request", List.of(new FieldError("a\u0001b", "x\ud800y"))));
+
+    assertThat(p.errors()).containsExactly(new FieldError("a\\u0001b", "x\\ud800y"));
+    assertThat(p.detail()).isEqualTo("invalid update request: a\\u0001b: x\\ud800y");
+  }
+
+  @Test
+  void invalid_ofAHugeRequest_encodesToAProblemTheClientReadsWithDefaultLimits() {
+    StringBuilder installed = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      installed.append(i == 0 ? "" : ",").append("'bad key ").append("k".repeat(200)).append(i)
+          .append("':true");
+    }
+    byte[] request =
+        doc(
+            "{'product':'p','version':'1','platform':'m','locale':'en','installed':{"
+                + installed + "}}");
+    ProtocolException e =
+        catchThrowableOfType(ProtocolException.class, () -> server.decodeUpdateRequest(request));
+    assertThat(e.errors()).hasSize(2000);
+
+    byte[] body = server.encodeProblem(Problem.invalid(e));
+    Problem decoded = client.decodeProblem(body, 500);
+
+    assertThat(body.length).isLessThan(64 * 1024);
+    assertThat(decoded.errors()).hasSize(Problem.MAX_ERRORS);
+    assertThat(decoded.errors().get(0).field()).isEqualTo("installed[\"bad key " + "k".repeat(69) + "...\"]");
+    assertThat(decoded.detail()).endsWith(" more").hasSizeLessThanOrEqualTo(1024);
+  }
+
+  @Test
+  void protocolExceptionMessage_ofThousandErrors_spellsOutTheFirstHundred() {
+    ProtocolException e = manyErrors(1000, "f", "bad");
+
+    assertThat(e.getMessage()).endsWith("; f99: bad; and 900 more");
+    assertThat(e.errors()).hasSize(1000);
   }
 }

@@ -322,8 +322,150 @@ class ProtocolSpecExamplesTest {
   }
 
   @Test
-  void problemWithStatusOutsideErrorRange_isRefusedBySchemaAndCodec() {
-    assertBothRefuse(ProtocolSchema.PROBLEM, "{\"title\":\"OK\",\"status\":200}");
-    assertBothRefuse(ProtocolSchema.PROBLEM, "{\"title\":\"x\",\"status\":400,\"errors\":[\"e\"]}");
+  void problemWithMembersOfWrongType_isRefusedBySchemaButReadByTheLenientClient() {
+    // The schema says what a server sends; RFC 9457 tells clients to ignore a member of the wrong
+    // type rather than refuse the document.
+    for (String json :
+        List.of(
+            "{\"title\":\"OK\",\"status\":200}",
+            "{\"title\":\"x\",\"status\":400,\"errors\":[\"e\"]}",
+            "{\"title\":5,\"status\":400.0}")) {
+      assertThat(validate(ProtocolSchema.PROBLEM, json)).as("schema errors for " + json).isNotEmpty();
+      assertThat(decode(ProtocolSchema.PROBLEM, json)).isNotNull();
+    }
+  }
+
+  // ---- URLs: the schema, the codec and the catalog accept the same hosts ----
+
+  private String offerWithUrl(String url) {
+    String sha256 = TestDocs.hex(HashFunction.SHA256, "x");
+    return response("sha256", sha256, "1", "\"1.0\"").replace("https://a.example/x", url);
+  }
+
+  private static final List<String> VALID_URLS =
+      List.of(
+          "https://updates.example.com/x",
+          "HTTP://Updates.Example.COM/x",
+          "https://example.com./x",
+          "https://localhost:8000/x",
+          "https://h",
+          "https://h?q=1",
+          "https://h#f",
+          "https://xn--bcher-kva.example/b%C3%BCcher?a=1&b=%2F#top",
+          "https://1password.com/x",
+          "http://127.0.0.1:8000/files/a.zip",
+          "http://255.255.255.255/x",
+          "https://[::1]:8443/x",
+          "https://[2001:db8::7]/x",
+          "https://[::ffff:192.0.2.1]/x",
+          "https://h:65535/x",
+          "https://h:00080/x",
+          "https://h:/x",
+          "https://h:99999/x",
+          "https://h/a;b=c/d:e@f!$&'()*+,~-._/",
+          "https://h/x?/?:@#/?:@");
+
+  private static final List<String> INVALID_URLS =
+      List.of(
+          "https://my_host.example.com/x",
+          "https://files.123/x",
+          "https://ex%41mple.com/x",
+          "https://-h-/x",
+          "https://h-/x",
+          "https://a..b/x",
+          "https://123/x",
+          "https://01.2.3.4/x",
+          "https://1.2.3.256/x",
+          "https://1.2.3.4.5/x",
+          "https://user:secret@updates.example.com/x",
+          "https://@h/x",
+          "https://h:8o/x",
+          "https://h:80:90/x",
+          "https://[::1]x/x",
+          "https://[1:2]/x",
+          "https://[fe80::1%25eth0]/x",
+          "https://[v1.x]/x",
+          "https://h/a[b]",
+          "https://h/x?a[b]",
+          "https://h/x#a]",
+          "https://h/a|b",
+          "https://h/a%zz",
+          "https://h/x#a#b",
+          "https:/h/x",
+          "https:///x",
+          "ftp://h/x",
+          "//h/x");
+
+  @Test
+  void urlHosts_areAcceptedAlikeBySchemaAndCodec() {
+    for (String url : VALID_URLS) {
+      assertBothAccept(ProtocolSchema.UPDATE_RESPONSE, offerWithUrl(url));
+    }
+  }
+
+  @Test
+  void urlHostsNoHttpClientCanReach_areRefusedAlikeBySchemaAndCodec() {
+    for (String url : INVALID_URLS) {
+      assertBothRefuse(ProtocolSchema.UPDATE_RESPONSE, offerWithUrl(url));
+    }
+  }
+
+  @Test
+  void urlSection_statesTheHostGrammar() {
+    assertThat(spec.replaceAll("\\s+", " "))
+        .contains("| *URL* | string |")
+        .contains("no user information")
+        .contains("IPv6address")
+        .contains("the last label starts with a letter");
+  }
+
+  // ---- locales ----
+
+  @Test
+  void privateUseAndIrregularLocales_areAcceptedBySchemaAndCodec() {
+    String request =
+        "{\"product\":\"p\",\"version\":\"1\",\"platform\":\"m\",\"locale\":\"%s\"}";
+    for (String tag : List.of("x-klingon", "X-a-b", "i-default", "I-klingon", "en-x-twain")) {
+      assertBothAccept(ProtocolSchema.UPDATE_REQUEST, request.formatted(tag));
+    }
+    for (String tag : List.of("x", "x-", "i", "a-bc", "x-abcdefghi", "x--a", "en_US", "-x")) {
+      assertBothRefuse(ProtocolSchema.UPDATE_REQUEST, request.formatted(tag));
+    }
+  }
+
+  // ---- the limits as the document states them ----
+
+  @Test
+  void documentRules_countStringLimitsInUtf16CodeUnits() {
+    assertThat(spec.replaceAll("\\s+", " "))
+        .contains("every string and every key at most 8,192 UTF-16 code units");
+    String emoji = "\ud83d\ude00".repeat(4096);
+    String request =
+        "{\"product\":\"p\",\"version\":\"1\",\"platform\":\"m\",\"locale\":\"en\","
+            + "\"x\":\"%s\"}";
+
+    assertThat(decode(ProtocolSchema.UPDATE_REQUEST, request.formatted(emoji))).isNotNull();
+    assertThatThrownBy(() -> decode(ProtocolSchema.UPDATE_REQUEST, request.formatted(emoji + "a")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("invalid update request: x: string is longer than 8192 UTF-16 code units");
+  }
+
+  @Test
+  void fieldPathsSection_describesQuotedKeys() {
+    String section =
+        spec.substring(spec.indexOf("### Field paths"), spec.indexOf("## Value types"));
+
+    assertThat(section).contains("`installed[\"org.example.blocklist\"]`");
+    assertThatThrownBy(
+            () ->
+                server.decodeUpdateRequest(
+                    ("{\"product\":\"p\",\"version\":\"1\",\"platform\":\"m\","
+                            + "\"locale\":\"en\",\"installed\":{\"org.example.blocklist\":1.5}}")
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e ->
+                assertThat(e.errors().get(0).field())
+                    .isEqualTo("installed[\"org.example.blocklist\"]"));
   }
 }

@@ -39,6 +39,65 @@ class RecordValidationTest {
   }
 
   @Test
+  void updateRequestBuilder_channelTwice_isRefusedNamingIt() {
+    UpdateRequest.Builder b = UpdateRequest.builder("app", "1", "Linux", "en").channel("beta");
+
+    assertThatThrownBy(() -> b.channel("nightly"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("channel already set to beta");
+  }
+
+  @Test
+  void updateRequestBuilder_archTwice_isRefusedNamingIt() {
+    UpdateRequest.Builder b = UpdateRequest.builder("app", "1", "Linux", "en").arch("x86_64");
+
+    assertThatThrownBy(() -> b.arch("aarch64"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("arch already set to x86_64");
+  }
+
+  @Test
+  void updateRequestBuilder_osVersionTwiceEvenAfterNull_isRefusedNamingIt() {
+    UpdateRequest.Builder b = UpdateRequest.builder("app", "1", "Linux", "en").osVersion(null);
+
+    assertThatThrownBy(() -> b.osVersion("14"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("osVersion already set to null");
+  }
+
+  @Test
+  void updateRequestBuilder_installationIdTwice_isRefusedNamingIt() {
+    UpdateRequest.Builder b =
+        UpdateRequest.builder("app", "1", "Linux", "en").installationId("id-1");
+
+    assertThatThrownBy(() -> b.installationId("id-2"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("installationId already set to id-1");
+  }
+
+  @Test
+  void updateRequestToBuilder_eachValueMayStillBeSetOnce() {
+    UpdateRequest r =
+        UpdateRequest.builder("app", "1", "Linux", "en")
+            .channel("beta")
+            .arch("x86_64")
+            .osVersion("14")
+            .installationId("id-1")
+            .build();
+
+    UpdateRequest changed =
+        r.toBuilder().channel("nightly").arch(null).osVersion("15").installationId("id-2").build();
+
+    assertThat(changed)
+        .isEqualTo(
+            new UpdateRequest(
+                "app", "1", "Linux", "en", "nightly", null, "15", "id-2", java.util.Map.of()));
+    assertThatThrownBy(() -> r.toBuilder().channel("a").channel("b"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("channel already set to a");
+  }
+
+  @Test
   void updateRequest_installedMap_isCopiedAndUnmodifiable() {
     Map<String, String> installed = new HashMap<>(Map.of("t", "1"));
     UpdateRequest r = new UpdateRequest("a", "1", "p", "en", "release", null, null, null, installed);
@@ -179,6 +238,46 @@ class RecordValidationTest {
 
     assertThat(r.reason()).hasSize(1024).startsWith("invalid offer: f: xxx").endsWith("...");
     assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+  }
+
+  @Test
+  void rejectedOfferReason_controlCharactersAndLoneSurrogates_areEscapedToAValidReason() {
+    RejectedOffer r =
+        new RejectedOffer(0, "t", "1", List.of(new FieldError("f", "bad \u0001 and \ud800 here")));
+
+    assertThat(r.reason()).isEqualTo("invalid offer: f: bad \\u0001 and \\ud800 here");
+    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+  }
+
+  @Test
+  void rejectedOfferReason_ofAHashFunctionWithControlCharacters_isAValidReason() {
+    String body =
+        "{\"available_updates\":[{\"update_type\":\"t\",\"url\":\"https://h.example/x\","
+            + "\"hash_function\":\"\\u0001\\ud800" + "x".repeat(3000) + "\","
+            + "\"hash_value\":\"" + SHA256 + "\",\"size\":1,\"version\":\"1\"}],"
+            + "\"request_id\":\"r\"}";
+    RejectedOffer r =
+        ClientCodec.create()
+            .decodeUpdateResponse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .rejected()
+            .get(0);
+
+    assertThat(r.reason())
+        .startsWith(
+            "invalid offer: available_updates[0].hash_function: unsupported hash function"
+                + " \"\\u0001\\ud800xxx");
+    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+  }
+
+  @Test
+  void availableUpdate_urlWithUserInformation_isRefusedWithoutEchoingIt() {
+    assertThatThrownBy(
+            () ->
+                AvailableUpdate.of(
+                    "t", URI.create("https://u:secret@h.example/x"), HashFunction.SHA256, SHA256,
+                    1, "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("url: must not hold user information (user:password@) before the host");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.appupdate.protocol.TestDocs.assertRejected;
 import static dev.appupdate.protocol.TestDocs.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -205,11 +206,19 @@ class UpdateRequestCodecTest {
   }
 
   @Test
-  void decode_versionExponent_isRejected() {
+  void decode_versionExponent_isRejectedQuotingTheNumberAsWritten() {
     assertRejected(
         () -> decode(requestWith("version", "1e3")),
         "version",
-        "must be a string or an integer, got 1E+3");
+        "must be a string or an integer, got 1e3");
+  }
+
+  @Test
+  void decode_versionWithFractionAndExponent_isQuotedAsWritten() {
+    assertRejected(
+        () -> decode(requestWith("version", "12.50E-1")),
+        "version",
+        "must be a string or an integer, got 12.50E-1");
   }
 
   @Test
@@ -386,11 +395,112 @@ class UpdateRequestCodecTest {
   }
 
   @Test
-  void decode_installedKeyInvalid_isRejected() {
+  void decode_installedKeyInvalid_isRejectedWithTheKeyQuotedInItsPath() {
     assertRejected(
         () -> decode(request(",'installed':{'bad key':'1.0'}")),
-        "installed.bad key",
+        "installed[\"bad key\"]",
         "key must start with a letter or digit and hold only letters, digits, '.', '_' and '-',"
             + " got \"bad key\"");
+  }
+
+  @Test
+  void decode_installedKeyWithDot_isQuotedSoThePathIsUnambiguous() {
+    assertRejected(
+        () -> decode(request(",'installed':{'org.blocklist':true}")),
+        "installed[\"org.blocklist\"]",
+        "must be a string or an integer, got true");
+  }
+
+  @Test
+  void decode_installedKeyWithControlCharacter_isEscapedInItsPath() {
+    assertRejected(
+        () -> decode(request(",'installed':{'a\\u0000b':'1'}")),
+        "installed[\"a\\u0000b\"]",
+        "key must start with a letter or digit and hold only letters, digits, '.', '_' and '-',"
+            + " got \"a\\u0000b\"");
+  }
+
+  @Test
+  void decode_installedKeyOfThousandCharacters_isCutInItsPath() {
+    String key = "k".repeat(999) + " ";
+    ProtocolException e =
+        catchThrowableOfType(
+            ProtocolException.class,
+            () -> decode(request(",'installed':{'" + key + "':'1'}")));
+
+    assertThat(e.errors().get(0).field())
+        .isEqualTo("installed[\"" + "k".repeat(77) + "...\"]");
+  }
+
+  @Test
+  void decode_plainInstalledKey_keepsTheDottedPath() {
+    assertRejected(
+        () -> decode(request(",'installed':{'my_data-2':true}")),
+        "installed.my_data-2",
+        "must be a string or an integer, got true");
+  }
+
+  @Test
+  void decode_localePrivateUseTag_isAccepted() {
+    assertThat(decode(requestWith("locale", "'x-klingon'")).locale()).isEqualTo("x-klingon");
+  }
+
+  @Test
+  void decode_localeIrregularGrandfatheredTag_isAccepted() {
+    assertThat(decode(requestWith("locale", "'i-default'")).locale()).isEqualTo("i-default");
+  }
+
+  @Test
+  void decode_localeWithPrivateUseSubtags_isAccepted() {
+    assertThat(decode(requestWith("locale", "'en-US-x-twain'")).locale())
+        .isEqualTo("en-US-x-twain");
+  }
+
+  @Test
+  void decode_localeSingletonWithoutSubtag_isRejected() {
+    assertRejected(
+        () -> decode(requestWith("locale", "'x-'")),
+        "locale",
+        "must be a BCP 47 language tag such as en-US, got \"x-\"");
+  }
+
+  @Test
+  void decode_localeOtherSingletonFirst_isRejected() {
+    assertRejected(
+        () -> decode(requestWith("locale", "'a-bc'")),
+        "locale",
+        "must be a BCP 47 language tag such as en-US, got \"a-bc\"");
+  }
+
+  @Test
+  void decode_localePrivateUseSubtagOverEightCharacters_isRejected() {
+    assertRejected(
+        () -> decode(requestWith("locale", "'x-abcdefghi'")),
+        "locale",
+        "must be a BCP 47 language tag such as en-US, got \"x-abcdefghi\"");
+  }
+
+  @Test
+  void decode_unknownMemberWithHugeExponent_isRejectedAsOutOfRange() {
+    assertRejected(
+        () -> decode(request(",'x':1e99999999999")),
+        "x",
+        "number out of range at line 1, column 79");
+  }
+
+  @Test
+  void decode_versionWithTinyExponent_isRejectedAsOutOfRange() {
+    assertRejected(
+        () -> decode(requestWith("version", "1E-99999999999")),
+        "version",
+        "number out of range at line 1, column 33");
+  }
+
+  @Test
+  void decode_numberWithLargeButRepresentableExponent_isAWrongTypeNotACrash() {
+    assertRejected(
+        () -> decode(requestWith("version", "1e999999999")),
+        "version",
+        "must be a string or an integer, got 1e999999999");
   }
 }

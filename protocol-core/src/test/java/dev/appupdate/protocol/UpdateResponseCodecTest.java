@@ -327,6 +327,52 @@ class UpdateResponseCodecTest {
   }
 
   @Test
+  void decode_offerUrlWithUnderscoreHost_isRejectedNamingTheHost() {
+    assertOfferRejected(
+        offerWith("url", "'https://my_host.example.com/d.json'"),
+        "available_updates[0].url",
+        "must have a host that is a DNS name, an IPv4 address or an IPv6 address in brackets, got"
+            + " \"my_host.example.com\"");
+  }
+
+  @Test
+  void decode_offerUrlWithUserInformation_isRejectedWithoutEchoingIt() {
+    assertOfferRejected(
+        offerWith("url", "'https://user:secret@example.com/d.json'"),
+        "available_updates[0].url",
+        "must not hold user information (user:password@) before the host");
+  }
+
+  @Test
+  void decode_offerUrlWithPortNotDigits_isRejected() {
+    assertOfferRejected(
+        offerWith("url", "'https://example.com:8o/d.json'"),
+        "available_updates[0].url",
+        "must have a port of digits only, got \"8o\"");
+  }
+
+  @Test
+  void decode_offerUrlWithBracketInQuery_isRejected() {
+    assertOfferRejected(
+        offerWith("url", "'https://example.com/d.json?a[]=1'"),
+        "available_updates[0].url",
+        "must percent-encode '[' and ']' outside an IPv6 host, got '[' in"
+            + " \"https://example.com/d.json?a[]=1\"");
+  }
+
+  @Test
+  void decode_offerUrlWithIpv6AndIpv4Hosts_isAccepted() {
+    DecodedUpdateResponse r =
+        decode(
+            response(
+                offer("a", "").replace("https://updates.example.com/a", "https://[::1]:8443/a"),
+                offer("b", "").replace("https://updates.example.com/b", "http://10.0.0.1/b")));
+
+    assertThat(r.rejected()).isEmpty();
+    assertThat(r.offers()).extracting(u -> u.url().getHost()).containsExactly("[::1]", "10.0.0.1");
+  }
+
+  @Test
   void decode_offerUrlOver2048Characters_isRejected() {
     String url = "https://example.com/" + "a".repeat(2029);
     assertOfferRejected(

@@ -7,9 +7,10 @@ import java.util.Objects;
  *
  * @param index the position of the release in {@code releases}, from 0; {@value #DOCUMENT} for a
  *     problem of the document itself
- * @param field the path of the field within the release, for example {@code hash_value} or {@code
- *     match.channels[1]}, or "" for the release as a whole; for a document problem, the key, or
- *     {@code $} for the whole document
+ * @param field the path of the field within the release, for example {@code hash_value}, {@code
+ *     match.channels[1]} or, for a key that is not a plain name, {@code ["rollout percent"]}; or ""
+ *     for the release as a whole; for a document problem, the key, or {@code $} for the whole
+ *     document
  * @param message a human message, for example {@code must be 128 lower-case hex digits for sha512,
  *     got 6 characters}
  */
@@ -27,12 +28,17 @@ public record CatalogProblem(int index, String field, String message) {
     }
   }
 
-  /** Returns the path of the field within the document, for example {@code releases[3].size}. */
+  /**
+   * Returns the path of the field within the document, for example {@code releases[3].size}, or
+   * {@code releases[3]["rollout percent"]} for a key that is not a plain name (see
+   * docs/PROTOCOL.md, "Field paths").
+   */
   public String path() {
     if (index == DOCUMENT) {
       return field;
     }
-    return field.isEmpty() ? "releases[" + index + "]" : "releases[" + index + "]." + field;
+    String release = "releases[" + index + "]";
+    return field.isEmpty() || field.startsWith("[") ? release + field : release + "." + field;
   }
 
   /**

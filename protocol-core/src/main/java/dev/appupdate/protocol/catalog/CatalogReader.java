@@ -85,7 +85,11 @@ final class CatalogReader {
     boolean sawReleases = false;
     for (String key = in.nextKey(); key != null; key = in.nextKey()) {
       if (!key.equals("releases")) {
-        documentProblem(key, "unknown key; a catalog holds only \"releases\"");
+        documentProblem(
+            Nodes.memberPath("", key), "unknown key; a catalog holds only \"releases\"");
+        in.skipValue();
+      } else if (in.atNull()) {
+        // Null counts as absent (docs/CATALOG.md), so "is required" below says what is wrong.
         in.skipValue();
       } else if (!in.atArray()) {
         sawReleases = true;
@@ -119,7 +123,7 @@ final class CatalogReader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!RELEASE_KEYS.contains(key)) {
-        r.error(key, "unknown key; allowed: " + RELEASE_KEY_LIST);
+        r.keyError(key, "unknown key; allowed: " + RELEASE_KEY_LIST);
       }
     }
     String product = intern(r.requiredString("product", ANY_STRING));
@@ -134,9 +138,10 @@ final class CatalogReader {
     List<String> mirrors = strings(r, "mirrors", true);
     Boolean critical = r.optionalBoolean("critical", false);
     Double rolloutPercent = percent(r);
+    String percentProblem = percentAsWritten(r);
     Boolean paused = r.optionalBoolean("paused", false);
     Match match = match(r, errors);
-    if (errors.isEmpty()) {
+    if (errors.isEmpty() && percentProblem == null) {
       try {
         add(
             new Release(
@@ -167,8 +172,12 @@ final class CatalogReader {
         hashValue,
         size < 0 ? null : size,
         mirrors,
-        rolloutPercent,
+        percentProblem == null ? rolloutPercent : null,
         (field, message) -> errors.add(new FieldError(field, message)));
+    if (percentProblem != null) {
+      // Where Rules.release would have reported it: after the other values.
+      errors.add(new FieldError("rollout_percent", percentProblem));
+    }
     for (FieldError e : errors) {
       problems.add(new CatalogProblem(index, e.field(), e.message()));
     }
@@ -209,6 +218,16 @@ final class CatalogReader {
       return null;
     }
     return n.doubleValue();
+  }
+
+  /**
+   * Checks rollout_percent on its decimal value as written, which the double it reads as can
+   * hide: a value with more decimals than a double holds can read as a valid one, a tiny one as
+   * 0, and one a hair above 100 as 100.
+   */
+  private static String percentAsWritten(Nodes r) {
+    JsonNode n = r.raw("rollout_percent");
+    return n == null || !n.isNumber() ? null : Rules.percent(n.decimalValue(), Nodes.describe(n));
   }
 
   /**
@@ -253,7 +272,7 @@ final class CatalogReader {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!MATCH_KEYS.contains(key)) {
-        m.error(key, "unknown key; allowed: " + MATCH_KEY_LIST);
+        m.keyError(key, "unknown key; allowed: " + MATCH_KEY_LIST);
       }
     }
     List<String> channels = strings(m, "channels", false);

@@ -42,7 +42,10 @@ public final class Matcher {
   }
 
   /**
-   * Compiles {@code catalog} for matching.
+   * Compiles {@code catalog} for matching. Every relative URL and mirror is resolved against
+   * {@code publicBaseUrl} here, so that a catalog whose offers would be invalid is refused before
+   * it serves: a resolved URL must be a valid offer URL, at most 2048 characters, and must not
+   * climb above the root of the base URL ({@code ../../x.zip} against {@code https://host/app/}).
    *
    * @param publicBaseUrl the absolute http or https URL that relative release URLs and mirrors
    *     resolve against, for example {@code https://updates.example.com/}; its path is taken as a
@@ -50,13 +53,18 @@ public final class Matcher {
    *     files/a.zip} to {@code https://host/app/files/a.zip}
    * @throws IllegalArgumentException if {@code publicBaseUrl} is not an absolute http or https
    *     URL with a host, or has a query or fragment
+   * @throws CatalogException listing every release whose url or mirror does not resolve to a
+   *     valid offer URL, each with its position and field
    */
   public static Matcher create(Catalog catalog, URI publicBaseUrl) {
     Objects.requireNonNull(catalog, "catalog == null");
     URI base = baseUrl(Objects.requireNonNull(publicBaseUrl, "publicBaseUrl == null"));
+    List<Release> releases = catalog.releases();
+    checkResolvedUrls(catalog, base);
     Map<Match, Criteria> criteria = new HashMap<>();
     Map<String, VersionRange> ranges = new HashMap<>();
-    List<Release> releases = catalog.releases();
+    // A catalog uses a few distinct rollout percents; each threshold is computed once.
+    Map<Double, Long> thresholds = new HashMap<>();
     Map<String, Product> products = new HashMap<>(catalog.index().size() * 2);
     for (Map.Entry<String, SortedMap<String, int[]>> product : catalog.index().entrySet()) {
       SortedMap<String, int[]> byType = product.getValue();
@@ -68,13 +76,69 @@ public final class Matcher {
         for (int k = 0; k < positions.length; k++) {
           Release r = releases.get(positions[k]);
           Criteria c = criteria.computeIfAbsent(r.match(), m -> new Criteria(m, ranges));
-          list[k] = new Entry(r, catalog.version(positions[k]), c);
+          list[k] =
+              new Entry(
+                  r,
+                  catalog.version(positions[k]),
+                  c,
+                  r.rolloutPercent() >= Release.FULL_ROLLOUT
+                      ? 0
+                      : thresholds.computeIfAbsent(r.rolloutPercent(), Rollout::threshold));
         }
         entries[t] = list;
       }
       products.put(product.getKey(), new Product(types, entries));
     }
     return new Matcher(products, base, releases.size());
+  }
+
+  /**
+   * Checks what {@link Rules#url} could not know when the catalog was read: how its relative
+   * references resolve against this base. An absolute URL passed the offer URL rules as written.
+   */
+  private static void checkResolvedUrls(Catalog catalog, URI base) {
+    String baseText = base.toString();
+    List<CatalogProblem> problems = new ArrayList<>();
+    List<Release> releases = catalog.releases();
+    for (int i = 0; i < releases.size(); i++) {
+      Release r = releases.get(i);
+      String problem = resolvedProblem(r.url(), base, baseText);
+      if (problem != null) {
+        problems.add(new CatalogProblem(i, "url", problem));
+      }
+      for (int m = 0; m < r.mirrors().size(); m++) {
+        problem = resolvedProblem(r.mirrors().get(m), base, baseText);
+        if (problem != null) {
+          problems.add(new CatalogProblem(i, "mirrors[" + m + "]", problem));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new CatalogException(catalog.source(), problems);
+    }
+  }
+
+  private static String resolvedProblem(String url, URI base, String baseText) {
+    // Resolving a reference without "..", of printable ASCII and valid syntax (Rules.url), against
+    // a valid base only concatenates: the result is valid if short enough. That spares parsing
+    // a million URLs when a large catalog loads.
+    if (url.length() + baseText.length() <= Fields.MAX_URL_LENGTH && !url.contains("..")) {
+      return null;
+    }
+    URI uri = URI.create(url);
+    if (uri.isAbsolute()) {
+      return null;
+    }
+    URI resolved = base.resolve(uri);
+    String path = resolved.getRawPath();
+    if (path.equals("/..") || path.startsWith("/../")) {
+      return "climbs above the root of the public base URL " + baseText + ": resolves to "
+          + Fields.quote(resolved.toString());
+    }
+    String problem = Fields.httpUrl(resolved.toString());
+    return problem == null
+        ? null
+        : "resolved against the public base URL " + baseText + ", it " + problem;
   }
 
   private static URI baseUrl(URI url) {
@@ -111,7 +175,7 @@ public final class Matcher {
         }
         if (!e.release.paused()
             && e.criteria.check(query) == Criteria.MATCHES
-            && Rollout.admits(e.release, request.installationId())) {
+            && e.admits(request.installationId())) {
           if (offers == null) {
             offers = new ArrayList<>(product.types.length - t);
           }
@@ -150,7 +214,7 @@ public final class Matcher {
           reason = "paused";
         } else if ((code = e.criteria.check(query)) != Criteria.MATCHES) {
           reason = e.criteria.reason(code, query);
-        } else if (!Rollout.admits(r, request.installationId())) {
+        } else if (!e.admits(request.installationId())) {
           reason = rolloutReason(r, request.installationId());
         } else if (offered != null) {
           reason = "superseded by " + offered.release.version();
@@ -188,24 +252,26 @@ public final class Matcher {
     if (installationId == null) {
       return "rollout " + percent + " needs an installation_id";
     }
-    double bucket = Rollout.bucket(installationId, r.product(), r.updateType(), r.version());
-    return "bucket " + formatBucket(bucket, r.rolloutPercent()) + " >= rollout " + percent;
+    long n = Rollout.unscaledBucket(installationId, r.product(), r.updateType(), r.version());
+    return "bucket " + formatBucket(Rollout.exactBucket(n), r.rolloutPercent()) + " >= rollout "
+        + percent;
   }
 
   /**
    * Two decimals, rounded down; more when needed so that the text never reads as below the
    * rollout percent it was not admitted by.
+   *
+   * @param bucket the exact bucket, at least the percent
    */
-  static String formatBucket(double bucket, double percent) {
-    BigDecimal exact = new BigDecimal(bucket);
-    BigDecimal limit = BigDecimal.valueOf(percent);
-    for (int scale = 2; scale <= 17; scale++) {
-      BigDecimal shown = exact.setScale(scale, RoundingMode.DOWN);
-      if (shown.compareTo(limit) >= 0) {
+  static String formatBucket(BigDecimal bucket, double percent) {
+    BigDecimal limit = Rollout.exactPercent(percent);
+    for (int scale = 2; ; scale++) {
+      BigDecimal shown = bucket.setScale(scale, RoundingMode.DOWN);
+      // At the bucket's own scale nothing is cut, and the bucket is not below the percent.
+      if (shown.compareTo(limit) >= 0 || scale >= bucket.scale()) {
         return shown.toPlainString();
       }
     }
-    return exact.toPlainString();
   }
 
   private AvailableUpdate offer(Entry e) {
@@ -252,14 +318,34 @@ public final class Matcher {
     final Release release;
     final Version version;
     final Criteria criteria;
+    /** Whether the rollout is full: everyone is admitted, with or without installation id. */
+    final boolean fullRollout;
+    /** Otherwise {@link Rollout#threshold}: 0 admits no one. */
+    final long threshold;
     // Built on first offer and kept: the same release is offered to many requests. Racing
     // threads build equal values, so whichever write wins is right.
     volatile AvailableUpdate offer;
 
-    Entry(Release release, Version version, Criteria criteria) {
+    Entry(Release release, Version version, Criteria criteria, long threshold) {
       this.release = release;
       this.version = version;
       this.criteria = criteria;
+      this.fullRollout = release.rolloutPercent() >= Release.FULL_ROLLOUT;
+      this.threshold = threshold;
+    }
+
+    /** Decides as {@link Rollout#admits} does, with the threshold prepared. */
+    boolean admits(String installationId) {
+      if (fullRollout) {
+        return true;
+      }
+      if (threshold == 0 || installationId == null) {
+        return false;
+      }
+      Release r = release;
+      return Rollout.admitted(
+          Rollout.unscaledBucket(installationId, r.product(), r.updateType(), r.version()),
+          threshold);
     }
   }
 }

@@ -8,6 +8,8 @@ import dev.appupdate.protocol.Version;
  * release. Confined to the thread answering the request.
  */
 final class Query {
+  private static final Version ZERO = Version.parse("0");
+
   private final UpdateRequest request;
   private final Version appVersion;
   private final Version osVersion;
@@ -54,7 +56,8 @@ final class Query {
           break;
         }
       }
-      cached = end < 0 ? appVersion : Version.parse(text.substring(0, end));
+      // A version that starts with '.' has an empty, so zero, first part: no text to parse.
+      cached = end < 0 ? appVersion : end == 0 ? ZERO : Version.parse(text.substring(0, end));
       prefixes[parts] = cached;
     }
     return cached;

@@ -19,15 +19,18 @@ import java.util.Objects;
  * @param product the product, for example {@code your_app}
  * @param updateType what is updated, for example {@code my_important_data}
  * @param version the release's version (a {@link Version} text), as written in the catalog
- * @param url where the bytes are, as written in the catalog: an absolute http or https URL, or a
- *     relative reference (no scheme, no {@code //host}) that a {@link Matcher} resolves against
- *     the server's public base URL
+ * @param url where the bytes are, as written in the catalog: an absolute http or https URL valid
+ *     as an offer's URL (printable ASCII, a DNS name or IP address as host, no user information),
+ *     or a relative reference of printable ASCII (no scheme, no {@code //host}) that a {@link
+ *     Matcher} resolves against the server's public base URL
  * @param hashFunction the hash function of {@code hashValue}
  * @param hashValue the digest of the bytes, lower-case hex of the function's length
  * @param size the exact size of the bytes
  * @param mirrors more URLs for the same bytes, same rules as {@code url}; may be empty
  * @param critical whether the update is marked critical
- * @param rolloutPercent the share of installations offered this release, 0 to 100
+ * @param rolloutPercent the share of installations offered this release, 0 to 100 with at most 6
+ *     digits after the decimal point (the double nearest such a decimal, such as {@code 12.5} or
+ *     {@code 0.000001}), so that admission can be decided exactly on the decimal value
  * @param paused whether the release is withheld from everyone
  * @param match which requests the release is offered to; {@link Match#ANY} for all
  */
@@ -141,7 +144,10 @@ public record Release(
       return this;
     }
 
-    /** Sets the share of installations offered this release, 0 to 100. */
+    /**
+     * Sets the share of installations offered this release, 0 to 100 with at most 6 digits after
+     * the decimal point.
+     */
     public Builder rolloutPercent(double rolloutPercent) {
       this.rolloutPercent = once("rolloutPercent", this.rolloutPercent, rolloutPercent);
       return this;

@@ -16,6 +16,8 @@ import java.util.function.Function;
 final class Rules {
   private Rules() {}
 
+  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
   /** Receives one problem: the field's path within the release and a human message. */
   interface Sink {
     void problem(String field, String message);
@@ -95,13 +97,22 @@ final class Rules {
     }
   }
 
-  /** An absolute http(s) URL with a host, or a relative reference: no scheme, no authority. */
+  /**
+   * An absolute http(s) URL valid as an offer's URL as written ({@link Fields#httpUrl}: printable
+   * ASCII, a host that clients can connect to, no user information), or a relative reference: no
+   * scheme, no authority, printable ASCII. A relative reference is resolved, and the result
+   * checked, by {@link Matcher#create}.
+   */
   static String url(String value) {
     if (value.isEmpty()) {
       return "must not be empty";
     }
     if (value.length() > Fields.MAX_URL_LENGTH) {
       return "must be at most " + Fields.MAX_URL_LENGTH + " characters, got " + value.length();
+    }
+    String ascii = Fields.printableAscii(value);
+    if (ascii != null) {
+      return ascii;
     }
     if (value.startsWith("//")) {
       return "must be an absolute http or https URL or a relative path, got the host-relative "
@@ -115,23 +126,50 @@ final class Rules {
           + Fields.quote(value);
     }
     String scheme = uri.getScheme();
-    if (scheme == null) {
-      return null;
-    }
-    if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+    if (scheme != null
+        && !scheme.equalsIgnoreCase("http")
+        && !scheme.equalsIgnoreCase("https")) {
       return "must be an absolute http or https URL or a relative path, got scheme "
           + Fields.quote(scheme) + " in " + Fields.quote(value);
     }
-    if (uri.getHost() == null) {
+    if (scheme != null && uri.getRawAuthority() == null) {
       return "must name a host, got " + Fields.quote(value);
+    }
+    return Fields.httpUrlParts(uri);
+  }
+
+  /**
+   * A rollout share in percent: 0 to 100 with at most {@value Rollout#PERCENT_DECIMALS} digits
+   * after the decimal point, that is, the double nearest to such a decimal.
+   */
+  static String percent(double value) {
+    if (!(value >= 0 && value <= 100)) {
+      return "must be a number from 0 to 100, got " + formatPercent(value);
+    }
+    if (Rollout.exactPercent(value).doubleValue() != value) {
+      return "must have at most " + Rollout.PERCENT_DECIMALS
+          + " digits after the decimal point, got " + formatPercent(value);
     }
     return null;
   }
 
-  /** A rollout share in percent: 0 to 100, fractions allowed. */
-  static String percent(double value) {
-    if (!(value >= 0 && value <= 100)) {
-      return "must be a number from 0 to 100, got " + formatPercent(value);
+  /**
+   * A rollout share in percent as written in a catalog, checked on its exact decimal value rather
+   * than on the double it reads as.
+   *
+   * @param written the number as written, for messages
+   */
+  static String percent(BigDecimal value, String written) {
+    if (value.signum() < 0 || value.compareTo(HUNDRED) > 0) {
+      return "must be a number from 0 to 100, got " + written;
+    }
+    // The exponent is checked before stripTrailingZeros, whose cost grows with it.
+    if (value.scale() - value.precision() >= Rollout.PERCENT_DECIMALS
+        || value.stripTrailingZeros().scale() > Rollout.PERCENT_DECIMALS) {
+      return value.signum() == 0
+          ? null
+          : "must have at most " + Rollout.PERCENT_DECIMALS
+              + " digits after the decimal point, got " + written;
     }
     return null;
   }

@@ -11,6 +11,11 @@ import java.util.List;
  * (equality, by {@link Version} ordering, so {@code 1.0} equals {@code 1}), or a prefix {@code
  * p.*}: the version's first parts equal the parts of {@code p} ({@code 1.*} holds for {@code 1},
  * {@code 1.0pre1} and {@code 1.99.3}, not for {@code 2.0pre1}). Immutable.
+ *
+ * <p>Strict, because a range written in another syntax (npm's {@code ^1.0}, {@code 1.x}, {@code
+ * >=1.0 || <0.5}, {@code 1.0 - 2.0}) would otherwise load and quietly match nothing: every
+ * version starts with a digit, or a sign and a digit; {@code *} appears only as the last part of a
+ * bare prefix; no part is {@code x}; and no token holds {@code ^ ~ ! | ,} or a backquote.
  */
 final class VersionRange {
   private static final int LT = 0;
@@ -50,6 +55,9 @@ final class VersionRange {
     int[] prefixParts = new int[n];
     for (int i = 0; i < n; i++) {
       String token = tokens.get(i);
+      if (token.equals("-") || indexOfAny(token, FOREIGN) >= 0) {
+        throw notAComparator(token);
+      }
       int op;
       String v;
       if (token.startsWith(">=") || token.startsWith("<=")) {
@@ -79,10 +87,22 @@ final class VersionRange {
         throw new IllegalArgumentException(
             Fields.quote(token) + " is not a range; leave out app_version to match every version");
       }
-      if (v.indexOf('<') >= 0 || v.indexOf('>') >= 0 || v.indexOf('=') >= 0) {
+      if (indexOfAny(v, "<>=") >= 0) {
+        throw notAComparator(token);
+      }
+      if (!startsWithNumber(v)) {
         throw new IllegalArgumentException(
-            Fields.quote(token) + " is not a comparator; use <, <=, >, >=, = or nothing before a"
-                + " version, or a prefix such as 1.*");
+            Fields.quote(token) + ": the version must start with a digit, such as 1.0, got "
+                + Fields.quote(v));
+      }
+      if (v.indexOf('*') >= 0) {
+        throw new IllegalArgumentException(
+            Fields.quote(token) + ": * is allowed only as the last part of a prefix without an"
+                + " operator, such as 1.*");
+      }
+      if (hasPart(v, "x") || hasPart(v, "X")) {
+        throw new IllegalArgumentException(
+            Fields.quote(token) + ": x is no wildcard here; write a prefix such as 1.*");
       }
       try {
         versions[i] = Version.parse(v);
@@ -92,6 +112,44 @@ final class VersionRange {
       ops[i] = op;
     }
     return new VersionRange(text, ops, versions, prefixParts);
+  }
+
+  /** Characters of other range syntaxes (npm, Maven, Python), which a comparator never holds. */
+  private static final String FOREIGN = "^~!|,`";
+
+  private static IllegalArgumentException notAComparator(String token) {
+    return new IllegalArgumentException(
+        Fields.quote(token) + " is not a comparator; use <, <=, >, >=, = or nothing before a"
+            + " version, or a prefix such as 1.*");
+  }
+
+  private static int indexOfAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A digit, or a sign followed by a digit. */
+  private static boolean startsWithNumber(String v) {
+    int i = v.charAt(0) == '+' || v.charAt(0) == '-' ? 1 : 0;
+    return i < v.length() && v.charAt(i) >= '0' && v.charAt(i) <= '9';
+  }
+
+  /** Returns true if one of the dot-separated parts of {@code v} is exactly {@code part}. */
+  private static boolean hasPart(String v, String part) {
+    int start = 0;
+    while (start <= v.length()) {
+      int dot = v.indexOf('.', start);
+      int end = dot < 0 ? v.length() : dot;
+      if (v.regionMatches(start, part, 0, part.length()) && end - start == part.length()) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   /** Returns null when {@code text} is a valid range, else the message {@link #parse} throws. */

@@ -5,6 +5,7 @@ import dev.appupdate.protocol.Version;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The value rules of protocol v1, shared by the records' constructors (which throw) and the codecs
@@ -78,7 +79,7 @@ public final class Fields {
 
   /** A BCP 47 language tag such as {@code en-US}. */
   public static String locale(String value) {
-    if (value.length() > 64 || !isLocale(value)) {
+    if (value.length() > 64 || !(isLocale(value) || isSingletonTag(value))) {
       return "must be a BCP 47 language tag such as en-US, got " + quote(value);
     }
     return null;
@@ -126,13 +127,35 @@ public final class Fields {
   }
 
   /**
-   * An absolute http or https URL with a host: at most {@value #MAX_URL_LENGTH} printable ASCII
-   * characters (anything else percent-encoded) forming a valid RFC 3986 URI.
+   * An absolute http or https URL: at most {@value #MAX_URL_LENGTH} printable ASCII characters
+   * (anything else percent-encoded) forming a valid RFC 3986 URI, whose authority is a host
+   * ({@link #httpUrlParts}) and an optional port, without user information.
    */
   public static String httpUrl(String value) {
     if (value.length() > MAX_URL_LENGTH) {
       return "must be at most " + MAX_URL_LENGTH + " characters, got " + value.length();
     }
+    String ascii = printableAscii(value);
+    if (ascii != null) {
+      return ascii;
+    }
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme();
+      if (scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || uri.getRawAuthority() == null) {
+        return "must be an absolute http or https URL with a host, got " + quote(value);
+      }
+      return httpUrlParts(uri);
+    } catch (URISyntaxException e) {
+      return "must be a valid URL (" + e.getReason() + " at offset " + e.getIndex() + "), got "
+          + quote(value);
+    }
+  }
+
+  /** Printable ASCII only: U+0021 to U+007E. */
+  public static String printableAscii(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c < '!' || c > '~') {
@@ -140,19 +163,206 @@ public final class Fields {
             + describeChar(value.codePointAt(i)) + " at offset " + i;
       }
     }
-    try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme();
-      if (scheme == null
-          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          || uri.getHost() == null) {
-        return "must be an absolute http or https URL with a host, got " + quote(value);
+    return null;
+  }
+
+  /**
+   * Checks what {@link URI} leaves to the caller in a parsed URL or relative reference of printable
+   * ASCII. The authority, when present, must be a host and an optional port: no user information
+   * (RFC 9110 forbids it in http URLs, and it would hand credentials to every client), a port of
+   * digits (RFC 3986), and a host that is
+   *
+   * <ul>
+   *   <li>an IPv6 address in brackets (RFC 3986 {@code IPv6address}, without a zone id),
+   *   <li>an IPv4 address: four decimal numbers 0 to 255 without leading zeros, or
+   *   <li>a DNS name: labels of ASCII letters, digits and {@code -}, neither starting nor ending
+   *       with {@code -}, separated by dots, the last label starting with a letter, optionally
+   *       followed by a dot.
+   * </ul>
+   *
+   * <p>That is what {@link URI#getHost()} and HTTP clients built on it accept: a host such as
+   * {@code my_host} or {@code ex%41mple.com} is a valid RFC 3986 name that they cannot connect to.
+   * Query and fragment must not hold {@code [} or {@code ]}, which {@link URI} accepts there and
+   * RFC 3986 does not.
+   *
+   * @return null when valid, else a human message
+   */
+  public static String httpUrlParts(URI uri) {
+    String authority = uri.getRawAuthority();
+    if (authority != null) {
+      String problem = authority(authority);
+      if (problem != null) {
+        return problem;
       }
-      return null;
-    } catch (URISyntaxException e) {
-      return "must be a valid URL (" + e.getReason() + " at offset " + e.getIndex() + "), got "
-          + quote(value);
     }
+    String problem = noBrackets(uri.getRawQuery(), uri.toString());
+    return problem != null ? problem : noBrackets(uri.getRawFragment(), uri.toString());
+  }
+
+  // RFC 3986 IPv6address; docs/PROTOCOL.md and the update-response schema spell out the same.
+  private static final String H16 = "[0-9A-Fa-f]{1,4}";
+  private static final String DEC_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+  private static final String LS32 =
+      "(?:" + H16 + ":" + H16 + "|" + DEC_OCTET + "(?:\\." + DEC_OCTET + "){3})";
+  private static final Pattern IPV6 =
+      Pattern.compile(
+          "(?:" + H16 + ":){6}" + LS32
+              + "|::(?:" + H16 + ":){5}" + LS32
+              + "|(?:" + H16 + ")?::(?:" + H16 + ":){4}" + LS32
+              + "|(?:(?:" + H16 + ":){0,1}" + H16 + ")?::(?:" + H16 + ":){3}" + LS32
+              + "|(?:(?:" + H16 + ":){0,2}" + H16 + ")?::(?:" + H16 + ":){2}" + LS32
+              + "|(?:(?:" + H16 + ":){0,3}" + H16 + ")?::" + H16 + ":" + LS32
+              + "|(?:(?:" + H16 + ":){0,4}" + H16 + ")?::" + LS32
+              + "|(?:(?:" + H16 + ":){0,5}" + H16 + ")?::" + H16
+              + "|(?:(?:" + H16 + ":){0,6}" + H16 + ")?::");
+
+  private static String authority(String authority) {
+    if (authority.indexOf('@') >= 0) {
+      // Not echoed: the part before '@' is usually a password.
+      return "must not hold user information (user:password@) before the host";
+    }
+    String port = null;
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      if (close < 0 || !IPV6.matcher(authority.substring(1, close)).matches()) {
+        return hostProblem(close < 0 ? authority : authority.substring(0, close + 1));
+      }
+      String rest = authority.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (rest.charAt(0) != ':') {
+          return hostProblem(authority);
+        }
+        port = rest.substring(1);
+      }
+    } else {
+      int colon = authority.indexOf(':');
+      String host = colon < 0 ? authority : authority.substring(0, colon);
+      port = colon < 0 ? null : authority.substring(colon + 1);
+      if (!isIpv4(host) && !isDnsName(host)) {
+        return hostProblem(host);
+      }
+    }
+    if (port != null && !isPort(port)) {
+      return "must have a port of digits only, got " + quote(port);
+    }
+    return null;
+  }
+
+  private static String hostProblem(String host) {
+    return "must have a host that is a DNS name, an IPv4 address or an IPv6 address in brackets,"
+        + " got " + quote(host);
+  }
+
+  private static String noBrackets(String part, String url) {
+    if (part != null) {
+      for (int i = 0; i < part.length(); i++) {
+        char c = part.charAt(i);
+        if (c == '[' || c == ']') {
+          return "must percent-encode '[' and ']' outside an IPv6 host, got " + describeChar(c)
+              + " in " + quote(url);
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * RFC 3986 {@code port = *DIGIT}. Whether the number is one a connection can use (1 to 65535) is
+   * for the client to check when it connects, as it does for every other way a server can be
+   * unreachable.
+   */
+  private static boolean isPort(String port) {
+    for (int i = 0; i < port.length(); i++) {
+      char c = port.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isIpv4(String host) {
+    int parts = 0;
+    int i = 0;
+    int n = host.length();
+    while (parts < 4) {
+      int start = i;
+      int value = 0;
+      while (i < n && i - start < 3 && host.charAt(i) >= '0' && host.charAt(i) <= '9') {
+        value = value * 10 + (host.charAt(i) - '0');
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || value > 255 || (digits > 1 && host.charAt(start) == '0')) {
+        return false;
+      }
+      parts++;
+      if (parts < 4) {
+        if (i == n || host.charAt(i) != '.') {
+          return false;
+        }
+        i++;
+      }
+    }
+    return i == n;
+  }
+
+  private static boolean isDnsName(String host) {
+    int n = host.length();
+    if (n > 0 && host.charAt(n - 1) == '.') {
+      n--;
+    }
+    if (n == 0) {
+      return false;
+    }
+    int labelStart = 0;
+    int lastLabelStart = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? host.charAt(i) : '.';
+      if (c == '.') {
+        if (i == labelStart || host.charAt(labelStart) == '-' || host.charAt(i - 1) == '-') {
+          return false;
+        }
+        lastLabelStart = labelStart;
+        labelStart = i + 1;
+      } else if (c != '-' && !isAsciiLetterOrDigit(c)) {
+        return false;
+      }
+    }
+    char first = host.charAt(lastLabelStart);
+    return (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z');
+  }
+
+  /**
+   * Returns true for the BCP 47 tags that start with a singleton rather than a language: private
+   * use ({@code x-klingon}) and the irregular grandfathered {@code i-} tags ({@code i-default}),
+   * that is {@code x} or {@code i} (either case) followed by one or more subtags of 1 to 8 letters
+   * or digits, each after a {@code -}.
+   */
+  private static boolean isSingletonTag(String value) {
+    int n = value.length();
+    if (n < 3) {
+      return false;
+    }
+    char first = value.charAt(0);
+    if (first != 'x' && first != 'X' && first != 'i' && first != 'I') {
+      return false;
+    }
+    int subtag = 0;
+    for (int i = 1; i < n; i++) {
+      char c = value.charAt(i);
+      if (c == '-') {
+        if (i > 1 && subtag == 0) {
+          return false;
+        }
+        subtag = 0;
+      } else if (i > 1 && subtag < 8 && isAsciiLetterOrDigit(c)) {
+        subtag++;
+      } else {
+        return false;
+      }
+    }
+    return subtag > 0;
   }
 
   /** A hash function name per {@link HashFunction#fromWireName}. */
@@ -225,6 +435,31 @@ public final class Fields {
       sb.append("...");
     }
     return sb.append('"').toString();
+  }
+
+  /**
+   * Returns {@code value} made valid as free text ({@link #text}) of at most {@code max}
+   * characters (code points): control characters and unpaired surrogates escaped as {@link
+   * #quote} does, and a longer result cut to {@code max - 3} characters followed by "...".
+   *
+   * @param max at least 4
+   */
+  public static String clean(String value, int max) {
+    StringBuilder sb = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (Character.isISOControl(cp) || isSurrogate(cp)) {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", cp));
+      } else {
+        sb.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
+    String s = sb.toString();
+    if (s.codePointCount(0, s.length()) <= max) {
+      return s;
+    }
+    return s.substring(0, s.offsetByCodePoints(0, max - 3)) + "...";
   }
 
   /** Describes one character for a message: {@code 'x'} when printable ASCII, else {@code U+00E9}. */

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.CodecLimits;
@@ -21,7 +21,9 @@ import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +32,12 @@ import java.util.Objects;
  * The one place Jackson is configured: strict parsing into a tree under {@link CodecLimits}, and
  * writing trees. Every Jackson failure becomes a {@link ProtocolException} with a human message
  * and, where the parser knows it, the path of the offending member.
+ *
+ * <p>Trees are built here rather than by Jackson's tree deserializer so that a number with a
+ * fraction or exponent keeps the text it was written as (a rejected {@code 1e2} is reported as
+ * {@code 1e2}, not {@code 1E+2}), and so that a number no {@link BigDecimal} can hold, such as
+ * {@code 1e99999999999}, is a {@link ProtocolException} rather than a {@link
+ * NumberFormatException}.
  */
 public final class Json {
   /** Longest number literal, in characters; a version or size never needs more. */
@@ -54,12 +62,7 @@ public final class Json {
                     .maxDocumentLength(limits.maxDocumentBytes())
                     .build())
             .build();
-    // Floats stay exact BigDecimals with their trailing zeros, so a rejected 1.0 is reported as
-    // "1.0" rather than as the integer-looking "1".
-    this.mapper =
-        new ObjectMapper(factory)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    this.mapper = new ObjectMapper(factory);
   }
 
   /** Returns a new empty object node for writing. */
@@ -88,10 +91,10 @@ public final class Json {
     JsonParser parser = null;
     try {
       parser = factory.createParser(bytes);
-      JsonNode node = mapper.readTree(parser);
-      if (node == null || node.isMissingNode()) {
+      if (parser.nextToken() == null) {
         throw fail(document, "$", "body holds no JSON value; expected a JSON object");
       }
+      JsonNode node = tree(parser, document);
       if (!node.isObject()) {
         throw fail(document, "$", "must be a JSON object, got " + Nodes.describe(node));
       }
@@ -128,14 +131,7 @@ public final class Json {
   public JsonStream stream(byte[] bytes, String document) {
     checkBytes(bytes, document);
     try {
-      // Each element is read out of the middle of the stream, so what follows it is not
-      // "trailing"; JsonStream checks the end of the whole document itself.
-      return new JsonStream(
-          this,
-          mapper.readerFor(JsonNode.class)
-              .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS),
-          mapper.createParser(bytes),
-          document);
+      return new JsonStream(this, factory.createParser(bytes), document);
     } catch (IOException e) {
       throw fail(document, "$", "unreadable JSON");
     }
@@ -153,9 +149,101 @@ public final class Json {
           "document is " + bytes.length + " bytes, more than the limit of "
               + limits.maxDocumentBytes());
     }
-    int bad = Utf8.firstInvalid(bytes);
+    int bad = Utf8.firstRejected(bytes);
+    if (bad >= 0 && bytes[bad] == 0) {
+      throw fail(
+          document,
+          "$",
+          "NUL byte at byte offset " + bad + ": the document must be UTF-8, not UTF-16 or UTF-32");
+    }
     if (bad >= 0) {
       throw fail(document, "$", "invalid UTF-8 at byte offset " + bad);
+    }
+  }
+
+  /**
+   * Reads the value at the parser's current token, which must be the start of a value, as a tree,
+   * leaving the parser on the value's last token. Iterative, so that no nesting depth a {@link
+   * CodecLimits} allows can exhaust the stack.
+   *
+   * @throws ProtocolException for a number out of the range of {@link BigDecimal}
+   */
+  JsonNode tree(JsonParser p, String document) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+      return scalar(p, t, document);
+    }
+    ContainerNode<?> root = container(t);
+    Deque<ContainerNode<?>> open = new ArrayDeque<>();
+    open.push(root);
+    while (!open.isEmpty()) {
+      ContainerNode<?> parent = open.peek();
+      String name = null;
+      if (parent.isObject()) {
+        name = p.nextFieldName();
+        t = name == null ? p.currentToken() : p.nextToken();
+      } else {
+        t = p.nextToken();
+      }
+      if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+        open.pop();
+        continue;
+      }
+      if (t == null) {
+        // The parser reports a document that ends inside a value before returning null.
+        throw fail(document, "$", "JSON ends too early");
+      }
+      boolean nested = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
+      JsonNode value = nested ? container(t) : scalar(p, t, document);
+      if (name != null) {
+        ((ObjectNode) parent).set(name, value);
+      } else {
+        ((ArrayNode) parent).add(value);
+      }
+      if (nested) {
+        open.push((ContainerNode<?>) value);
+      }
+    }
+    return root;
+  }
+
+  private static ContainerNode<?> container(JsonToken start) {
+    return start == JsonToken.START_OBJECT
+        ? JsonNodeFactory.instance.objectNode()
+        : JsonNodeFactory.instance.arrayNode();
+  }
+
+  private static JsonNode scalar(JsonParser p, JsonToken t, String document) throws IOException {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    switch (t) {
+      case VALUE_STRING:
+        return nodes.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        switch (p.getNumberType()) {
+          case INT:
+            return nodes.numberNode(p.getIntValue());
+          case LONG:
+            return nodes.numberNode(p.getLongValue());
+          default:
+            return nodes.numberNode(p.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        String text = p.getText();
+        try {
+          return new WrittenDecimalNode(new BigDecimal(text), text);
+        } catch (NumberFormatException e) {
+          // Only an exponent beyond the int range gets here: the literal is valid JSON.
+          throw fail(
+              document, path(p, true), "number out of range" + where(p.currentTokenLocation()));
+        }
+      case VALUE_TRUE:
+        return nodes.booleanNode(true);
+      case VALUE_FALSE:
+        return nodes.booleanNode(false);
+      case VALUE_NULL:
+        return nodes.nullNode();
+      default:
+        throw new IllegalStateException("no JSON value starts with " + t);
     }
   }
 
@@ -205,10 +293,10 @@ public final class Json {
       return "number is longer than " + MAX_NUMBER_LENGTH + " characters";
     }
     if (m.contains("Name length")) {
-      return "a key is longer than " + limits.maxStringLength() + " characters";
+      return "a key is longer than " + limits.maxStringLength() + " UTF-16 code units";
     }
     if (m.contains("String value length")) {
-      return "string is longer than " + limits.maxStringLength() + " characters";
+      return "string is longer than " + limits.maxStringLength() + " UTF-16 code units";
     }
     return "document is longer than " + limits.maxDocumentBytes() + " bytes";
   }
@@ -221,25 +309,24 @@ public final class Json {
     if (parser == null) {
       return "$";
     }
-    Deque<String> segments = new ArrayDeque<>();
-    JsonStreamContext c = parser.getParsingContext();
-    boolean innermost = true;
-    for (; c != null && !c.inRoot(); c = c.getParent()) {
+    List<JsonStreamContext> contexts = new ArrayList<>();
+    for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); ) {
+      contexts.add(c);
+      c = c.getParent();
+    }
+    String p = "";
+    for (int i = contexts.size() - 1; i >= 0; i--) {
+      JsonStreamContext c = contexts.get(i);
       if (c.inObject()) {
         String name = c.getCurrentName();
-        if (name != null && (withName || !innermost)) {
-          segments.push("." + name);
+        if (name != null && (withName || i > 0)) {
+          p = Nodes.memberPath(p, name);
         }
       } else if (c.inArray() && c.hasCurrentIndex()) {
-        segments.push("[" + c.getCurrentIndex() + "]");
+        p = p + "[" + c.getCurrentIndex() + "]";
       }
-      innermost = false;
     }
-    String p = String.join("", segments);
-    if (p.isEmpty()) {
-      return "$";
-    }
-    return p.startsWith(".") ? p.substring(1) : p;
+    return p.isEmpty() ? "$" : p;
   }
 
   private static String where(JsonLocation loc) {

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
 
 /**
  * Pulls a document that is one JSON object member by member, so that a large array member can be
  * read one element tree at a time instead of as one tree of the whole document. Created by {@link
- * Json#stream}; every failure is a {@link ProtocolException} on field {@code $}. Not thread-safe.
+ * Json#stream}; every failure is a {@link ProtocolException}, on field {@code $} except for a
+ * number out of range, which names its path. Not thread-safe.
  *
  * <pre>{@code
  * JsonStream in = json.stream(bytes, "catalog");
@@ -31,13 +31,11 @@ import java.io.IOException;
  */
 public final class JsonStream {
   private final Json json;
-  private final ObjectReader reader;
   private final JsonParser parser;
   private final String document;
 
-  JsonStream(Json json, ObjectReader reader, JsonParser parser, String document) {
+  JsonStream(Json json, JsonParser parser, String document) {
     this.json = json;
-    this.reader = reader;
     this.parser = parser;
     this.document = document;
   }
@@ -77,6 +75,11 @@ public final class JsonStream {
     return parser.currentToken() == JsonToken.START_ARRAY;
   }
 
+  /** Returns true if the value at hand is JSON {@code null}. */
+  public boolean atNull() {
+    return parser.currentToken() == JsonToken.VALUE_NULL;
+  }
+
   /**
    * Moves to the next element of the array at hand.
    *
@@ -86,10 +89,14 @@ public final class JsonStream {
     return next() != JsonToken.END_ARRAY;
   }
 
-  /** Reads the value at hand, an element or a member value, as a tree. */
+  /**
+   * Reads the value at hand, an element or a member value, as a tree.
+   *
+   * @throws ProtocolException for a number out of range, on the path of the number
+   */
   public JsonNode readValue() {
     try {
-      return reader.readTree(parser);
+      return json.tree(parser, document);
     } catch (IOException e) {
       throw failure(e);
     }

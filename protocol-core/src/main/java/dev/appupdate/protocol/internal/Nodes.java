@@ -12,22 +12,26 @@ import java.util.function.Function;
  *
  * <p>An optional member whose value is JSON {@code null} reads as absent: many serializers write
  * null for an unset optional field. A required member that is null is a wrong type.
+ *
+ * <p>Paths follow docs/PROTOCOL.md, "Field paths": member names joined with {@code .}, array
+ * elements as {@code [index]}, and a member name that is not a {@linkplain #memberPath plain
+ * name} written quoted in brackets, {@code installed["a.b"]}.
  */
 public final class Nodes {
   private final JsonNode object;
-  private final String prefix;
+  private final String path;
   private final List<FieldError> errors;
 
   /**
    * Creates a reader.
    *
    * @param object the object to read
-   * @param prefix the path of the object followed by '.', or "" for the document root
+   * @param path the path of the object, or "" for the document root
    * @param errors where problems are added
    */
-  public Nodes(JsonNode object, String prefix, List<FieldError> errors) {
+  public Nodes(JsonNode object, String path, List<FieldError> errors) {
     this.object = object;
-    this.prefix = prefix;
+    this.path = path;
     this.errors = errors;
   }
 
@@ -36,14 +40,63 @@ public final class Nodes {
     return new Nodes(object, "", errors);
   }
 
-  /** Returns the path of {@code field} within the document. */
-  public String path(String field) {
-    return prefix + field;
+  /**
+   * Returns the path of member {@code key} of the object at {@code parent}: {@code parent.key}
+   * (just {@code key} at the root) when the key is a plain name of 1 to 128 ASCII letters, digits,
+   * {@code _} and {@code -}; otherwise {@code parent["key"]}, the key quoted as {@link
+   * Fields#quote} does (escaped, and cut after 77 characters), so that a path never holds a dot,
+   * control character or unbounded text that is not its own.
+   */
+  public static String memberPath(String parent, String key) {
+    if (isPlain(key)) {
+      return parent.isEmpty() ? key : parent + "." + key;
+    }
+    return parent + "[" + Fields.quote(key) + "]";
   }
 
-  /** Adds an error for {@code field}. */
+  private static boolean isPlain(String key) {
+    int n = key.length();
+    if (n == 0 || n > Fields.MAX_NAME_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = key.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the path of {@code field} within the document.
+   *
+   * @param field a member name written in code, optionally followed by array indexes, such as
+   *     {@code mirrors[0]}; a key read from the document goes through {@link #keyPath}
+   */
+  public String path(String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  /** Returns the path of the member named {@code key} as read from the document. */
+  public String keyPath(String key) {
+    return memberPath(path, key);
+  }
+
+  /** Adds an error for {@code field}, a name written in code (see {@link #path}). */
   public void error(String field, String message) {
     errors.add(new FieldError(path(field), message));
+  }
+
+  /** Adds an error for the member named {@code key} as read from the document. */
+  public void keyError(String key, String message) {
+    errors.add(new FieldError(keyPath(key), message));
   }
 
   /** Returns true if any error has been collected in the shared list. */
@@ -109,6 +162,18 @@ public final class Nodes {
 
   /** Reads {@code n}, the value of {@code field}, as a version like {@link #requiredVersion}. */
   public String version(String field, JsonNode n) {
+    return versionAt(path(field), n);
+  }
+
+  /**
+   * Reads {@code n}, the value of the member named {@code key} as read from the document, as a
+   * version like {@link #requiredVersion}.
+   */
+  public String keyVersion(String key, JsonNode n) {
+    return versionAt(keyPath(key), n);
+  }
+
+  private String versionAt(String fullPath, JsonNode n) {
     String text;
     if (n.isTextual()) {
       text = n.textValue();
@@ -116,12 +181,12 @@ public final class Nodes {
       // The same decimal text either way; BigInteger's toString costs more than the whole check.
       text = n.canConvertToLong() ? Long.toString(n.longValue()) : n.bigIntegerValue().toString();
     } else {
-      error(field, "must be a string or an integer, got " + describe(n));
+      errors.add(new FieldError(fullPath, "must be a string or an integer, got " + describe(n)));
       return null;
     }
     String problem = Fields.version(text);
     if (problem != null) {
-      error(field, problem);
+      errors.add(new FieldError(fullPath, problem));
       return null;
     }
     return text;
@@ -207,9 +272,14 @@ public final class Nodes {
     return n;
   }
 
-  /** Returns a reader for a nested object at {@code field}. */
+  /** Returns a reader for the object at {@code field}, a name written in code. */
   public Nodes nested(String field, JsonNode child) {
-    return new Nodes(child, prefix + field + ".", errors);
+    return new Nodes(child, path(field), errors);
+  }
+
+  /** Returns a reader for the object at the member named {@code key} as read from the document. */
+  public Nodes nestedKey(String key, JsonNode child) {
+    return new Nodes(child, keyPath(key), errors);
   }
 
   /** Describes a node for a message: strings quoted and shortened, objects and arrays by kind. */

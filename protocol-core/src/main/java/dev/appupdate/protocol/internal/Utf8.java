@@ -1,16 +1,25 @@
 package dev.appupdate.protocol.internal;
 
-/** Strict UTF-8 validation (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+/**
+ * Strict UTF-8 validation (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF;
+ * and no NUL byte, which JSON text never holds raw but UTF-16 and UTF-32 text always does.
+ */
 final class Utf8 {
   private Utf8() {}
 
-  /** Returns the offset of the first byte that is not valid UTF-8, or -1 when all are valid. */
-  static int firstInvalid(byte[] b) {
+  /**
+   * Returns the offset of the first byte that is not valid UTF-8 or is a NUL byte, or -1 when
+   * there is none.
+   */
+  static int firstRejected(byte[] b) {
     int i = 0;
     int n = b.length;
     while (i < n) {
       int c = b[i] & 0xff;
       if (c < 0x80) {
+        if (c == 0) {
+          return i;
+        }
         i++;
         continue;
       }

@@ -1,10 +1,12 @@
 package dev.appupdate.protocol.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.ServerCodec;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.UpdateResponse;
@@ -112,6 +114,46 @@ class CatalogDocsTest {
         .isEqualTo("https://updates.example.com/files/important_data_v1.1.json");
     assertThat(response.get("available_updates").get(0).get("mirrors").get(0).asText())
         .isEqualTo("https://mirror.example.org/your_app/important_data_v1.1.json");
+  }
+
+  @Test
+  void rolloutRule_isTheSameExactComparisonInCatalogMdAndProtocolMd() throws IOException {
+    String catalog = Files.readString(Path.of("../docs/CATALOG.md"));
+    String protocol = Files.readString(Path.of("../docs/PROTOCOL.md"));
+
+    for (String doc : List.of(catalog, protocol)) {
+      assertThat(doc)
+          .contains("`n × 100 < p × 2^64`")
+          .contains("`T = ⌈p × 2^64 / 100⌉`")
+          .contains("at most 6 digits after the")
+          .doesNotContain("bucket = (x >>> 11)");
+    }
+    assertThat(protocol)
+        .contains("1,844,674,407,370,955,200")
+        .contains("threshold 1,844,674,407,370,955,162");
+    assertThat(Long.toUnsignedString(Rollout.threshold(10))).isEqualTo("1844674407370955162");
+    assertThat(Rollout.admitted(Long.parseUnsignedLong("1844674407370955200"), Rollout.threshold(10)))
+        .isFalse();
+  }
+
+  @Test
+  void validationTable_resolvedUrlMessage_isWhatMatcherCreateSays() throws IOException {
+    String doc = Files.readString(Path.of("../docs/CATALOG.md"));
+    Catalog catalog =
+        Catalog.of(
+            List.of(
+                MatcherTest.release("data", "1").build(),
+                Release.builder("your_app", "data", "2", "../../x.zip", HashFunction.SHA256,
+                        MatcherTest.SHA256, 1)
+                    .build()));
+
+    CatalogException e =
+        catchThrowableOfType(
+            CatalogException.class,
+            () -> Matcher.create(catalog, URI.create("https://updates.example.com/app/")));
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(doc).contains("`" + e.problems().get(0) + "`");
   }
 
   @Test

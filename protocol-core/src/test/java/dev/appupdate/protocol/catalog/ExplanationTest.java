@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.UpdateRequest;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -177,12 +178,34 @@ class ExplanationTest {
 
   @ParameterizedTest(name = "bucket {0}, rollout {1}: {2}")
   @CsvSource({
-    "37.2049,  25,       37.20",
-    "25.0,     25,       25.00",
-    "25.00009, 25.00005, 25.00009",
-    "99.999,   0.5,      99.99",
+    "37.2049,               25,        37.20",
+    "25.0,                  25,        25.00",
+    "25.00009,              25.00005,  25.00009",
+    "99.999,                0.5,       99.99",
+    "10.0000000000000001,   10,        10.00",
+    "9.99999999999999999,   9.999999,  9.999999",
+    "44.742443303114065678, 44.742443, 44.742443",
   })
-  void formatBucket_roundsDownButNeverBelowThePercent(double bucket, double percent, String text) {
+  void formatBucket_roundsDownButNeverBelowThePercent(
+      BigDecimal bucket, double percent, String text) {
     assertThat(Matcher.formatBucket(bucket, percent)).isEqualTo(text);
+  }
+
+  @Test
+  void explain_bucketJustAtTheRollout_showsEnoughDigitsToReadAsNotBelow() {
+    // The worked example's bucket is 44.742443303...: not admitted at 44.742443, admitted at
+    // 44.742444.
+    Release.Builder r =
+        Release.builder(
+            "your_app",
+            "my_important_data",
+            "1.0",
+            "files/d.json",
+            HashFunction.SHA256,
+            MatcherTest.SHA256,
+            1);
+
+    assertThat(explain(matcher(r.rolloutPercent(44.742443)), request().installationId(ID)))
+        .containsExactly("my_important_data 1.0: bucket 44.742443 >= rollout 44.742443");
   }
 }

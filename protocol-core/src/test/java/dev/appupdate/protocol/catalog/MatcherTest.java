@@ -181,7 +181,10 @@ class MatcherTest {
     "'  >=1.0   <2.0 ', 1.5,    true",
     "1.* >1.5,       1.6,       true",
     "1.* >1.5,       1.5,       false",
-    "<1.1.*,         1.1.99,    true",
+    "0.*,            .5,        true",
+    "0.*,            .,         true",
+    "1.*,            .5,        false",
+    "0.5.*,          .5.1,      true",
   })
   void appVersion(String range, String version, boolean matches) {
     UpdateRequest.Builder request = UpdateRequest.builder("your_app", version, "macOS", "en-US");
@@ -382,6 +385,117 @@ class MatcherTest {
     assertThatThrownBy(() -> Matcher.create(catalog, URI.create(base)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message);
+  }
+
+  @Test
+  void prefixRange_requestVersionStartingWithDot_isMatchedNotACrash() {
+    Matcher m = matcher(release("data", "2.0").match(Match.builder().appVersion("0.*").build()));
+
+    assertThat(offers(m, UpdateRequest.builder("your_app", ".5", "macOS", "en-US")))
+        .containsExactly("data 2.0");
+    assertThat(m.explain(UpdateRequest.of("your_app", ".5", "macOS", "en-US")).candidates())
+        .extracting(Explanation.Candidate::reason)
+        .containsExactly(Explanation.OFFERED);
+  }
+
+  static CatalogException createFails(String base, Release.Builder... releases) {
+    List<Release> list = new ArrayList<>();
+    for (Release.Builder b : releases) {
+      list.add(b.build());
+    }
+    Catalog catalog = Catalog.of(list);
+    return org.assertj.core.api.Assertions.catchThrowableOfType(
+        CatalogException.class, () -> Matcher.create(catalog, URI.create(base)));
+  }
+
+  static Release.Builder releaseAt(String version, String url) {
+    return Release.builder("your_app", "data", version, url, HashFunction.SHA256, SHA256, 1);
+  }
+
+  @Test
+  void create_relativeUrlClimbingAboveTheRoot_isRefusedNamingTheRelease() {
+    CatalogException e =
+        createFails(
+            "https://h.example/app/",
+            releaseAt("1", "files/a.bin"),
+            releaseAt("2", "../../x.zip"));
+
+    assertThat(e).isNotNull();
+    assertThat(e.source()).isEqualTo("(in memory)");
+    assertThat(e.problems())
+        .extracting(CatalogProblem::toString)
+        .containsExactly(
+            "releases[1].url: climbs above the root of the public base URL"
+                + " https://h.example/app/: resolves to \"https://h.example/../x.zip\"");
+  }
+
+  @Test
+  void create_mirrorClimbingAboveTheRoot_isRefusedNamingTheMirror() {
+    CatalogException e =
+        createFails(
+            "https://h.example/",
+            releaseAt("1", "files/a.bin").mirrors("https://m.example/a.bin", "a/../../b.bin"));
+
+    assertThat(e.problems())
+        .extracting(CatalogProblem::toString)
+        .containsExactly(
+            "releases[0].mirrors[1]: climbs above the root of the public base URL"
+                + " https://h.example/: resolves to \"https://h.example/../b.bin\"");
+  }
+
+  @Test
+  void create_relativeUrlTooLongOnceResolved_isRefusedNamingTheRelease() {
+    String base = "https://h.example/" + "b".repeat(100) + "/";
+    String url = "files/" + "a".repeat(1940);
+
+    CatalogException e = createFails(base, releaseAt("1", url));
+
+    assertThat(e.problems())
+        .extracting(CatalogProblem::toString)
+        .containsExactly(
+            "releases[0].url: resolved against the public base URL " + base
+                + ", it must be at most 2048 characters, got 2065");
+  }
+
+  @Test
+  void create_relativeUrlOfExactlyTheLimitOnceResolved_isAccepted() {
+    String base = "https://h.example/";
+    String url = "f/" + "a".repeat(2048 - base.length() - 2);
+    Matcher m =
+        Matcher.create(Catalog.of(List.of(releaseAt("1", url).build())), URI.create(base));
+
+    assertThat(m.match(request().build()).get(0).url().toString()).hasSize(2048);
+  }
+
+  @Test
+  void create_dotSegmentsWithinTheBase_resolveAsUsual() {
+    Matcher m =
+        Matcher.create(
+            Catalog.of(List.of(releaseAt("1", "../x/./y/../a.bin").build())),
+            URI.create("https://h.example/app/v1/"));
+
+    assertThat(m.match(request().build()).get(0).url())
+        .isEqualTo(URI.create("https://h.example/app/x/a.bin"));
+  }
+
+  @Test
+  void create_everyOfferIsValid_soMatchingNeverThrows() {
+    Matcher m =
+        matcher(
+            release("data", "1.0").mirrors("https://m.example/x", "m/x"),
+            release("blob", "1.0"));
+
+    assertThat(offers(m, request())).containsExactly("blob 1.0", "data 1.0");
+  }
+
+  @Test
+  void create_publicBaseUrlWithUserInformation_isRefused() {
+    Catalog catalog = Catalog.of(List.of(release("data", "1").build()));
+
+    assertThatThrownBy(() -> Matcher.create(catalog, URI.create("https://u:p@h.example/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "publicBaseUrl must not hold user information (user:password@) before the host");
   }
 
   @Test

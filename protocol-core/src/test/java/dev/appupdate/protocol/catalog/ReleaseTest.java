@@ -60,6 +60,29 @@ class ReleaseTest {
   }
 
   @Test
+  void constructor_rolloutWithMoreThanSixDecimals_isRefused() {
+    assertThatThrownBy(() -> builder().rolloutPercent(100.0 / 3).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "rollout_percent: must have at most 6 digits after the decimal point, got"
+                + " 33.333333333333336");
+  }
+
+  @Test
+  void constructor_rolloutWithSixDecimals_isAccepted() {
+    assertThat(builder().rolloutPercent(0.000001).build().rolloutPercent()).isEqualTo(0.000001);
+    assertThat(builder().rolloutPercent(33.333333).build().rolloutPercent()).isEqualTo(33.333333);
+  }
+
+  @Test
+  void constructor_rolloutBelowTheSmallestStep_isRefused() {
+    assertThatThrownBy(() -> builder().rolloutPercent(1e-7).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "rollout_percent: must have at most 6 digits after the decimal point, got 0.0000001");
+  }
+
+  @Test
   void constructor_nullMatch_isRefused() {
     assertThatThrownBy(
             () ->
