@@ -39,8 +39,14 @@ public record CompletionReport(String requestId, Map<String, Outcome> updates) {
     updates.forEach(
         (type, outcome) -> {
           Objects.requireNonNull(type, "update type == null");
-          Objects.requireNonNull(outcome, "updates[" + type + "] == null");
-          require("updates key " + Fields.quote(type), Fields.name(type));
+          // Messages are built only on failure: this runs for every completion a server reads.
+          if (outcome == null) {
+            throw new NullPointerException("updates[" + type + "] == null");
+          }
+          String keyProblem = Fields.name(type);
+          if (keyProblem != null) {
+            require("updates key " + Fields.quote(type), keyProblem);
+          }
           copy.put(type, outcome);
         });
     updates = Collections.unmodifiableMap(copy);
