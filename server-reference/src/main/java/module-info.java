@@ -5,7 +5,11 @@
 module dev.appupdate.server {
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
+  requires java.logging;
   requires com.fasterxml.jackson.databind;
 
   exports dev.appupdate.server;
+  // Not an API: java.util.logging instantiates the command line's log manager by name.
+  exports dev.appupdate.server.internal to
+      java.logging;
 }

@@ -7,6 +7,7 @@ import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.Matcher;
 import dev.appupdate.protocol.requestid.RequestIds;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -29,7 +31,7 @@ import java.util.Objects;
  * <pre>{@code
  * AppUpdateServer server = AppUpdateServer.builder()
  *     .port(0)                                   // any free port
- *     .dataDir(Path.of("appupdate-data"))        // completion log and request-id key
+ *     .dataDir(Path.of("appupdate-data"))        // completion log, request-id key, lock
  *     .catalog(Path.of("catalog.json"))          // absent: the embedded demo catalog
  *     .build();
  * server.start();                                // CatalogException lists every problem
@@ -44,7 +46,11 @@ import java.util.Objects;
  * application/problem+json} document, except for requests the JDK server itself refuses before
  * they reach the server (an unparsable request line or headers). Completions are appended to {@code
  * completions.jsonl} in the data directory and forced to disk before the 204; request ids are HMAC
- * tokens under the key {@code request-id.key} in the data directory, created on first start.
+ * tokens under the key {@code request-id.key} in the data directory (or the file {@link
+ * Builder#keyFile} names, which replicas share), created on first start. A server holds an
+ * exclusive lock on its data directory while it runs: a second server on the same directory, in
+ * this process or another, fails to start. Neither the data directory nor the key file may lie in
+ * the files directory, which would serve them.
  *
  * <p>The catalog file is watched while the server runs: a valid change is served from the next
  * request on, all at once; an invalid one is logged with every problem and shown by {@code
@@ -54,6 +60,8 @@ import java.util.Objects;
  * <p>Timeouts and limits of the JDK server are JVM-wide system properties read once, when the first
  * server of the JVM starts. Unless set on the command line, this class sets: {@code
  * sun.net.httpserver.nodelay=true} (small answers would otherwise wait for delayed ACKs), {@code
+ * sun.net.httpserver.drainAmount=0} (a connection whose request body is refused unread, as with a
+ * 413, is closed at once instead of waiting for up to 64 KiB of it), {@code
  * sun.net.httpserver.maxReqTime=30} (seconds to send a whole request, body included), {@code
  * sun.net.httpserver.maxRspTime=600} (seconds for a client to take a whole response), {@code
  * sun.net.httpserver.idleInterval=30} (seconds a kept-alive connection may stay silent; a new one
@@ -79,6 +87,7 @@ public final class AppUpdateServer implements AutoCloseable {
   private static final Map<String, String> HTTP_SERVER_DEFAULTS =
       Map.of(
           "sun.net.httpserver.nodelay", "true",
+          "sun.net.httpserver.drainAmount", "0",
           "sun.net.httpserver.maxReqTime", "30",
           "sun.net.httpserver.maxRspTime", "600",
           "sun.net.httpserver.idleInterval", "30",
@@ -98,6 +107,10 @@ public final class AppUpdateServer implements AutoCloseable {
   private final URI configuredPublicUrl;
   private final Path filesDir;
   private final Path dataDir;
+  private final Path keyFile;
+  private final int maxCompletionKeys;
+  private final CompletionLog.Disk disk;
+  private final CatalogWatcher.Timing watchTiming;
   private final int bodyLimit;
   private final Duration retention;
   private final Clock clock;
@@ -110,6 +123,7 @@ public final class AppUpdateServer implements AutoCloseable {
   private HttpServer http;
   private Workers workers;
   private Router router;
+  private DataDirLock lock;
   private CompletionLog completions;
   private RequestIds requestIds;
   private URI publicUrl;
@@ -123,6 +137,11 @@ public final class AppUpdateServer implements AutoCloseable {
     this.configuredPublicUrl = b.publicUrl;
     this.filesDir = b.filesDir;
     this.dataDir = b.dataDir;
+    this.keyFile = b.keyFile == null ? b.dataDir.resolve(KeyFile.NAME) : b.keyFile;
+    this.maxCompletionKeys =
+        b.maxCompletionKeys == null ? CompletionLog.DEFAULT_MAX_KEYS : b.maxCompletionKeys;
+    this.disk = b.disk == null ? CompletionLog.Disk.SYSTEM : b.disk;
+    this.watchTiming = b.watchTiming == null ? CatalogWatcher.Timing.DEFAULT : b.watchTiming;
     this.bodyLimit = b.bodyLimit == null ? DEFAULT_BODY_LIMIT : b.bodyLimit;
     this.retention = b.retention == null ? DEFAULT_RETENTION : b.retention;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
@@ -142,8 +161,10 @@ public final class AppUpdateServer implements AutoCloseable {
    *
    * @throws CatalogException if the catalog is invalid, listing every problem; nothing is started
    * @throws IOException if the catalog file cannot be read, the port cannot be bound, the data
-   *     directory cannot be created, the request-id key is corrupt, the completion log cannot be
-   *     opened, or the files directory does not exist; the message says which
+   *     directory cannot be created or is in use by another server, the data directory or the key
+   *     file lies in the files directory, the request-id key is corrupt or missing next to a
+   *     completion log that holds completions, the completion log cannot be opened, or the files
+   *     directory does not exist; the message says which
    * @throws IllegalStateException if the server was started before
    */
   public synchronized void start() throws IOException {
@@ -153,6 +174,10 @@ public final class AppUpdateServer implements AutoCloseable {
     // First, so that an invalid catalog leaves no trace: no data directory, no key, no socket.
     CatalogFile file = catalogFile == null ? null : new CatalogFile(catalogFile);
     Catalog initial = file == null ? demoCatalog() : file.read();
+    RequestIdBudget.check(initial);
+    if (filesDir != null) {
+      refuseToServePrivateFiles();
+    }
     HTTP_SERVER_DEFAULTS.forEach(
         (key, value) -> {
           if (System.getProperty(key) == null) {
@@ -160,11 +185,26 @@ public final class AppUpdateServer implements AutoCloseable {
           }
         });
     createDataDir();
-    requestIds = RequestIds.create(KeyFile.loadOrCreate(dataDir), clock, retention);
-    FileStore files =
-        filesDir == null ? EmbeddedFileStore.demo() : DirectoryFileStore.open(filesDir);
+    lock = DataDirLock.acquire(dataDir);
+    FileStore files;
     ServerJson json = new ServerJson();
-    completions = CompletionLog.open(dataDir, json, requestIds, clock);
+    try {
+      requestIds =
+          RequestIds.create(
+              KeyFile.loadOrCreate(keyFile, dataDir.resolve(CompletionLog.NAME)),
+              clock,
+              retention);
+      files =
+          filesDir == null
+              ? EmbeddedFileStore.demo()
+              : DirectoryFileStore.open(
+                  filesDir, List.of(dataDir.toRealPath(), keyFile.toRealPath()));
+      completions =
+          CompletionLog.open(dataDir, json, requestIds, clock, disk, maxCompletionKeys);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(lock, e);
+      throw e;
+    }
     try {
       ServerCodec codec =
           ServerCodec.create(
@@ -178,6 +218,7 @@ public final class AppUpdateServer implements AutoCloseable {
       catalog =
           new CatalogHolder(
               CatalogHolder.Snapshot.of(Matcher.create(initial, publicUrl), clock.instant()));
+      InFlight inFlight = new InFlight();
       router =
           new Router(
               codec,
@@ -186,24 +227,27 @@ public final class AppUpdateServer implements AutoCloseable {
                   "/v1/completion",
                       new CompletionRoute(codec, requestIds, completions, clock, bodyLimit),
                   "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
-              Map.of("/healthz", new HealthRoute(json, catalog)),
-              new FileRoute(files));
-      workers = new Workers(workerThreads, queueCapacity);
+              Map.of("/healthz", new HealthRoute(json, catalog, completions)),
+              new FileRoute(files),
+              inFlight);
+      workers = new Workers(workerThreads, queueCapacity, inFlight);
       http.setExecutor(workers);
       http.createContext("/", router);
       if (file != null) {
         reloader = new CatalogReloader(file, publicUrl, catalog, clock);
         if (watchCatalog) {
-          watcher = CatalogWatcher.start(file.path(), reloader);
+          watcher = CatalogWatcher.start(file.path(), reloader, watchTiming);
         }
       }
       http.start();
     } catch (BindException e) {
-      closeAfterFailedStart();
-      throw new IOException(
-          "cannot listen on " + hostLiteral() + ":" + requestedPort + ": " + e.getMessage(), e);
+      IOException failure =
+          new IOException(
+              "cannot listen on " + hostLiteral() + ":" + requestedPort + ": " + e.getMessage(), e);
+      closeAfterFailedStart(failure);
+      throw failure;
     } catch (IOException | RuntimeException e) {
-      closeAfterFailedStart();
+      closeAfterFailedStart(e);
       throw e;
     }
     state = State.RUNNING;
@@ -215,6 +259,33 @@ public final class AppUpdateServer implements AutoCloseable {
         dataDir.toAbsolutePath(),
         file == null ? DEMO_CATALOG : file.path(),
         initial.size());
+  }
+
+  /**
+   * Refuses a data directory or key file inside the files directory: {@code --files .} with the
+   * default {@code --data ./appupdate-data} would serve the key, which forges request ids, and the
+   * completion log to anyone. Checked before anything is created; each request is checked again,
+   * since the files directory may be a symbolic link that a deploy swaps.
+   */
+  private void refuseToServePrivateFiles() throws IOException {
+    Path files = DirectoryFileStore.realRoot(filesDir);
+    if (DirectoryFileStore.realPathOf(dataDir).startsWith(files)) {
+      throw new IOException(
+          "the data directory "
+              + dataDir
+              + " is the files directory "
+              + filesDir
+              + " or inside it, which would serve the request-id key and the completion log to"
+              + " anyone: give the data directory a place outside the files directory");
+    }
+    if (DirectoryFileStore.realPathOf(keyFile).startsWith(files)) {
+      throw new IOException(
+          "the request-id key file "
+              + keyFile
+              + " is inside the files directory "
+              + filesDir
+              + ", which would serve it to anyone: keep the key outside the files directory");
+    }
   }
 
   /** Reads the catalog shipped with the server, which offers the demo files. */
@@ -229,14 +300,26 @@ public final class AppUpdateServer implements AutoCloseable {
     return Catalog.parse(json, DEMO_CATALOG);
   }
 
-  private void closeAfterFailedStart() throws IOException {
+  private void closeAfterFailedStart(Exception cause) {
     if (watcher != null) {
       watcher.close();
     }
     if (http != null) {
       http.stop(0);
     }
-    completions.close();
+    closeQuietly(completions, cause);
+    closeQuietly(lock, cause);
+  }
+
+  private static void closeQuietly(Closeable c, Exception cause) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private void createDataDir() throws IOException {
@@ -274,8 +357,7 @@ public final class AppUpdateServer implements AutoCloseable {
 
   /**
    * Returns the base URL that relative catalog URLs resolve against: the configured one, or {@code
-   * http://HOST:PORT/} of the listening socket ({@code localhost} when bound to a wildcard
-   * address). Always ends with {@code /}.
+   * http://HOST:PORT/} of the listening socket. Always ends with {@code /}.
    */
   public synchronized URI publicUrl() {
     requireStarted();
@@ -283,8 +365,9 @@ public final class AppUpdateServer implements AutoCloseable {
   }
 
   private URI defaultPublicUrl() {
-    String host = bind.isAnyLocalAddress() ? "localhost" : hostLiteral();
-    return URI.create("http://" + host + ":" + http.getAddress().getPort() + "/");
+    // Not for a wildcard address, which the builder refuses without a public URL: no host name
+    // derived from it would reach this server from everywhere.
+    return URI.create("http://" + hostLiteral() + ":" + http.getAddress().getPort() + "/");
   }
 
   private String hostLiteral() {
@@ -303,16 +386,27 @@ public final class AppUpdateServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: from now on every new request is answered 503; requests in flight get up to
-   * {@code drain} to finish; then the listener and all connections are closed and the completion
-   * log is flushed and closed. Does nothing if already stopped or never started.
+   * Stops gracefully: from now on every new request is answered 503; requests in flight, including
+   * those accepted and still waiting for a worker, get up to {@code drain} to finish; then the
+   * listener and all connections are closed, the completion log is flushed and closed, and the data
+   * directory is unlocked. Does nothing if already stopped or never started.
    */
   public void stop(Duration drain) {
+    shutDown(drain);
+  }
+
+  /**
+   * Stops as {@link #stop} does.
+   *
+   * @return false when the completion log could not be flushed or closed (completions acknowledged
+   *     before may be lost), true otherwise
+   */
+  boolean shutDown(Duration drain) {
     Objects.requireNonNull(drain, "drain == null");
     synchronized (this) {
       if (state != State.RUNNING) {
         state = State.STOPPED;
-        return;
+        return true;
       }
       state = State.STOPPED;
     }
@@ -338,15 +432,23 @@ public final class AppUpdateServer implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     }
+    boolean flushed = true;
     try {
       completions.close();
     } catch (IOException e) {
       LOG.log(Level.ERROR, "closing the completion log failed", e);
+      flushed = false;
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "unlocking the data directory failed", e);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
     LOG.log(Level.INFO, "stopped");
+    return flushed;
   }
 
   /** Stops with up to 10 seconds for requests in flight; see {@link #stop(Duration)}. */
@@ -417,6 +519,10 @@ public final class AppUpdateServer implements AutoCloseable {
     private URI publicUrl;
     private Path filesDir;
     private Path dataDir;
+    private Path keyFile;
+    private Integer maxCompletionKeys;
+    private CompletionLog.Disk disk;
+    private CatalogWatcher.Timing watchTiming;
     private Integer bodyLimit;
     private Duration retention;
     private Clock clock;
@@ -444,7 +550,10 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets the address to listen on; the loopback address 127.0.0.1 by default. */
+    /**
+     * Sets the address to listen on; the loopback address 127.0.0.1 by default. A wildcard address
+     * ({@code 0.0.0.0}, {@code ::}) needs a {@link #publicUrl}.
+     */
     public Builder bind(InetAddress address) {
       once(this.bind, "bind");
       this.bind = Objects.requireNonNull(address, "address == null");
@@ -498,12 +607,58 @@ public final class AppUpdateServer implements AutoCloseable {
     }
 
     /**
-     * Sets the data directory, created if missing: the completion log and the request-id key.
-     * Required.
+     * Sets the data directory, created if missing: the completion log, the request-id key (unless
+     * {@link #keyFile} puts it elsewhere) and the lock that keeps a second server out. Each server
+     * needs its own; it must not be the files directory or inside it. Required.
      */
     public Builder dataDir(Path dir) {
       once(this.dataDir, "dataDir");
       this.dataDir = Objects.requireNonNull(dir, "dir == null");
+      return this;
+    }
+
+    /**
+     * Sets the request-id key file, created with owner-only permissions if missing; {@code
+     * DATA/request-id.key} by default. Replicas behind one load balancer share this file (and each
+     * has its own data directory), so that each verifies the ids the others issue. It must not be
+     * inside the files directory.
+     */
+    public Builder keyFile(Path file) {
+      once(this.keyFile, "keyFile");
+      this.keyFile = Objects.requireNonNull(file, "file == null");
+      return this;
+    }
+
+    /**
+     * Sets how many completions of unexpired request ids are remembered, to record a repeated
+     * report once; 2,000,000 by default. Each takes up to about 40 bytes of memory. When the limit
+     * is reached, new completions are answered 503 until older request ids expire (an hour after
+     * their retention), and a server whose log holds more unexpired completions than this does not
+     * start.
+     *
+     * @throws IllegalArgumentException unless 1 to 536,870,912
+     */
+    public Builder maxCompletionKeys(int max) {
+      once(this.maxCompletionKeys, "maxCompletionKeys");
+      if (max < 1 || max > CompletionKeys.MAX_CAP) {
+        throw new IllegalArgumentException(
+            "maxCompletionKeys must be 1-" + CompletionKeys.MAX_CAP + ", got " + max);
+      }
+      this.maxCompletionKeys = max;
+      return this;
+    }
+
+    /** Sets how the completion log forces its writes; tests observe or fail them. */
+    Builder disk(CompletionLog.Disk disk) {
+      once(this.disk, "disk");
+      this.disk = Objects.requireNonNull(disk, "disk == null");
+      return this;
+    }
+
+    /** Sets how often the catalog watcher checks the file; tests make it fast. */
+    Builder catalogWatchTiming(Duration poll, Duration quiet) {
+      once(this.watchTiming, "catalogWatchTiming");
+      this.watchTiming = new CatalogWatcher.Timing(poll, quiet);
       return this;
     }
 
@@ -517,12 +672,24 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets how long request ids stay valid; 30 days by default. */
+    /**
+     * Sets how long request ids stay valid; 30 days by default.
+     *
+     * @throws IllegalArgumentException unless positive and at most {@link
+     *     RequestIds#MAX_RETENTION}, 3650 days
+     */
     public Builder retention(Duration retention) {
       once(this.retention, "retention");
       Objects.requireNonNull(retention, "retention == null");
       if (retention.isNegative() || retention.isZero()) {
         throw new IllegalArgumentException("retention must be positive, got " + retention);
+      }
+      if (retention.compareTo(RequestIds.MAX_RETENTION) > 0) {
+        throw new IllegalArgumentException(
+            "retention must be at most "
+                + RequestIds.MAX_RETENTION.toDays()
+                + " days (about ten years), got "
+                + retention);
       }
       this.retention = retention;
       return this;
@@ -567,12 +734,20 @@ public final class AppUpdateServer implements AutoCloseable {
     /**
      * Returns the configured server, not yet started.
      *
-     * @throws IllegalStateException if no data directory was set
+     * @throws IllegalStateException if no data directory was set, or the server is to listen on a
+     *     wildcard address without a public URL
      */
     public AppUpdateServer build() {
       if (dataDir == null) {
         throw new IllegalStateException(
             "dataDir is required: the directory of the completion log and request-id key");
+      }
+      if (bind != null && bind.isAnyLocalAddress() && publicUrl == null) {
+        throw new IllegalStateException(
+            "publicUrl is required with the wildcard bind address "
+                + bind.getHostAddress()
+                + ": no URL derived from it reaches this server from everywhere, and relative"
+                + " catalog URLs resolve against the public URL");
       }
       return new AppUpdateServer(this);
     }

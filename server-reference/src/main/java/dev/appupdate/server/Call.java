@@ -50,6 +50,16 @@ final class Call {
     return exchange.getRequestHeaders().getFirst(name);
   }
 
+  /**
+   * Returns whether the request announces no body: no {@code Transfer-Encoding} and a {@code
+   * Content-Length} that is absent or 0.
+   */
+  boolean declaresNoBody() {
+    String length = requestHeader("Content-Length");
+    return requestHeader("Transfer-Encoding") == null
+        && (length == null || length.trim().equals("0"));
+  }
+
   Headers responseHeaders() {
     return exchange.getResponseHeaders();
   }

@@ -7,14 +7,18 @@ import dev.appupdate.protocol.catalog.Matcher;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Loads the catalog file again and swaps it in when valid; otherwise keeps the catalog being
  * served, logs every problem and records the failure for {@code /healthz}. Loads are serialized, so
- * an older read is never installed over a newer one.
+ * an older read is never installed over a newer one. What {@code /healthz} shows names the file by
+ * its name only, never its directory; the log has the whole story.
  */
 final class CatalogReloader {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
@@ -23,15 +27,30 @@ final class CatalogReloader {
   static final int HEALTH_PROBLEMS = 20;
 
   private final CatalogFile file;
-  private final URI publicUrl;
+  private final String name;
   private final CatalogHolder holder;
   private final Clock clock;
+  private final Function<Catalog, CatalogHolder.Snapshot> compile;
 
   CatalogReloader(CatalogFile file, URI publicUrl, CatalogHolder holder, Clock clock) {
+    this(
+        file,
+        holder,
+        clock,
+        catalog -> CatalogHolder.Snapshot.of(Matcher.create(catalog, publicUrl), clock.instant()));
+  }
+
+  /** @param compile turns a valid catalog into what is served; tests substitute a failing one */
+  CatalogReloader(
+      CatalogFile file,
+      CatalogHolder holder,
+      Clock clock,
+      Function<Catalog, CatalogHolder.Snapshot> compile) {
     this.file = file;
-    this.publicUrl = publicUrl;
+    this.name = String.valueOf(file.path().getFileName());
     this.holder = holder;
     this.clock = clock;
+    this.compile = compile;
   }
 
   /**
@@ -41,29 +60,23 @@ final class CatalogReloader {
    */
   synchronized boolean reload() {
     Catalog catalog;
+    CatalogHolder.Snapshot snapshot;
     try {
       catalog = file.read();
+      RequestIdBudget.check(catalog);
+      snapshot = compile.apply(catalog);
     } catch (CatalogException e) {
       reject(e);
       return false;
     } catch (IOException e) {
-      reject(e.getMessage(), e.getMessage());
+      reject(e.getMessage(), "cannot read catalog " + name + ": " + reason(e));
       return false;
     } catch (RuntimeException e) {
       // A defect rather than a bad file; whatever it is, the current catalog keeps serving.
-      LOG.log(
-          Level.ERROR,
-          "loading catalog "
-              + file.path()
-              + " failed; still serving the catalog loaded at "
-              + holder.current().loadedAt(),
-          e);
-      holder.failed(
-          new CatalogHolder.Failure(
-              clock.instant(), "cannot load catalog " + file.path() + ": " + e));
+      failed(e);
       return false;
     }
-    holder.install(CatalogHolder.Snapshot.of(Matcher.create(catalog, publicUrl), clock.instant()));
+    holder.install(snapshot);
     LOG.log(Level.INFO, "loaded catalog {0}: {1} releases", file.path(), catalog.size());
     return true;
   }
@@ -78,20 +91,52 @@ final class CatalogReloader {
     return file.changedSinceRead() && reload();
   }
 
+  /**
+   * Records a load that failed unexpectedly, for the log and {@code /healthz}; the current catalog
+   * keeps serving.
+   */
+  void failed(Throwable t) {
+    LOG.log(
+        Level.ERROR,
+        "loading catalog "
+            + file.path()
+            + " failed; still serving the catalog loaded at "
+            + holder.current().loadedAt(),
+        t);
+    holder.failed(
+        new CatalogHolder.Failure(
+            clock.instant(),
+            "cannot load catalog " + name + ": an unexpected error; the server log has the details"));
+  }
+
   /** Returns {@code invalid catalog SOURCE: N problems}, the line before the problems. */
   static String summary(CatalogException e) {
-    int n = e.problems().size();
-    return "invalid catalog " + e.source() + ": " + n + (n == 1 ? " problem" : " problems");
+    return summary(e.source(), e.problems().size());
+  }
+
+  private static String summary(String source, int n) {
+    return "invalid catalog " + source + ": " + n + (n == 1 ? " problem" : " problems");
+  }
+
+  /** Says why the file could not be read, without the paths the exception's message holds. */
+  private static String reason(IOException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    if (cause instanceof NoSuchFileException) {
+      return "the file does not exist";
+    }
+    if (cause instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return "a read error; the server log has the details";
   }
 
   private void reject(CatalogException e) {
     List<CatalogProblem> problems = e.problems();
-    String summary = summary(e);
-    StringBuilder all = new StringBuilder(summary);
+    StringBuilder all = new StringBuilder(summary(e));
     for (CatalogProblem p : problems) {
       all.append(System.lineSeparator()).append("  ").append(p);
     }
-    StringBuilder shown = new StringBuilder(summary).append(": ");
+    StringBuilder shown = new StringBuilder(summary(name, problems.size())).append(": ");
     for (int i = 0; i < Math.min(problems.size(), HEALTH_PROBLEMS); i++) {
       shown.append(i == 0 ? "" : "; ").append(problems.get(i));
     }

@@ -14,6 +14,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,37 +24,54 @@ import java.util.concurrent.TimeUnit;
  * the catalog) is read once, complete. Since notifications can be late, coalesced or missing on
  * some file systems (network mounts, some containers), and never come for a symbolic link's target
  * elsewhere, the file's modification time, size and identity are also checked every {@link
- * #POLL_INTERVAL}.
+ * Timing#poll()}. Whatever a check throws is logged and shown by {@code /healthz}, and the thread
+ * goes on watching.
  */
 final class CatalogWatcher implements Closeable {
-  /** How often the file is checked for changes when no notification comes. */
-  static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
-
-  /** How long the directory must be quiet after a notification before the file is read. */
-  static final Duration QUIET_PERIOD = Duration.ofMillis(200);
-
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+
+  /**
+   * How the watcher paces itself.
+   *
+   * @param poll how often the file is checked for changes when no notification comes
+   * @param quiet how long the directory must be quiet after a notification before the file is read
+   */
+  record Timing(Duration poll, Duration quiet) {
+    /** Every 2 seconds, after 200 ms of quiet. */
+    static final Timing DEFAULT = new Timing(Duration.ofSeconds(2), Duration.ofMillis(200));
+
+    Timing {
+      Objects.requireNonNull(poll, "poll == null");
+      Objects.requireNonNull(quiet, "quiet == null");
+      if (poll.isNegative() || poll.isZero() || quiet.isNegative() || quiet.isZero()) {
+        throw new IllegalArgumentException(
+            "poll and quiet must be positive, got " + poll + " and " + quiet);
+      }
+    }
+  }
 
   private final Path fileName;
   private final Path dir;
   private final CatalogReloader reloader;
+  private final Timing timing;
   private final Thread thread;
   private final Object idle = new Object();
   private volatile WatchService watch;
   private volatile boolean closed;
 
-  private CatalogWatcher(Path file, CatalogReloader reloader, WatchService watch) {
+  private CatalogWatcher(Path file, CatalogReloader reloader, Timing timing, WatchService watch) {
     Path absolute = file.toAbsolutePath();
     this.fileName = absolute.getFileName();
     this.dir = absolute.getParent();
     this.reloader = reloader;
+    this.timing = timing;
     this.watch = watch;
     this.thread = new Thread(this::run, "appupdate-catalog-watcher");
     thread.setDaemon(true);
   }
 
   /** Starts watching {@code file}; changes go to {@code reloader}. */
-  static CatalogWatcher start(Path file, CatalogReloader reloader) {
+  static CatalogWatcher start(Path file, CatalogReloader reloader, Timing timing) {
     Path dir = file.toAbsolutePath().getParent();
     WatchService watch = null;
     try {
@@ -68,9 +86,9 @@ final class CatalogWatcher implements Closeable {
           dir,
           e.toString(),
           file,
-          POLL_INTERVAL.toSeconds());
+          timing.poll().toSeconds());
     }
-    CatalogWatcher watcher = new CatalogWatcher(file, reloader, watch);
+    CatalogWatcher watcher = new CatalogWatcher(file, reloader, timing, watch);
     watcher.thread.start();
     return watcher;
   }
@@ -90,15 +108,20 @@ final class CatalogWatcher implements Closeable {
           return;
         }
         // Closed by drain() after the directory went away: go on with the periodic check.
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "checking the catalog for changes failed; still watching", e);
+      } catch (Throwable t) {
+        // Even an Error: a dead watcher would leave the catalog stale without a word.
+        try {
+          reloader.failed(t);
+        } catch (Throwable again) {
+          t.addSuppressed(again);
+        }
       }
     }
   }
 
   /**
    * Waits for a notification about the directory, then until it has been quiet for {@link
-   * #QUIET_PERIOD} (at most {@link #POLL_INTERVAL}), or for {@link #POLL_INTERVAL} when none comes.
+   * Timing#quiet()} (at most {@link Timing#poll()}), or for {@link Timing#poll()} when none comes.
    *
    * @return true when a notification named the catalog file (or some were lost): read it again;
    *     false to check its modification time, size and identity
@@ -108,20 +131,20 @@ final class CatalogWatcher implements Closeable {
     if (w == null) {
       synchronized (idle) {
         if (!closed) {
-          idle.wait(POLL_INTERVAL.toMillis());
+          idle.wait(Math.max(1, timing.poll().toMillis()));
         }
       }
       return false;
     }
-    WatchKey key = w.poll(POLL_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+    WatchKey key = w.poll(timing.poll().toNanos(), TimeUnit.NANOSECONDS);
     boolean named = false;
-    long deadline = System.nanoTime() + POLL_INTERVAL.toNanos();
+    long deadline = System.nanoTime() + timing.poll().toNanos();
     while (key != null) {
       named |= drain(key);
       if (watch == null || System.nanoTime() > deadline) {
         break; // the watch is gone, or the directory keeps changing: read what is there now
       }
-      key = w.poll(QUIET_PERIOD.toNanos(), TimeUnit.NANOSECONDS);
+      key = w.poll(timing.quiet().toNanos(), TimeUnit.NANOSECONDS);
     }
     return named;
   }
@@ -140,7 +163,7 @@ final class CatalogWatcher implements Closeable {
           Level.WARNING,
           "{0} can no longer be watched; checking the catalog every {1} seconds instead",
           dir,
-          POLL_INTERVAL.toSeconds());
+          timing.poll().toSeconds());
       closeQuietly(watch);
       watch = null;
       named = true;

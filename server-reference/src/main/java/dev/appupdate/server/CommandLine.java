@@ -1,5 +1,6 @@
 package dev.appupdate.server;
 
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,16 +25,26 @@ final class CommandLine {
           "Runs the appupdate reference server (protocol v1).",
           "",
           "  --port N            TCP port to listen on; 0 picks a free one (default 8000)",
-          "  --bind ADDRESS      address to listen on (default 127.0.0.1)",
+          "  --bind ADDRESS      address to listen on (default 127.0.0.1); a wildcard address",
+          "                      (0.0.0.0, ::) needs --public-url",
           "  --public-url URL    base URL clients reach this server at, for relative catalog URLs",
           "                      (default http://ADDRESS:PORT/)",
           "  --catalog FILE      release catalog, JSON (default: the embedded demo catalog);",
           "                      reloaded when it changes, an invalid change is logged and",
           "                      shown by /healthz while the previous catalog keeps serving",
-          "  --files DIR         directory served under /files/ (default: the embedded demo files)",
-          "  --data DIR          completion log and request-id key (default ./appupdate-data)",
+          "  --files DIR         directory served under /files/ (default: the embedded demo files);",
+          "                      hidden files and the data directory are never served, and it",
+          "                      must not be writable by untrusted users",
+          "  --data DIR          completion log, request-id key and lock, one server each",
+          "                      (default ./appupdate-data); not inside --files",
+          "  --key FILE          request-id key, created if missing (default DATA/request-id.key);",
+          "                      replicas share this file, each with its own --data",
           "  --retention AGE     how long request ids stay valid: 30d, 12h, 90m, 3600s or",
-          "                      an ISO-8601 duration such as P30D (default 30d)",
+          "                      an ISO-8601 duration such as P30D (default 30d, at most 3650d)",
+          "  --max-completion-keys N",
+          "                      completions of unexpired request ids remembered to record a",
+          "                      repeated report once, about 40 bytes each (default 2000000);",
+          "                      when full, new completions are answered 503",
           "  --help              print this help and exit",
           "",
           "Options take their value as the next argument or after '=' (--port=8080).",
@@ -44,7 +55,8 @@ final class CommandLine {
           "  POST /v1/explain      why each release of the product was or was not offered,",
           "                        for the same body as /v1/update",
           "  GET  /files/NAME      the files directory, with Range, If-Range and ETag",
-          "  GET  /healthz         status, release count, catalog load time, last catalog error",
+          "  GET  /healthz         status, release count, catalog load time, last catalog error;",
+          "                        503 while the completion log cannot be written",
           "");
 
   /**
@@ -57,7 +69,9 @@ final class CommandLine {
    * @param catalog the catalog file, or null for the embedded demo catalog
    * @param files the files directory, or null for the embedded demo files
    * @param data the data directory
+   * @param key the request-id key file, or null for the one in the data directory
    * @param retention how long request ids stay valid
+   * @param maxCompletionKeys how many completion keys are remembered at most
    */
   record Options(
       boolean help,
@@ -67,7 +81,9 @@ final class CommandLine {
       Path catalog,
       Path files,
       Path data,
-      Duration retention) {
+      Path key,
+      Duration retention,
+      int maxCompletionKeys) {
     Options {
       Objects.requireNonNull(bind, "bind == null");
       Objects.requireNonNull(data, "data == null");
@@ -100,7 +116,9 @@ final class CommandLine {
     Path catalog = null;
     Path files = null;
     Path data = Path.of("appupdate-data");
+    Path key = null;
     Duration retention = AppUpdateServer.DEFAULT_RETENTION;
+    int maxCompletionKeys = CompletionLog.DEFAULT_MAX_KEYS;
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -125,7 +143,15 @@ final class CommandLine {
         continue;
       }
       if (!Set.of(
-              "--port", "--bind", "--public-url", "--catalog", "--files", "--data", "--retention")
+              "--port",
+              "--bind",
+              "--public-url",
+              "--catalog",
+              "--files",
+              "--data",
+              "--key",
+              "--retention",
+              "--max-completion-keys")
           .contains(name)) {
         throw new UsageException("unknown option " + quote(name));
       }
@@ -157,12 +183,55 @@ final class CommandLine {
             throw new UsageException("--data: " + quote(value) + " exists and is not a directory");
           }
           break;
+        case "--key":
+          key = keyFile(value);
+          break;
+        case "--max-completion-keys":
+          maxCompletionKeys = maxCompletionKeys(value);
+          break;
         default: // "--retention", the last of the names checked above
           retention = retention(value);
           break;
       }
     }
-    return new Options(help, port, bind, publicUrl, catalog, files, data, retention);
+    if (bind.isAnyLocalAddress() && publicUrl == null && !help) {
+      throw new UsageException(
+          "--bind "
+              + bind.getHostAddress()
+              + " listens on every interface: give --public-url, the URL clients reach this server"
+              + " at");
+    }
+    return new Options(
+        help, port, bind, publicUrl, catalog, files, data, key, retention, maxCompletionKeys);
+  }
+
+  private static Path keyFile(String value) throws UsageException {
+    Path path = path("--key", value);
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw new UsageException("--key: " + quote(value) + " exists and is not a regular file");
+    }
+    Path dir = path.toAbsolutePath().getParent();
+    if (!Files.exists(path) && (dir == null || !Files.isDirectory(dir))) {
+      throw new UsageException(
+          "--key: " + quote(value) + " does not exist, nor does the directory to create it in");
+    }
+    return path;
+  }
+
+  private static int maxCompletionKeys(String value) throws UsageException {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1 && n <= CompletionKeys.MAX_CAP) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(
+        "--max-completion-keys: must be a number 1-"
+            + CompletionKeys.MAX_CAP
+            + ", got "
+            + quote(value));
   }
 
   private static int port(String value) throws UsageException {
@@ -269,6 +338,13 @@ final class CommandLine {
     }
     if (d.isZero() || d.isNegative()) {
       throw new UsageException("--retention: must be positive, got " + quote(value));
+    }
+    if (d.compareTo(RequestIds.MAX_RETENTION) > 0) {
+      throw new UsageException(
+          "--retention: must be at most "
+              + RequestIds.MAX_RETENTION.toDays()
+              + "d (about ten years), got "
+              + quote(value));
     }
     return d;
   }

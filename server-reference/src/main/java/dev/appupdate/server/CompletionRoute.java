@@ -58,6 +58,19 @@ final class CompletionRoute implements Route {
       throw HttpProblem.unprocessable(
           e.getMessage(), List.of(new FieldError("request_id", e.getMessage())));
     }
+    int reported = report.updates().size();
+    if (reported > claims.offerCount()) {
+      // Before any tag is checked: each entry is a guess at a 4-byte tag, and a 422 that named the
+      // entries that failed would tell a forger which guesses passed.
+      String message =
+          "the report names "
+              + reported
+              + " updates, but only "
+              + claims.offerCount()
+              + (claims.offerCount() == 1 ? " was" : " were")
+              + " offered under this request_id";
+      throw HttpProblem.unprocessable(message, List.of(new FieldError("updates", message)));
+    }
     List<FieldError> notOffered = new ArrayList<>();
     for (Map.Entry<String, Outcome> entry : report.updates().entrySet()) {
       String type = entry.getKey();

@@ -18,24 +18,45 @@ import java.util.Objects;
 
 /**
  * Serves the regular files below a directory. Symbolic links are followed only while they stay
- * inside it; hidden files (a segment starting with '.') and directories are never served.
+ * inside it; hidden files and directories (a name starting with '.', in the request or in the path
+ * it resolves to) and directories are never served, and neither is anything that resolves into the
+ * private paths given at open (the data directory and the request-id key).
+ *
+ * <p>The directory's real path is resolved for each request, so that a deploy that swaps a symbolic
+ * link ({@code --files current}, {@code current -> releases/42}) is served from the next request
+ * on. The checks hold against the file system as it is when a request is resolved; the directory
+ * must not be writable by untrusted users, who could swap a directory for a symbolic link between
+ * the check and the open.
  */
 final class DirectoryFileStore implements FileStore {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
 
-  private final Path root;
+  private final Path configured;
+  private final List<Path> privatePaths;
 
-  private DirectoryFileStore(Path root) {
-    this.root = root;
+  private DirectoryFileStore(Path configured, List<Path> privatePaths) {
+    this.configured = configured;
+    this.privatePaths = privatePaths;
   }
 
   /**
    * Returns a store serving {@code dir}.
    *
+   * @param privatePaths real paths never served, nor anything below them
    * @throws IOException if {@code dir} is not an existing directory
    */
-  static DirectoryFileStore open(Path dir) throws IOException {
+  static DirectoryFileStore open(Path dir, List<Path> privatePaths) throws IOException {
     Objects.requireNonNull(dir, "dir == null");
+    realRoot(dir);
+    return new DirectoryFileStore(dir, List.copyOf(privatePaths));
+  }
+
+  /**
+   * Returns the real path of the files directory {@code dir}.
+   *
+   * @throws IOException if {@code dir} is not an existing directory
+   */
+  static Path realRoot(Path dir) throws IOException {
     Path real;
     try {
       real = dir.toRealPath();
@@ -45,11 +66,34 @@ final class DirectoryFileStore implements FileStore {
     if (!Files.isDirectory(real)) {
       throw new IOException("files directory " + dir + " is not a directory");
     }
-    return new DirectoryFileStore(real);
+    return real;
+  }
+
+  /**
+   * Returns the real path that {@code path} has, or will have once created: the real path of its
+   * closest existing ancestor, with the missing names appended.
+   */
+  static Path realPathOf(Path path) throws IOException {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    return existing.toRealPath().resolve(existing.relativize(absolute));
   }
 
   @Override
   public StoredFile find(List<String> segments) throws IOException {
+    Path root;
+    try {
+      root = configured.toRealPath();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "files directory {0} cannot be resolved: {1}", configured, e);
+      return null;
+    }
     Path path = root;
     try {
       for (String segment : segments) {
@@ -73,6 +117,21 @@ final class DirectoryFileStore implements FileStore {
     if (!real.startsWith(root)) {
       LOG.log(Level.INFO, "refused {0}: it resolves to {1}, outside {2}", path, real, root);
       return null;
+    }
+    // An in-tree link may lead to a hidden file or into a hidden directory: check what it resolves
+    // to, not only what was asked for.
+    for (Path name : root.relativize(real)) {
+      if (name.toString().startsWith(".")) {
+        LOG.log(Level.INFO, "refused {0}: it resolves to the hidden {1}", path, real);
+        return null;
+      }
+    }
+    for (Path hidden : privatePaths) {
+      if (real.startsWith(hidden)) {
+        LOG.log(
+            Level.WARNING, "refused {0}: it resolves into the server''s private {1}", path, hidden);
+        return null;
+      }
     }
     BasicFileAttributes attrs =
         Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

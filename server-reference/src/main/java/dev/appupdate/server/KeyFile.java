@@ -6,38 +6,63 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The request-id key in the data directory: {@value RequestIds#KEY_LENGTH} random bytes, created
- * once with owner-only permissions and reused after restarts. Replicas share it by sharing the
- * file.
+ * The request-id key: {@value RequestIds#KEY_LENGTH} random bytes, by default {@code
+ * DATA/request-id.key}, created once with owner-only permissions and reused after restarts.
+ * Replicas share it by sharing the file ({@code --key}), never the data directory.
  */
 final class KeyFile {
   static final String NAME = "request-id.key";
 
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
 
+  /** Makes a hard link; tests substitute it to act like file systems without hard links. */
+  @FunctionalInterface
+  interface Linker {
+    /** {@link Files#createLink}: {@code link} becomes another name of {@code existing}. */
+    void link(Path link, Path existing) throws IOException;
+  }
+
   private KeyFile() {}
 
   /**
-   * Reads the key in {@code dataDir}, creating it first if there is none.
+   * Reads the key {@code file}, creating it first if there is none.
    *
-   * @throws IOException if the key cannot be created or read, or the file is corrupt, with a
-   *     message saying what to do
+   * @param completionLog the completion log of this server: while it holds completions, a missing
+   *     key is not replaced by a new one, which would invalidate their request ids
+   * @throws IOException if the key cannot be created or read, the file is corrupt, or it is missing
+   *     while the completion log holds completions, with a message saying what to do
    */
-  static byte[] loadOrCreate(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(NAME);
+  static byte[] loadOrCreate(Path file, Path completionLog) throws IOException {
+    return loadOrCreate(file, completionLog, Files::createLink);
+  }
+
+  static byte[] loadOrCreate(Path file, Path completionLog, Linker linker) throws IOException {
     if (!Files.exists(file)) {
-      create(dataDir, file);
+      if (Files.exists(completionLog) && Files.size(completionLog) > 0) {
+        throw new IOException(
+            "request-id key file "
+                + file
+                + " is missing, but the completion log "
+                + completionLog
+                + " holds completions: a new key would make every request id issued so far"
+                + " invalid. Restore the key file (replicas share one, see --key), or move the"
+                + " completion log away to start over with a new key");
+      }
+      create(file, linker);
     }
     return read(file);
   }
@@ -74,38 +99,76 @@ final class KeyFile {
 
   /**
    * Writes a new key to a temporary file and links it into place, so that the key file never exists
-   * half written and two servers starting at once on a shared directory agree on one key.
+   * half written and two servers starting at once on a shared file agree on one key: the link
+   * fails for the second, which then reads the first one's key.
    */
-  private static void create(Path dataDir, Path file) throws IOException {
-    boolean posix = dataDir.getFileSystem().supportedFileAttributeViews().contains("posix");
+  private static void create(Path file, Linker linker) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     Path tmp =
         posix
             ? Files.createTempFile(
-                dataDir,
+                dir,
                 NAME,
                 ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-            : Files.createTempFile(dataDir, NAME, ".tmp");
+            : Files.createTempFile(dir, NAME, ".tmp");
     try {
+      byte[] key = RequestIds.newKey();
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer key = ByteBuffer.wrap(RequestIds.newKey());
-        while (key.hasRemaining()) {
-          ch.write(key);
+        ByteBuffer buffer = ByteBuffer.wrap(key);
+        while (buffer.hasRemaining()) {
+          ch.write(buffer);
         }
         ch.force(true);
       }
       try {
-        Files.createLink(file, tmp);
+        linker.link(file, tmp);
       } catch (FileAlreadyExistsException e) {
         return; // another server created it first: use that one
-      } catch (UnsupportedOperationException | IOException e) {
-        // No hard links on this file system: fall back to a rename, atomic but not exclusive.
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        if (!linksUnsupported(e)) {
+          throw new IOException("cannot create request-id key file " + file + ": " + e, e);
+        }
+        if (!renameIntoPlace(tmp, file, key)) {
+          return;
+        }
       }
-      Durability.forceDirectory(dataDir);
+      Durability.forceDirectory(dir);
       LOG.log(Level.INFO, "created request-id key {0}", file);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Whether a failed link means that the file system has no hard links (EPERM on Linux, an invalid
+   * function on Windows: a plain {@link FileSystemException}) rather than a problem that a rename
+   * would hit too, or hide: a denied access, a missing directory.
+   */
+  private static boolean linksUnsupported(Exception e) {
+    return e instanceof UnsupportedOperationException || e.getClass() == FileSystemException.class;
+  }
+
+  /**
+   * The fallback without hard links: a rename, atomic but not exclusive. It is skipped when the key
+   * appeared meanwhile, and what the file holds afterwards is compared with the new key, since
+   * another server may have renamed its own key into place at the same moment.
+   *
+   * @return whether this server's key is the one in place
+   */
+  private static boolean renameIntoPlace(Path tmp, Path file, byte[] key) throws IOException {
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return false; // another server created it meanwhile: use that one
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    if (!Arrays.equals(Files.readAllBytes(file), key)) {
+      LOG.log(
+          Level.WARNING,
+          "another server created request-id key {0} at the same moment; using its key",
+          file);
+      return false;
+    }
+    return true;
   }
 }

@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.CatalogProblem;
+import dev.appupdate.server.internal.ShutdownLogManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,16 +17,18 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>When the server accepts connections, exactly one line goes to standard output: {@code
- * appupdate server listening on http://HOST:PORT}; logs go to standard error. Exit status: 0 after
- * {@code --help} or a graceful stop (SIGTERM or SIGINT: stop accepting, finish requests in flight
- * for up to 10 seconds, answering 503 to new ones, flush the completion log); 1 when the server
- * cannot start, with the reason on standard error (for an invalid catalog, a line naming the file
- * and then every problem on a line of its own, with the release's position and field); 2 for a bad
- * command line, with a one-line reason on standard error.
+ * appupdate server listening on http://HOST:PORT}; logs go to standard error, up to the final
+ * {@code stopped}. Exit status: 0 after {@code --help} or a graceful stop (SIGTERM or SIGINT: stop
+ * accepting, finish requests in flight for up to 10 seconds, answering 503 to new ones, flush the
+ * completion log); 1 when the server cannot start, with the reason on standard error (for an
+ * invalid catalog, a line naming the file and then every problem on a line of its own, with the
+ * release's position and field), or when the completion log could not be flushed at the stop; 2
+ * for a bad command line, with a one-line reason on standard error.
  */
 public final class Main {
   private static final Duration DRAIN = Duration.ofSeconds(10);
   private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+  private static final String LOG_MANAGER = "java.util.logging.manager";
 
   private Main() {}
 
@@ -35,6 +38,11 @@ public final class Main {
    * @param args the options, see {@code --help}
    */
   public static void main(String[] args) {
+    // Before anything logs, which creates the log manager: the default one would close the log
+    // handlers while the graceful stop still has things to say.
+    if (System.getProperty(LOG_MANAGER) == null) {
+      System.setProperty(LOG_MANAGER, ShutdownLogManager.class.getName());
+    }
     if (System.getProperty(LOG_FORMAT) == null) {
       // One line per record, so that the access log is one line per request.
       System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
@@ -69,17 +77,28 @@ public final class Main {
       System.exit(1);
       return;
     }
+    ShutdownLogManager.holdResetAtShutdown();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () -> {
-                  server.stop(DRAIN);
-                  // A signal would make the JVM exit 143; a completed graceful stop is a success.
-                  Runtime.getRuntime().halt(0);
-                },
+                // A signal would make the JVM exit 143; a completed graceful stop is a success.
+                () -> Runtime.getRuntime().halt(shutDown(server)),
                 "appupdate-shutdown"));
     out.println("appupdate server listening on " + server.baseUrl());
     out.flush();
+  }
+
+  /**
+   * Stops {@code server} gracefully, then lets the log handlers close.
+   *
+   * @return the exit status: 0, or 1 when the completion log could not be flushed
+   */
+  static int shutDown(AppUpdateServer server) {
+    try {
+      return server.shutDown(DRAIN) ? 0 : 1;
+    } finally {
+      ShutdownLogManager.release();
+    }
   }
 
   static AppUpdateServer server(CommandLine.Options options) {
@@ -88,7 +107,11 @@ public final class Main {
             .port(options.port())
             .bind(options.bind())
             .dataDir(options.data())
-            .retention(options.retention());
+            .retention(options.retention())
+            .maxCompletionKeys(options.maxCompletionKeys());
+    if (options.key() != null) {
+      b.keyFile(options.key());
+    }
     if (options.publicUrl() != null) {
       b.publicUrl(options.publicUrl());
     }

@@ -8,11 +8,13 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one handler of the HTTP server: refuses requests during a shutdown drain or under overload,
- * dispatches by exact path and method, turns every failure into a problem document, counts the
- * requests in flight for the drain, and writes one access-log line per request.
+ * dispatches by exact path and method, turns every failure into a problem document, keeps
+ * connections of fully read requests open, and writes one access-log line per request. The drain
+ * waits for the exchanges {@link InFlight} counts.
  */
 final class Router implements HttpHandler {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
@@ -24,29 +26,34 @@ final class Router implements HttpHandler {
   private final Map<String, Route> posts;
   private final Map<String, Route> gets;
   private final Route files;
-  private final Object lock = new Object();
-  private int inFlight;
+  private final InFlight inFlight;
+  private final AtomicInteger handling = new AtomicInteger();
   private volatile boolean draining;
 
   /**
    * @param posts the POST routes by exact path
    * @param gets the GET and HEAD routes by exact path
    * @param files the route of everything below {@value FileRoute#PREFIX}
+   * @param inFlight the exchanges accepted and not yet finished, counted by {@link Workers}
    */
-  Router(ServerCodec codec, Map<String, Route> posts, Map<String, Route> gets, Route files) {
+  Router(
+      ServerCodec codec,
+      Map<String, Route> posts,
+      Map<String, Route> gets,
+      Route files,
+      InFlight inFlight) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
     this.files = files;
+    this.inFlight = inFlight;
   }
 
   @Override
   public void handle(HttpExchange exchange) {
     long start = System.nanoTime();
     Call call = new Call(exchange, codec);
-    synchronized (lock) {
-      inFlight++;
-    }
+    keepAliveIfBodyless(call);
     try {
       if (draining) {
         throw HttpProblem.unavailable("the server is shutting down", 5);
@@ -54,7 +61,12 @@ final class Router implements HttpHandler {
       if (Workers.inOverflow()) {
         throw HttpProblem.unavailable("the server is overloaded; retry shortly", 1);
       }
-      route(call);
+      handling.incrementAndGet();
+      try {
+        route(call);
+      } finally {
+        handling.decrementAndGet();
+      }
     } catch (HttpProblem p) {
       answer(call, p);
     } catch (IOException e) {
@@ -65,12 +77,27 @@ final class Router implements HttpHandler {
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
     } finally {
       exchange.close();
-      synchronized (lock) {
-        if (--inFlight == 0) {
-          lock.notifyAll();
-        }
-      }
       accessLog(call, start);
+    }
+  }
+
+  /**
+   * The server runs the JDK server with {@code sun.net.httpserver.drainAmount=0}: when a response
+   * ends, a connection whose request body was not read to its end is closed at once instead of
+   * reading (and waiting for) up to 64 KiB of a body nobody wants, which held a worker until the
+   * request timeout after every 413. A request without a body has not reached its end until someone
+   * reads it: one read, before the response starts, finds the end at once without blocking, and the
+   * connection stays open for the next request. Routes that take a body read it to its end
+   * themselves ({@link JsonBody}).
+   */
+  private static void keepAliveIfBodyless(Call call) {
+    if (!call.declaresNoBody()) {
+      return;
+    }
+    try {
+      call.exchange().getRequestBody().read();
+    } catch (IOException e) {
+      // The connection is gone; it is closed all the same.
     }
   }
 
@@ -124,29 +151,25 @@ final class Router implements HttpHandler {
   }
 
   /**
-   * Waits until no request is in flight, for at most {@code timeoutNanos}.
+   * Waits until no exchange is in flight, queued ones included, for at most {@code timeoutNanos}.
    *
-   * @return whether all requests finished in time
+   * @return whether all exchanges finished in time
    */
   boolean awaitIdle(long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    synchronized (lock) {
-      while (inFlight > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        lock.wait(Math.max(1, left / 1_000_000));
-      }
-      return true;
-    }
+    return inFlight.awaitIdle(timeoutNanos);
   }
 
-  /** Returns the number of requests being handled. */
+  /**
+   * Returns the number of requests being routed: admitted past the drain and overload checks, and
+   * not yet answered.
+   */
+  int handling() {
+    return handling.get();
+  }
+
+  /** Returns the number of exchanges accepted and not yet finished, queued ones included. */
   int inFlight() {
-    synchronized (lock) {
-      return inFlight;
-    }
+    return inFlight.count();
   }
 
   private static void accessLog(Call call, long start) {

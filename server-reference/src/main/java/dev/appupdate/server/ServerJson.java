@@ -98,7 +98,7 @@ final class ServerJson {
     }
   }
 
-  /** Returns the {@code /healthz} document. */
+  /** Returns the {@code /healthz} document of a server whose completion log works. */
   byte[] health(CatalogHolder.State state) {
     ObjectNode o = mapper.createObjectNode();
     o.put("status", "ok");
@@ -112,6 +112,7 @@ final class ServerJson {
       o.put("last_catalog_error", failure.message());
       o.put("last_catalog_error_at", failure.at().toString());
     }
+    o.put("completion_log", "ok");
     return write(o);
   }
 

@@ -8,10 +8,13 @@ import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.UpdateResponse;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.List;
 
 /** {@code POST /v1/update}: the offers of the current catalog, under a fresh request id. */
 final class UpdateRoute implements Route {
+  private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+
   private final ServerCodec codec;
   private final CatalogHolder catalog;
   private final RequestIds requestIds;
@@ -37,9 +40,14 @@ final class UpdateRoute implements Route {
     try {
       requestId = requestIds.issue(request.product(), offers);
     } catch (IllegalArgumentException e) {
-      // The catalog offers more than a request id can name: a configuration problem.
-      throw HttpProblem.internalError(
-          "cannot issue a request id for this response: " + e.getMessage());
+      // The catalog offers more than a request id can name, which catalog loading should have
+      // refused: a configuration problem, told to the operator rather than to the client.
+      LOG.log(
+          Level.ERROR,
+          "cannot issue a request id for the offers to product {0}: {1}",
+          request.product(),
+          e.getMessage());
+      throw HttpProblem.internalError("the server cannot issue a request id for this response");
     }
     call.send(
         200, "application/json", codec.encodeUpdateResponse(new UpdateResponse(offers, requestId)));

@@ -22,14 +22,17 @@ final class Workers implements Executor {
 
   private final ThreadPoolExecutor main;
   private final ThreadPoolExecutor overflow;
+  private final InFlight inFlight;
 
-  Workers(int threads, int queueCapacity) {
+  /** @param inFlight counts each exchange from {@link #execute} until its task ends */
+  Workers(int threads, int queueCapacity, InFlight inFlight) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     if (queueCapacity < 0) {
       throw new IllegalArgumentException("queueCapacity must be >= 0, got " + queueCapacity);
     }
+    this.inFlight = inFlight;
     BlockingQueue<Runnable> queue =
         queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
     AtomicInteger n = new AtomicInteger();
@@ -68,10 +71,26 @@ final class Workers implements Executor {
    */
   @Override
   public void execute(Runnable task) {
+    // Counted from here, not from the handler: an exchange waiting in the queue or still reading
+    // its headers is in flight too, and a shutdown drain must wait for it.
+    inFlight.enter();
+    Runnable counted =
+        () -> {
+          try {
+            task.run();
+          } finally {
+            inFlight.exit();
+          }
+        };
     try {
-      main.execute(task);
+      main.execute(counted);
     } catch (RejectedExecutionException e) {
-      overflow.execute(task);
+      try {
+        overflow.execute(counted);
+      } catch (RejectedExecutionException full) {
+        inFlight.exit();
+        throw full;
+      }
     }
   }
 

@@ -152,5 +152,195 @@ class AppUpdateServerTest {
     assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("30");
     assertThat(System.getProperty("sun.net.httpserver.idleInterval")).isEqualTo("30");
+    assertThat(System.getProperty("sun.net.httpserver.drainAmount")).isEqualTo("0");
+  }
+
+  @Test
+  void start_createsTheCompletionLogAndTheLockForTheOwnerOnly() throws Exception {
+    try (AppUpdateServer server = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+      server.start();
+    }
+
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("completions.jsonl"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("lock"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void start_dataDirInsideTheFilesDir_failsBeforeCreatingAnything() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    AppUpdateServer server =
+        AppUpdateServer.builder()
+            .port(0)
+            .filesDir(files)
+            .dataDir(files.resolve("appupdate-data"))
+            .build();
+
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the data directory "
+                + files.resolve("appupdate-data")
+                + " is the files directory "
+                + files
+                + " or inside it, which would serve the request-id key and the completion log to"
+                + " anyone: give the data directory a place outside the files directory");
+    assertThat(files.resolve("appupdate-data")).doesNotExist();
+  }
+
+  @Test
+  void start_dataDirIsTheFilesDirThroughALink_fails() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    Path alias = Files.createSymbolicLink(dir.resolve("alias"), files);
+    AppUpdateServer server =
+        AppUpdateServer.builder().port(0).filesDir(files).dataDir(alias).build();
+
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("the data directory " + alias + " is the files directory");
+  }
+
+  @Test
+  void start_keyFileInsideTheFilesDir_fails() throws Exception {
+    Path files = Files.createDirectories(dir.resolve("files"));
+    AppUpdateServer server =
+        AppUpdateServer.builder()
+            .port(0)
+            .filesDir(files)
+            .dataDir(dir.resolve("data"))
+            .keyFile(files.resolve("request-id.key"))
+            .build();
+
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "the request-id key file "
+                + files.resolve("request-id.key")
+                + " is inside the files directory "
+                + files
+                + ", which would serve it to anyone: keep the key outside the files directory");
+    assertThat(files.resolve("request-id.key")).doesNotExist();
+  }
+
+  @Test
+  void start_secondServerOnTheSameDataDir_failsSayingItIsInUse() throws Exception {
+    try (AppUpdateServer first = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+      first.start();
+      AppUpdateServer second = AppUpdateServer.builder().port(0).dataDir(dir).build();
+
+      assertThatThrownBy(second::start)
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "data directory "
+                  + dir
+                  + " is in use by another server; give each server its own --data directory"
+                  + " (replicas share only the request-id key, see --key)");
+      assertThat(Fixtures.get(first, "/healthz").statusCode()).isEqualTo(200);
+    }
+    try (AppUpdateServer third = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+      third.start(); // the stop released the lock
+    }
+  }
+
+  @Test
+  void keyFile_sharedByReplicasWithTheirOwnDataDirs_eachVerifiesTheOthersIds() throws Exception {
+    Path key = dir.resolve("shared.key");
+    try (AppUpdateServer a =
+            AppUpdateServer.builder().port(0).dataDir(dir.resolve("a")).keyFile(key).build();
+        AppUpdateServer b =
+            AppUpdateServer.builder().port(0).dataDir(dir.resolve("b")).keyFile(key).build()) {
+      a.start();
+      b.start();
+
+      String id = a.requestIds().issue("your_app", Fixtures.DEMO_OFFERS);
+
+      assertThat(b.requestIds().verify(id).product()).isEqualTo("your_app");
+      assertThat(
+              Fixtures.postJson(
+                      b,
+                      "/v1/completion",
+                      Fixtures.completion(id, "my_important_data", "success", "1.0"))
+                  .statusCode())
+          .isEqualTo(204);
+    }
+    assertThat(dir.resolve("a").resolve("request-id.key")).doesNotExist();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void start_keyMissingNextToRecordedCompletions_failsAndKeepsTheLog() throws Exception {
+    Files.writeString(dir.resolve("completions.jsonl"), "{\"request_id\":\"x\"}\n");
+    AppUpdateServer server = AppUpdateServer.builder().port(0).dataDir(dir).build();
+
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is missing, but the completion log");
+    assertThat(dir.resolve("request-id.key")).doesNotExist();
+    try (AppUpdateServer again = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+      assertThatThrownBy(again::start).as("the lock was released").hasMessageContaining("missing");
+    }
+  }
+
+  @Test
+  void builder_retentionOverTenYears_isRefused() {
+    assertThatThrownBy(() -> AppUpdateServer.builder().retention(Duration.ofDays(3651)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retention must be at most 3650 days (about ten years), got PT87624H");
+  }
+
+  @Test
+  void start_tenYearRetention_acceptsCompletions() throws Exception {
+    try (AppUpdateServer server =
+        Fixtures.demoServer(dir).retention(Duration.ofDays(3650)).build()) {
+      server.start();
+      String id = server.requestIds().issue("your_app", Fixtures.DEMO_OFFERS);
+
+      assertThat(
+              Fixtures.postJson(
+                      server,
+                      "/v1/completion",
+                      Fixtures.completion(id, "my_important_data", "success", "1.0"))
+                  .statusCode())
+          .isEqualTo(204);
+    }
+  }
+
+  @Test
+  void builder_wildcardBindWithoutPublicUrl_isRefused() throws Exception {
+    AppUpdateServer.Builder b =
+        AppUpdateServer.builder().dataDir(dir).bind(InetAddress.getByName("0.0.0.0"));
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "publicUrl is required with the wildcard bind address 0.0.0.0: no URL derived from it"
+                + " reaches this server from everywhere, and relative catalog URLs resolve against"
+                + " the public URL");
+  }
+
+  @Test
+  void builder_wildcardBindWithPublicUrl_servesThatUrl() throws Exception {
+    try (AppUpdateServer server =
+        AppUpdateServer.builder()
+            .port(0)
+            .dataDir(dir)
+            .bind(InetAddress.getByName("0.0.0.0"))
+            .publicUrl(URI.create("https://updates.example.com/"))
+            .build()) {
+      server.start();
+
+      assertThat(server.publicUrl()).isEqualTo(URI.create("https://updates.example.com/"));
+    }
+  }
+
+  @Test
+  void builder_maxCompletionKeysOutOfRange_isRefused() {
+    assertThatThrownBy(() -> AppUpdateServer.builder().maxCompletionKeys(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxCompletionKeys must be 1-536870912, got 0");
   }
 }

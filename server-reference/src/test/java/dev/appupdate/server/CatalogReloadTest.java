@@ -47,7 +47,13 @@ class CatalogReloadTest {
 
   private void start(String catalogJson, boolean watch) throws IOException {
     file = Files.writeString(dir.resolve("catalog.json"), catalogJson);
-    server = Fixtures.demoServer(dir).catalog(file).watchCatalog(watch).clock(clock).build();
+    server =
+        Fixtures.demoServer(dir)
+            .catalog(file)
+            .watchCatalog(watch)
+            .catalogWatchTiming(Duration.ofMillis(5), Duration.ofMillis(5))
+            .clock(clock)
+            .build();
     server.start();
   }
 
@@ -172,8 +178,7 @@ class CatalogReloadTest {
     assertThat(health())
         .contains("\"releases\":1,\"catalog_loaded_at\":\"" + T0 + "\"")
         .contains(
-            "\"last_catalog_error\":\"invalid catalog "
-                + file
+            "\"last_catalog_error\":\"invalid catalog catalog.json"
                 + ": 3 problems: releases[0].size: must not be negative, got -1;"
                 + " releases[1].size: must not be negative, got -1; releases[1].url: ")
         .contains("\"last_catalog_error_at\":\"" + T0.plusSeconds(60) + "\"");
@@ -218,8 +223,9 @@ class CatalogReloadTest {
 
     assertThat(offered()).containsExactly("data:1.0");
     assertThat(health())
-        .contains("\"last_catalog_error\":\"cannot read catalog " + file)
-        .contains("the file does not exist");
+        .contains(
+            "\"last_catalog_error\":\"cannot read catalog catalog.json: the file does not exist\"")
+        .doesNotContain(dir.toString());
   }
 
   @Test
@@ -337,5 +343,99 @@ class CatalogReloadTest {
     } finally {
       client.shutdownNow();
     }
+  }
+
+  /** A catalog of {@code product} with one release of each update type {@code t0}, {@code t1}... */
+  private static String catalogOf(String product, int updateTypes) {
+    StringBuilder sb = new StringBuilder("{\"releases\": [");
+    for (int i = 0; i < updateTypes; i++) {
+      sb.append(i == 0 ? "\n" : ",\n")
+          .append("  {\"product\": \"")
+          .append(product)
+          .append("\", \"update_type\": \"t")
+          .append(i)
+          .append("\", \"version\": \"1.0\", \"url\": \"files/t")
+          .append(i)
+          .append("\", \"hash_function\": \"sha512\", \"hash_value\": \"")
+          .append("ab".repeat(64))
+          .append("\", \"size\": 10}");
+    }
+    return sb.append("\n]}\n").toString();
+  }
+
+  @Test
+  void start_productWithMoreUpdateTypesThanARequestIdCanName_failsAsAnInvalidCatalog()
+      throws Exception {
+    Path many = Files.writeString(dir.resolve("catalog.json"), catalogOf("your_app", 19));
+    AppUpdateServer s = Fixtures.demoServer(dir).catalog(many).build();
+
+    assertThatThrownBy(s::start)
+        .isInstanceOfSatisfying(
+            CatalogException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Object::toString)
+                    .containsExactly(
+                        "releases[18].update_type: product your_app has 19 update types, more"
+                            + " than the 18 that one request id can name for it: the product"
+                            + " name's length (8) plus 6 per update type must be at most 116"));
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
+  void start_productNameTooLongForAnyRequestId_failsAsAnInvalidCatalog() throws Exception {
+    String product = "p".repeat(120);
+    Path longName = Files.writeString(dir.resolve("catalog.json"), catalogOf(product, 1));
+    AppUpdateServer s = Fixtures.demoServer(dir).catalog(longName).build();
+
+    assertThatThrownBy(s::start)
+        .isInstanceOfSatisfying(
+            CatalogException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Object::toString)
+                    .containsExactly(
+                        "releases[0].update_type: product "
+                            + product
+                            + " has 1 update type, more than the 0 that one request id can name"
+                            + " for it: the product name's length (120) plus 6 per update type"
+                            + " must be at most 116"));
+  }
+
+  @Test
+  void start_productAtTheRequestIdLimit_servesAllItsOffers() throws Exception {
+    start(catalogOf("your_app", 18));
+
+    assertThat(offered()).hasSize(18);
+  }
+
+  @Test
+  void reloadNow_productOverTheRequestIdLimit_keepsTheOldCatalogAndHealthzSaysWhy()
+      throws Exception {
+    start(catalog("data:1.0"));
+    Files.writeString(file, catalogOf("your_app", 20));
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(server.reloadNow()).isFalse();
+      assertThat(warnings(log)).singleElement().asString().contains("20 update types");
+    }
+
+    assertThat(offered()).containsExactly("data:1.0");
+    assertThat(health())
+        .contains(
+            "\"last_catalog_error\":\"invalid catalog catalog.json: 1 problem:"
+                + " releases[18].update_type: product your_app has 20 update types");
+  }
+
+  @Test
+  void healthz_catalogErrors_nameTheFileButNeverItsDirectory() throws Exception {
+    start(catalog("data:1.0"));
+    Files.writeString(file, "{\"releases\": 7}");
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(server.reloadNow()).isFalse();
+      assertThat(warnings(log)).singleElement().asString().contains(file.toString());
+    }
+
+    assertThat(health()).contains("invalid catalog catalog.json").doesNotContain(dir.toString());
   }
 }

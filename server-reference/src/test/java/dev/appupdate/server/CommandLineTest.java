@@ -25,7 +25,9 @@ class CommandLineTest {
     assertThat(o.catalog()).isNull();
     assertThat(o.files()).isNull();
     assertThat(o.data()).isEqualTo(Path.of("appupdate-data"));
+    assertThat(o.key()).isNull();
     assertThat(o.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(o.maxCompletionKeys()).isEqualTo(2_000_000);
   }
 
   @Test
@@ -45,8 +47,12 @@ class CommandLineTest {
             "--files=" + files,
             "--data",
             dir.toString(),
+            "--key",
+            dir.resolve("shared.key").toString(),
             "--retention",
-            "12h");
+            "12h",
+            "--max-completion-keys",
+            "1000");
 
     assertThat(o.port()).isZero();
     assertThat(o.bind()).isEqualTo(InetAddress.getByName("0.0.0.0"));
@@ -54,7 +60,9 @@ class CommandLineTest {
     assertThat(o.catalog()).isEqualTo(catalog);
     assertThat(o.files()).isEqualTo(files);
     assertThat(o.data()).isEqualTo(dir);
+    assertThat(o.key()).isEqualTo(dir.resolve("shared.key"));
     assertThat(o.retention()).isEqualTo(Duration.ofHours(12));
+    assertThat(o.maxCompletionKeys()).isEqualTo(1000);
   }
 
   @Test
@@ -68,7 +76,9 @@ class CommandLineTest {
             "--catalog",
             "--files",
             "--data",
+            "--key",
             "--retention",
+            "--max-completion-keys",
             "--help");
   }
 
@@ -147,6 +157,69 @@ class CommandLineTest {
   @Test
   void unknownBindHost_isRefused() {
     assertUsage("--bind: unknown host \"no such host.invalid\"", "--bind", "no such host.invalid");
+  }
+
+  @Test
+  void retentionOverTenYears_isRefused() {
+    assertUsage(
+        "--retention: must be at most 3650d (about ten years), got \"3651d\"",
+        "--retention",
+        "3651d");
+    assertUsage(
+        "--retention: must be at most 3650d (about ten years), got \"999999999d\"",
+        "--retention",
+        "999999999d");
+    assertUsage(
+        "--retention: must be at most 3650d (about ten years), got \"PT2562047788015215H\"",
+        "--retention",
+        "PT2562047788015215H");
+  }
+
+  @Test
+  void retentionOfTenYears_isAccepted() throws Exception {
+    assertThat(CommandLine.retention("3650d")).isEqualTo(Duration.ofDays(3650));
+  }
+
+  @Test
+  void wildcardBindWithoutPublicUrl_isRefused() {
+    assertUsage(
+        "--bind 0.0.0.0 listens on every interface: give --public-url, the URL clients reach this"
+            + " server at",
+        "--bind",
+        "0.0.0.0");
+    assertUsage(
+        "--bind 0:0:0:0:0:0:0:0 listens on every interface: give --public-url, the URL clients"
+            + " reach this server at",
+        "--bind",
+        "::");
+  }
+
+  @Test
+  void keyInAMissingDirectory_isRefused() {
+    String key = dir.resolve("nope").resolve("k").toString();
+
+    assertUsage(
+        "--key: \"" + key + "\" does not exist, nor does the directory to create it in",
+        "--key",
+        key);
+  }
+
+  @Test
+  void keyThatIsADirectory_isRefused() {
+    assertUsage(
+        "--key: \"" + dir + "\" exists and is not a regular file", "--key", dir.toString());
+  }
+
+  @Test
+  void badMaxCompletionKeys_isRefused() {
+    assertUsage(
+        "--max-completion-keys: must be a number 1-536870912, got \"0\"",
+        "--max-completion-keys",
+        "0");
+    assertUsage(
+        "--max-completion-keys: must be a number 1-536870912, got \"lots\"",
+        "--max-completion-keys",
+        "lots");
   }
 
   private static void assertUsage(String message, String... args) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,11 +41,18 @@ class CompletionLogTest {
     }
   }
 
+  private final RecordingDisk disk = new RecordingDisk();
+
   private CompletionLog open() throws IOException {
+    return open(CompletionLog.DEFAULT_MAX_KEYS);
+  }
+
+  private CompletionLog open(int maxKeys) throws IOException {
     if (log != null) {
       log.close();
     }
-    log = CompletionLog.open(dir, json, ids, clock);
+    log = null;
+    log = CompletionLog.open(dir, json, ids, clock, disk, maxKeys);
     return log;
   }
 
@@ -235,5 +243,184 @@ class CompletionLogTest {
     assertThatThrownBy(() -> append(newId(), "a"))
         .isInstanceOf(IOException.class)
         .hasMessage("the completion log is closed");
+  }
+
+  @Test
+  void open_forcesTheLinesItReadAndTheirDirectoryBeforeServingRepeats() throws Exception {
+    // Lines another process wrote and died before forcing: still in the page cache only.
+    String id = newId();
+    byte[] line = json.completionLine(record(id, "a"));
+    Files.write(dir.resolve(CompletionLog.NAME), line);
+
+    open();
+
+    assertThat(disk.events()).containsExactly("force(true)", "dir " + dir.getFileName());
+    assertThat(append(id, "a")).isZero();
+  }
+
+  @Test
+  void append_forcesBeforeItReturns() throws Exception {
+    open();
+    disk.clear();
+
+    append(newId(), "a");
+
+    assertThat(disk.events()).containsExactly("force(false)");
+  }
+
+  @Test
+  void append_forceFails_recordsNothingAndTheNextAppendWorks() throws Exception {
+    open();
+    String id = newId();
+    disk.failNextForces(1);
+
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(id, "a"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Input/output error (injected)");
+      assertThat(capture.messages())
+          .contains("SEVERE cannot write the completion log " + dir.resolve(CompletionLog.NAME));
+    }
+
+    assertThat(lines()).isEmpty();
+    assertThat(append(id, "a")).isEqualTo(1);
+    assertThat(lines()).hasSize(1);
+  }
+
+  @Test
+  void create_isReadableByTheOwnerOnly() throws Exception {
+    open();
+
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(CompletionLog.NAME))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void append_fileGrownByAnotherWriter_isRefusedOverwritingNothingAndTheLogIsBroken()
+      throws Exception {
+    open();
+    append(newId(), "a");
+    byte[] foreign = json.completionLine(record(newId(), "b"));
+    Files.write(dir.resolve(CompletionLog.NAME), foreign, StandardOpenOption.APPEND);
+    List<String> before = lines();
+
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(newId(), "c"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("but this server wrote it up to")
+          .hasMessageContaining("something else wrote, truncated or rotated it");
+      assertThat(capture.messages())
+          .anySatisfy(m -> assertThat(m).startsWith("SEVERE the completion log " + dir));
+    }
+
+    assertThat(lines()).isEqualTo(before);
+    assertThat(log.failure()).isNotNull();
+    assertThatThrownBy(() -> append(newId(), "d"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot be written since an earlier failure");
+    assertThat(lines()).isEqualTo(before);
+  }
+
+  @Test
+  void append_fileTruncatedByCopytruncate_isRefusedWritingNoNuls() throws Exception {
+    open();
+    append(newId(), "a");
+    Files.write(dir.resolve(CompletionLog.NAME), new byte[0]);
+
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(newId(), "b"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("is 0 bytes long, but this server wrote it up to");
+      assertThat(capture.messages()).singleElement().asString().contains("copytruncate");
+    }
+
+    assertThat(Files.size(dir.resolve(CompletionLog.NAME))).isZero();
+  }
+
+  @Test
+  void repeatVerifiedJustBeforeExpiry_isRecognizedAfterTheHourlyPrune() throws Exception {
+    open();
+    String id = newId(); // expires at T0 + 30 days
+    append(id, "a");
+    // The repeat was verified in time, then waited in the queue past the expiry while the first
+    // group after the prune interval ran.
+    clock.advance(RETENTION.plusSeconds(1));
+    append(newId(), "b");
+
+    assertThat(log.append(List.of(record(id, "a")), T0.plus(RETENTION))).isZero();
+
+    assertThat(lines()).hasSize(2);
+  }
+
+  @Test
+  void append_capReached_isRefusedLoggedOnceAndRepeatsStillRecognized() throws Exception {
+    open(3);
+    String id = newId();
+    append(id, "a", "b");
+
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(newId(), "a", "b"))
+          .isInstanceOf(IOException.class)
+          .hasMessage(
+              "the completion log remembers 2 completions of unexpired request ids, the most"
+                  + " allowed");
+      assertThatThrownBy(() -> append(newId(), "a", "b")).isInstanceOf(IOException.class);
+
+      assertThat(capture.messages())
+          .filteredOn(m -> m.contains("the most allowed"))
+          .singleElement()
+          .asString()
+          .startsWith("SEVERE " + dir.resolve(CompletionLog.NAME) + ": 2 completions")
+          .contains("(--max-completion-keys)");
+    }
+    assertThat(append(id, "a", "b")).isZero();
+    assertThat(append(newId(), "a")).isEqualTo(1);
+    assertThat(lines()).hasSize(3);
+    assertThat(log.failure()).isNull();
+  }
+
+  @Test
+  void append_capReached_freesUpOnceOldRequestIdsExpire() throws Exception {
+    open(1);
+    append(newId(), "a");
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(newId(), "a")).isInstanceOf(IOException.class);
+      assertThat(capture.messages()).singleElement().asString().contains("the most allowed");
+    }
+    clock.advance(RETENTION.plus(CompletionLog.PRUNE_INTERVAL).plusSeconds(60));
+
+    assertThat(append(newId(), "a")).isEqualTo(1);
+  }
+
+  @Test
+  void reopen_moreUnexpiredCompletionsThanTheCap_failsSayingHowToRaiseIt() throws Exception {
+    open();
+    append(newId(), "a", "b", "c");
+    log.close();
+    log = null;
+
+    assertThatThrownBy(() -> open(2))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            dir.resolve(CompletionLog.NAME)
+                + " holds more unexpired completions than the 2 that can be remembered to"
+                + " recognize repeated reports; raise the limit (--max-completion-keys) or shorten"
+                + " the retention");
+  }
+
+  @Test
+  void close_forcesAndReportsAFailedForce() throws Exception {
+    open();
+    append(newId(), "a");
+    disk.clear();
+    disk.failNextForces(1);
+
+    assertThatThrownBy(log::close)
+        .isInstanceOf(IOException.class)
+        .hasMessage("Input/output error (injected)");
+    log = null;
+    assertThat(disk.events()).containsExactly("failed force(true)");
   }
 }

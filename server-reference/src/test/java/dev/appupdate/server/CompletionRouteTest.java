@@ -26,11 +26,12 @@ class CompletionRouteTest {
 
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(T0);
+  private final RecordingDisk disk = new RecordingDisk();
   private AppUpdateServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = Fixtures.demoServer(dir).clock(clock).build();
+    server = Fixtures.demoServer(dir).clock(clock).disk(disk).build();
     server.start();
   }
 
@@ -320,5 +321,75 @@ class CompletionRouteTest {
       assertThat(log.messages())
           .contains("SEVERE completion not recorded: the completion log is closed");
     }
+  }
+
+  @Test
+  void completion_moreUpdatesThanOffered_is422BeforeAnyTagIsChecked() throws Exception {
+    String id = requestId(); // two offers
+    String body =
+        "{\"request_id\":\""
+            + id
+            + "\",\"updates\":{"
+            + "\"my_important_data\":{\"status\":\"success\",\"version\":\"1.0\"},"
+            + "\"my_important_binary_blob\":{\"status\":\"success\",\"version\":\"2.0\"},"
+            + "\"guess\":{\"status\":\"success\",\"version\":\"1.0\"}}}";
+
+    HttpResponse<String> r = Fixtures.postJson(server, "/v1/completion", body);
+
+    assertThat(r.statusCode()).isEqualTo(422);
+    assertThat(r.body())
+        .contains(
+            "\"detail\":\"the report names 3 updates, but only 2 were offered under this"
+                + " request_id\"")
+        .contains("\"errors\":[{\"field\":\"updates\",")
+        .as("no entry is singled out: which guesses passed stays unknown")
+        .doesNotContain("updates.my_important_data")
+        .doesNotContain("updates.guess");
+    assertThat(logged()).isEmpty();
+  }
+
+  @Test
+  void completion_as204_waitsForTheForce_aFailedForceIs503AndRecordsNothing() throws Exception {
+    String id = requestId();
+    String body = completion(id, "my_important_data", "success", "1.0");
+    disk.clear();
+    disk.failNextForces(1);
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      HttpResponse<String> r = Fixtures.postJson(server, "/v1/completion", body);
+
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+      assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("(injected)"));
+    }
+    assertThat(logged()).isEmpty();
+    assertThat(disk.events()).containsExactly("failed force(false)", "force(true)");
+
+    assertThat(Fixtures.postJson(server, "/v1/completion", body).statusCode()).isEqualTo(204);
+    assertThat(logged()).hasSize(1);
+  }
+
+  @Test
+  void completion_moreThanTheServerRemembers_is503AndLogged() throws Exception {
+    server.close();
+    server = Fixtures.demoServer(dir).clock(clock).maxCompletionKeys(1).build();
+    server.start();
+    Fixtures.postJson(
+        server, "/v1/completion", completion(requestId(), "my_important_data", "success", "1.0"));
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      HttpResponse<String> r =
+          Fixtures.postJson(
+              server,
+              "/v1/completion",
+              completion(requestId(), "my_important_data", "success", "1.0"));
+
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).contains("the completion could not be recorded; report again later");
+      assertThat(log.messages())
+          .anySatisfy(
+              m -> assertThat(m).contains("the most allowed").contains("--max-completion-keys"));
+    }
+    assertThat(logged()).hasSize(1);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -298,5 +299,68 @@ class FileRouteTest {
     assertThat(r.body()).isEqualTo(java.util.Arrays.copyOfRange(big, 100_000, big.length));
     assertThat(new String(get("/files/big.bin").body(), StandardCharsets.ISO_8859_1))
         .isEqualTo(new String(big, StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void symlinkInsideTheDirectoryToAHiddenFile_is404() throws Exception {
+    Files.createSymbolicLink(files.resolve("innocent.txt"), files.resolve(".hidden"));
+    Files.createDirectories(files.resolve(".git"));
+    Files.writeString(files.resolve(".git").resolve("config"), "secret");
+    Files.createSymbolicLink(files.resolve("cfg"), files.resolve(".git").resolve("config"));
+    Files.createSymbolicLink(files.resolve("repo"), files.resolve(".git"));
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(get("/files/innocent.txt").status()).isEqualTo(404);
+      assertThat(get("/files/cfg").status()).isEqualTo(404);
+      assertThat(get("/files/repo/config").status()).isEqualTo(404);
+      assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("resolves to the hidden"));
+    }
+  }
+
+  @Test
+  void filesDirIsALinkSwappedOnDeploy_servesTheNewTargetFromTheNextRequest() throws Exception {
+    Path v1 = Files.createDirectories(dir.resolve("releases").resolve("1"));
+    Path v2 = Files.createDirectories(dir.resolve("releases").resolve("2"));
+    Files.writeString(v1.resolve("app.bin"), "version 1");
+    Files.writeString(v2.resolve("app.bin"), "version 2");
+    Path current = Files.createSymbolicLink(dir.resolve("current"), v1);
+    try (AppUpdateServer deployed =
+        AppUpdateServer.builder().port(0).dataDir(dir.resolve("data2")).filesDir(current).build()) {
+      deployed.start();
+      assertThat(Fixtures.get(deployed, "/files/app.bin").body()).isEqualTo("version 1");
+
+      swapLink(current, v2);
+
+      assertThat(Fixtures.get(deployed, "/files/app.bin").body()).isEqualTo("version 2");
+    }
+  }
+
+  @Test
+  void filesDirSwappedToHoldTheDataDir_neverServesTheKeyOrTheLog() throws Exception {
+    Path site = Files.createDirectories(dir.resolve("site"));
+    Path data = site.resolve("appupdate-data");
+    Path current = Files.createSymbolicLink(dir.resolve("current"), files);
+    try (AppUpdateServer deployed =
+        AppUpdateServer.builder().port(0).dataDir(data).filesDir(current).build()) {
+      deployed.start(); // the data directory is outside the files directory: accepted
+
+      swapLink(current, site);
+
+      try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+        assertThat(Fixtures.get(deployed, "/files/appupdate-data/request-id.key").statusCode())
+            .isEqualTo(404);
+        assertThat(Fixtures.get(deployed, "/files/appupdate-data/completions.jsonl").statusCode())
+            .isEqualTo(404);
+        assertThat(log.messages())
+            .anySatisfy(m -> assertThat(m).contains("resolves into the server's private"));
+      }
+    }
+  }
+
+  /** Points {@code link} at {@code target} atomically, as deploys do: a new link renamed over. */
+  private static void swapLink(Path link, Path target) throws Exception {
+    Path next = link.resolveSibling(link.getFileName() + ".next");
+    Files.createSymbolicLink(next, target);
+    Files.move(next, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

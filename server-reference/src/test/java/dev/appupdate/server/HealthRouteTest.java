@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.protocol.catalog.Explanation;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,8 @@ class HealthRouteTest {
     assertThat(r.body())
         .isEqualTo(
             "{\"status\":\"ok\",\"releases\":2,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
-                + "\"last_catalog_error\":null,\"last_catalog_error_at\":null}");
+                + "\"last_catalog_error\":null,\"last_catalog_error_at\":null,"
+                + "\"completion_log\":\"ok\"}");
   }
 
   @Test
@@ -66,7 +68,7 @@ class HealthRouteTest {
             "{\"status\":\"ok\",\"releases\":7,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":\"releases[3].hash_value:"
                 + " must be 128 lower-case hex digits\","
-                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\"}");
+                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_log\":\"ok\"}");
   }
 
   @Test
@@ -92,5 +94,37 @@ class HealthRouteTest {
 
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void healthz_completionLogBroken_is503ProblemWithoutItsPath() throws Exception {
+    server =
+        Fixtures.demoServer(dir)
+            .clock(new MutableClock(Instant.parse("2025-01-02T03:04:05Z")))
+            .build();
+    server.start();
+    String id = server.requestIds().issue("your_app", Fixtures.DEMO_OFFERS);
+    // Something else writes the log: the server refuses to write after it and the log is broken.
+    Files.writeString(dir.resolve("data").resolve(CompletionLog.NAME), "{}\n");
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(
+              Fixtures.postJson(
+                      server,
+                      "/v1/completion",
+                      Fixtures.completion(id, "my_important_data", "success", "1.0"))
+                  .statusCode())
+          .isEqualTo(503);
+      assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("copytruncate"));
+    }
+
+    HttpResponse<String> r = Fixtures.get(server, "/healthz");
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(r.body())
+        .contains(
+            "the completion log cannot be written since 2025-01-02T03:04:05Z: every completion is"
+                + " refused until the server is restarted; the server log says why")
+        .doesNotContain(dir.toString());
   }
 }

@@ -280,6 +280,38 @@ class HostileInputTest {
     }
   }
 
+  @Test
+  void refusedBody_connectionIsClosedAtOnceAndTheWorkerFreed() throws Exception {
+    try (AppUpdateServer one = Fixtures.demoServer(dir.resolve("one")).workers(1, 1).build()) {
+      one.start();
+      try (Socket s = RawHttp.connect(one.port())) {
+        s.getOutputStream().write(RawHttp.head(post("/v1/update", 1 << 20)));
+        s.getOutputStream().write(utf8("{\"product\":"));
+        s.getOutputStream().flush();
+
+        assertProblem(RawHttp.read(s.getInputStream(), false), 413, "larger than 65536 bytes");
+        // Not after the 30 s request timeout that reading the unwanted body would wait for: the
+        // socket's own 10 s timeout would fail this read first.
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      // The only worker is free: a waiting request would time out behind a worker still draining.
+      assertThat(RawHttp.send(one.port(), "GET /healthz HTTP/1.1\nHost: x").status())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void expectContinueOverTheLimit_is413AndTheConnectionClosed() throws Exception {
+    try (Socket s = RawHttp.connect(port)) {
+      s.getOutputStream()
+          .write(RawHttp.head(post("/v1/completion", 1 << 20) + "\nExpect: 100-continue"));
+      s.getOutputStream().flush();
+
+      assertProblem(RawHttp.read(s.getInputStream(), false), 413, "larger than 65536 bytes");
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
   /**
    * Writes the body from another thread while this one reads the answer, as servers may answer
    * before reading everything.

@@ -100,6 +100,26 @@ class RoutingTest {
   }
 
   @Test
+  void keptAliveConnection_servesSeveralPostsBetweenGets() throws Exception {
+    byte[] seed = Fixtures.SEED_REQUEST.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket s = RawHttp.connect(port)) {
+      for (int i = 0; i < 3; i++) {
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        request.write(
+            RawHttp.head(
+                "POST /v1/update HTTP/1.1\nHost: x\nContent-Type: application/json\n"
+                    + "Content-Length: "
+                    + seed.length));
+        request.write(seed);
+        s.getOutputStream().write(request.toByteArray()); // one write: no wait for a delayed ACK
+        assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(200);
+        s.getOutputStream().write(RawHttp.head("HEAD /healthz HTTP/1.1\nHost: x"));
+        assertThat(RawHttp.read(s.getInputStream(), true).status()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void everyRequest_writesOneAccessLogLine() throws Exception {
     try (LogCapture access = new LogCapture("dev.appupdate.server.access")) {
       RawHttp.send(port, "GET /healthz?probe=1 HTTP/1.1\nHost: x");

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as integrators run it: flags, exit codes, the listening line, signals. */
 class ServerJarIT {
+  private static final String ACCESS = " INFO dev.appupdate.server.access: 127.0.0.1 ";
+
   @TempDir Path dir;
 
   @Test
@@ -35,7 +37,9 @@ class ServerJarIT {
               "--catalog",
               "--files",
               "--data",
+              "--key",
               "--retention",
+              "--max-completion-keys",
               "--help",
               "POST /v1/explain");
     }
@@ -154,6 +158,10 @@ class ServerJarIT {
       assertThat(p.stdoutLines())
           .containsExactly("appupdate server listening on http://127.0.0.1:" + port);
       assertThat(dir.resolve("appupdate-data").resolve("request-id.key")).exists();
+      assertThat(p.stderr().lines())
+          .last()
+          .asString()
+          .endsWith(" INFO dev.appupdate.server: stopped");
     }
   }
 
@@ -179,6 +187,48 @@ class ServerJarIT {
         assertThat(RawHttp.read(inFlight.getInputStream(), false).status()).isEqualTo(200);
       }
       assertThat(p.awaitExit()).isZero();
+      // The log handlers stay open until the stop has finished: what the drain did is logged.
+      assertThat(p.stderr().lines())
+          .anySatisfy(l -> assertThat(l).contains(ACCESS + "GET \"/healthz\" 503"))
+          .anySatisfy(l -> assertThat(l).contains(ACCESS + "POST \"/v1/update\" 200"))
+          .last()
+          .asString()
+          .endsWith(" INFO dev.appupdate.server: stopped");
+    }
+  }
+
+  @Test
+  void secondServerOnTheSameDataDir_exits1SayingItIsInUse() throws Exception {
+    Path data = dir.resolve("data");
+    try (ServerProcess first = ServerProcess.start(dir, "--port", "0", "--data", data.toString())) {
+      int port = first.awaitPort();
+
+      try (ServerProcess second =
+          ServerProcess.start(dir, "--port", "0", "--data", data.toString())) {
+        assertThat(second.awaitExit()).isEqualTo(1);
+        assertThat(second.stdoutLines()).isEmpty();
+        assertThat(second.stderr())
+            .isEqualTo(
+                "appupdate-server: cannot start: data directory "
+                    + data
+                    + " is in use by another server; give each server its own --data directory"
+                    + " (replicas share only the request-id key, see --key)"
+                    + System.lineSeparator());
+      }
+      assertThat(RawHttp.send(port, "GET /healthz HTTP/1.1\nHost: x").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void filesDirHoldingTheDataDir_exits1BeforeServingTheKey() throws Exception {
+    try (ServerProcess p = ServerProcess.start(dir, "--port", "0", "--files", ".")) {
+      assertThat(p.awaitExit()).isEqualTo(1);
+      assertThat(p.stdoutLines()).isEmpty();
+      assertThat(p.stderr())
+          .startsWith(
+              "appupdate-server: cannot start: the data directory appupdate-data is the files"
+                  + " directory . or inside it, which would serve the request-id key");
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
     }
   }
 

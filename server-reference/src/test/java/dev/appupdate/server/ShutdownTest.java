@@ -41,7 +41,7 @@ class ShutdownTest {
       out.write(RawHttp.head(post("/v1/completion", report.length)));
       out.write(report, 0, 10);
       out.flush();
-      Await.until("the completion is in flight", () -> server.router().inFlight() == 1);
+      Await.until("the completion is in flight", () -> server.router().handling() == 1);
 
       CompletableFuture<Void> stopping =
           CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(10)));
@@ -71,7 +71,7 @@ class ShutdownTest {
     try (Socket stuck = RawHttp.connect(server.port())) {
       stuck.getOutputStream().write(RawHttp.head(post("/v1/update", 1000)));
       stuck.getOutputStream().flush();
-      Await.until("the request is in flight", () -> server.router().inFlight() == 1);
+      Await.until("the request is in flight", () -> server.router().handling() == 1);
 
       try (LogCapture log = new LogCapture("dev.appupdate.server")) {
         server.stop(Duration.ofMillis(50));
@@ -107,7 +107,7 @@ class ShutdownTest {
       byte[] body = Fixtures.SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
       busy.getOutputStream().write(RawHttp.head(post("/v1/update", body.length)));
       busy.getOutputStream().flush();
-      Await.until("the only worker is busy", () -> server.router().inFlight() == 1);
+      Await.until("the only worker is busy", () -> server.router().handling() == 1);
 
       RawHttp.Response refused = RawHttp.send(port, "GET /healthz HTTP/1.1\nHost: x");
 
@@ -119,6 +119,37 @@ class ShutdownTest {
       assertThat(RawHttp.read(busy.getInputStream(), false).status()).isEqualTo(200);
     } finally {
       server.close();
+    }
+  }
+
+  @Test
+  void stop_waitsForAnExchangeQueuedBehindABusyWorker() throws Exception {
+    AppUpdateServer server = Fixtures.demoServer(dir).workers(1, 1).build();
+    server.start();
+    int port = server.port();
+    byte[] body = Fixtures.SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
+    try (Socket busy = RawHttp.connect(port);
+        Socket queued = RawHttp.connect(port)) {
+      OutputStream out = busy.getOutputStream();
+      out.write(RawHttp.head(post("/v1/update", body.length)));
+      out.write(body, 0, 5);
+      out.flush();
+      Await.until("the only worker is busy", () -> server.router().handling() == 1);
+      queued.getOutputStream().write(RawHttp.head("GET /healthz HTTP/1.1\nHost: x"));
+      queued.getOutputStream().flush();
+      Await.until("the second exchange waits in the queue", () -> server.router().inFlight() == 2);
+
+      CompletableFuture<Void> stopping =
+          CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(10)));
+      Await.until("the drain has begun", () -> server.router().draining());
+      out.write(body, 5, body.length - 5);
+      out.flush();
+
+      assertThat(RawHttp.read(busy.getInputStream(), false).status()).isEqualTo(200);
+      RawHttp.Response answered = RawHttp.read(queued.getInputStream(), false);
+      assertThat(answered.status()).isEqualTo(503);
+      assertThat(answered.text()).contains("the server is shutting down");
+      stopping.get(10, TimeUnit.SECONDS);
     }
   }
 }

@@ -198,7 +198,8 @@ class UpdateRouteTest {
   }
 
   @Test
-  void update_offersBeyondTheRequestIdLimit_is500NamingTheLimit() throws Exception {
+  void update_offersBeyondTheRequestIdLimit_is500WithAGenericDetailAndTheLimitInTheLog()
+      throws Exception {
     List<AvailableUpdate> many = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       many.add(
@@ -212,13 +213,23 @@ class UpdateRouteTest {
     }
     server.catalog().install(Fixtures.snapshot(request -> many, 30));
 
-    HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
 
-    assertThat(r.statusCode()).isEqualTo(500);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(r.body())
-        .contains("cannot issue a request id for this response")
-        .contains("more than the limit of 198");
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(r.body())
+          .contains("\"detail\":\"the server cannot issue a request id for this response\"")
+          .doesNotContain("198")
+          .doesNotContain("type_");
+      assertThat(log.messages())
+          .anySatisfy(
+              m ->
+                  assertThat(m)
+                      .startsWith(
+                          "SEVERE cannot issue a request id for the offers to product your_app: ")
+                      .contains("more than the limit of 198"));
+    }
   }
 
   @Test

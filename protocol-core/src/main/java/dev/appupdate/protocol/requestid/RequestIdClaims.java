@@ -71,7 +71,8 @@ public final class RequestIdClaims {
    * compare by {@link dev.appupdate.protocol.Version} order, as docs/PROTOCOL.md requires of
    * completions: {@code 1.0.0} matches an offered {@code 1.0}. The check uses a 4-byte tag per
    * offer, so a pair that was not offered passes with a probability of about {@link #offerCount()}
-   * in 2<sup>32</sup>.
+   * in 2<sup>32</sup>. Refuse a report that names more updates than {@link #offerCount()} before
+   * calling this, so that one report cannot carry more guesses than there were offers.
    *
    * @throws IllegalArgumentException if {@code version} is not a version (see {@link
    *     dev.appupdate.protocol.Version#parse})

@@ -59,14 +59,19 @@ import javax.crypto.spec.SecretKeySpec;
  * with fixed labels. The MAC makes the whole id unforgeable; the tags let a completion's
  * (update_type, version) be checked against the offers without storing them. A 4-byte tag admits a
  * wrong pair with probability K/2<sup>32</sup> per attempt; the 2-byte update_type tag only chooses
- * between two error messages.
+ * between two error messages. A verifier should therefore refuse, before checking any tag, a report
+ * that names more updates than {@link RequestIdClaims#offerCount()}: each report then carries at
+ * most K guesses, and a forger needs on the order of 2<sup>32</sup>/K<sup>2</sup> reports for one
+ * false pair, about a billion for two offers.
  *
  * <h2>Length limit</h2>
  *
  * <p>An id is 32 + P + 6K bytes, at most 148, so at most {@value #MAX_LENGTH} characters: the
  * product name's length plus 6 per offer must not exceed 116, for example a 40-character product
  * with 12 offers, or {@code your_app} with 18. {@link #issue} refuses larger responses rather than
- * emit an invalid id. The two demo offers of {@code your_app} give a 70-character id.
+ * emit an invalid id; {@link #maxOffers} tells in advance how many offers a product can have, so
+ * that a server can check its catalog when it loads it. The two demo offers of {@code your_app}
+ * give a 70-character id.
  */
 public final class RequestIds {
 
@@ -75,6 +80,13 @@ public final class RequestIds {
 
   /** The longest id {@link #issue} returns, in characters. */
   public static final int MAX_LENGTH = 198;
+
+  /**
+   * The longest retention {@link #create} accepts: 3650 days, about ten years. Longer ones would
+   * push expiry times out of the range that times can be computed in, and no report comes back
+   * that late.
+   */
+  public static final Duration MAX_RETENTION = Duration.ofDays(3650);
 
   /** The largest token, in bytes, before base64url encoding. */
   static final int MAX_TOKEN_BYTES = 148;
@@ -117,8 +129,10 @@ public final class RequestIds {
    * @param key the server key, at least {@value #KEY_LENGTH} random bytes, shared by every replica;
    *     copied
    * @param clock the source of issue and verification times
-   * @param retention how long an id stays valid after it was issued; positive
-   * @throws IllegalArgumentException if the key is too short or the retention not positive
+   * @param retention how long an id stays valid after it was issued; positive and at most {@link
+   *     #MAX_RETENTION}
+   * @throws IllegalArgumentException if the key is too short or the retention not positive or
+   *     longer than {@link #MAX_RETENTION}
    */
   public static RequestIds create(byte[] key, Clock clock, Duration retention) {
     Objects.requireNonNull(key, "key == null");
@@ -131,7 +145,40 @@ public final class RequestIds {
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be positive, got " + retention);
     }
+    if (retention.compareTo(MAX_RETENTION) > 0) {
+      throw new IllegalArgumentException(
+          "retention must be at most "
+              + MAX_RETENTION.toDays()
+              + " days (about ten years), got "
+              + retention);
+    }
     return new RequestIds(key.clone(), clock, retention);
+  }
+
+  /**
+   * Returns how many offers an id for {@code product} can name: {@link #issue} accepts at most this
+   * many for it. The product name's length plus 6 per offer must be at most 116, so {@code
+   * your_app} can have 18 offers and a 40-character product 12. A server can check its catalog with it: a product with more update types than this can
+   * be offered more updates than one id can name.
+   *
+   * <pre>{@code
+   * if (updateTypes.size() > RequestIds.maxOffers(product)) {
+   *   // a catalog problem: an update check could get more offers than one request id can name
+   * }
+   * }</pre>
+   *
+   * @param product a protocol v1 product name
+   * @return the largest number of offers, 0 when the name leaves no room for one (more than 110
+   *     characters)
+   * @throws IllegalArgumentException if the product is not a valid name
+   */
+  public static int maxOffers(String product) {
+    Objects.requireNonNull(product, "product == null");
+    String problem = Fields.name(product);
+    if (problem != null) {
+      throw new IllegalArgumentException("product: " + problem);
+    }
+    return Math.max(0, (MAX_PAYLOAD_BYTES - product.length()) / OFFER_BYTES);
   }
 
   /** Returns {@value #KEY_LENGTH} bytes from a {@link SecureRandom}, fit for {@link #create}. */

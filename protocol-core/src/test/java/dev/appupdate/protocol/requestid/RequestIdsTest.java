@@ -297,6 +297,57 @@ class RequestIdsTest {
   }
 
   @Test
+  void create_retentionOverTenYears_refusesNamingTheLimit() {
+    Clock clock = Clock.systemUTC();
+
+    assertThatThrownBy(() -> RequestIds.create(key, clock, Duration.ofDays(3651)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retention must be at most 3650 days (about ten years), got PT87624H");
+    assertThatThrownBy(() -> RequestIds.create(key, clock, Duration.ofSeconds(Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("retention must be at most 3650 days");
+  }
+
+  @Test
+  void create_tenYearRetention_issuesAndVerifies() {
+    RequestIds longLived =
+        RequestIds.create(key, Clock.fixed(NOW, ZoneOffset.UTC), RequestIds.MAX_RETENTION);
+
+    RequestIdClaims claims = longLived.verify(longLived.issue("your_app", demoOffers()));
+
+    assertThat(claims.expiresAt()).isEqualTo(NOW.plus(Duration.ofDays(3650)));
+  }
+
+  @Test
+  void maxOffers_isWhatIssueAcceptsForTheProduct() {
+    assertThat(RequestIds.maxOffers("your_app")).isEqualTo(18);
+    assertThat(RequestIds.maxOffers("p".repeat(40))).isEqualTo(12);
+    assertThat(RequestIds.maxOffers("p".repeat(44))).isEqualTo(12);
+    assertThat(RequestIds.maxOffers("p".repeat(110))).isEqualTo(1);
+    assertThat(RequestIds.maxOffers("p".repeat(111))).isZero();
+    assertThat(RequestIds.maxOffers("p".repeat(128))).isZero();
+
+    for (String product : List.of("your_app", "p".repeat(40), "p".repeat(110))) {
+      List<AvailableUpdate> fits = new ArrayList<>();
+      for (int i = 0; i < RequestIds.maxOffers(product); i++) {
+        fits.add(offer("t" + i, "1"));
+      }
+      assertThat(ids.verify(ids.issue(product, fits)).offerCount()).isEqualTo(fits.size());
+      fits.add(offer("one_more", "1"));
+      assertThatThrownBy(() -> ids.issue(product, fits))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("more than the limit of 198");
+    }
+  }
+
+  @Test
+  void maxOffers_invalidProduct_refuses() {
+    assertThatThrownBy(() -> RequestIds.maxOffers("your app"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("product: must start with a letter or digit");
+  }
+
+  @Test
   void create_copiesTheKey() {
     byte[] mutable = filledKey((byte) 7);
     RequestIds copy = RequestIds.create(mutable, Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
