@@ -110,6 +110,7 @@ public final class AppUpdateServer implements AutoCloseable {
   private HttpServer http;
   private Workers workers;
   private Router router;
+  private AccessLog accessLog;
   private CompletionLog completions;
   private RequestIds requestIds;
   private URI publicUrl;
@@ -178,6 +179,7 @@ public final class AppUpdateServer implements AutoCloseable {
       catalog =
           new CatalogHolder(
               CatalogHolder.Snapshot.of(Matcher.create(initial, publicUrl), clock.instant()));
+      accessLog = AccessLog.start();
       router =
           new Router(
               codec,
@@ -187,7 +189,8 @@ public final class AppUpdateServer implements AutoCloseable {
                       new CompletionRoute(codec, requestIds, completions, clock, bodyLimit),
                   "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
               Map.of("/healthz", new HealthRoute(json, catalog)),
-              new FileRoute(files));
+              new FileRoute(files),
+              accessLog);
       workers = new Workers(workerThreads, queueCapacity);
       http.setExecutor(workers);
       http.createContext("/", router);
@@ -235,6 +238,9 @@ public final class AppUpdateServer implements AutoCloseable {
     }
     if (http != null) {
       http.stop(0);
+    }
+    if (accessLog != null) {
+      accessLog.close();
     }
     completions.close();
   }
@@ -338,6 +344,7 @@ public final class AppUpdateServer implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     }
+    accessLog.close();
     try {
       completions.close();
     } catch (IOException e) {

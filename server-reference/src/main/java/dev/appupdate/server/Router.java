@@ -5,18 +5,16 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The one handler of the HTTP server: refuses requests during a shutdown drain or under overload,
  * dispatches by exact path and method, turns every failure into a problem document, counts the
- * requests in flight for the drain, and writes one access-log line per request.
+ * requests in flight for the drain, and hands one line per request to the {@link AccessLog}.
  */
 final class Router implements HttpHandler {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
-  private static final System.Logger ACCESS = System.getLogger("dev.appupdate.server.access");
   private static final List<String> POST = List.of("POST");
   private static final List<String> GET_HEAD = List.of("GET", "HEAD");
 
@@ -24,6 +22,7 @@ final class Router implements HttpHandler {
   private final Map<String, Route> posts;
   private final Map<String, Route> gets;
   private final Route files;
+  private final AccessLog accessLog;
   private final Object lock = new Object();
   private int inFlight;
   private volatile boolean draining;
@@ -32,12 +31,19 @@ final class Router implements HttpHandler {
    * @param posts the POST routes by exact path
    * @param gets the GET and HEAD routes by exact path
    * @param files the route of everything below {@value FileRoute#PREFIX}
+   * @param accessLog where each request's line goes once it has been answered
    */
-  Router(ServerCodec codec, Map<String, Route> posts, Map<String, Route> gets, Route files) {
+  Router(
+      ServerCodec codec,
+      Map<String, Route> posts,
+      Map<String, Route> gets,
+      Route files,
+      AccessLog accessLog) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
     this.files = files;
+    this.accessLog = accessLog;
   }
 
   @Override
@@ -70,7 +76,14 @@ final class Router implements HttpHandler {
           lock.notifyAll();
         }
       }
-      accessLog(call, start);
+      String query = exchange.getRequestURI().getRawQuery();
+      accessLog.record(
+          exchange.getRemoteAddress(),
+          call.method(),
+          query == null ? call.rawPath() : call.rawPath() + "?" + query,
+          call.status(),
+          call.bytesSent(),
+          System.nanoTime() - start);
     }
   }
 
@@ -147,24 +160,5 @@ final class Router implements HttpHandler {
     synchronized (lock) {
       return inFlight;
     }
-  }
-
-  private static void accessLog(Call call, long start) {
-    if (!ACCESS.isLoggable(Level.INFO)) {
-      return;
-    }
-    InetSocketAddress remote = call.exchange().getRemoteAddress();
-    String query = call.exchange().getRequestURI().getRawQuery();
-    String target = call.rawPath() + (query == null ? "" : "?" + query);
-    ACCESS.log(
-        Level.INFO,
-        String.format(
-            "%s %s %s %s %d %dms",
-            remote == null ? "-" : remote.getAddress().getHostAddress(),
-            call.method(),
-            JsonBody.printable(target),
-            call.responded() ? Integer.toString(call.status()) : "-",
-            call.bytesSent(),
-            (System.nanoTime() - start) / 1_000_000));
   }
 }
