@@ -10,7 +10,8 @@
 #   JAVA_OPTS="-Xmx1g -XX:+UseParallelGC" bench/catalog-load.sh
 #
 # Arguments go to CatalogLoad; JAVA_OPTS to the measuring JVM. Builds the jar first when
-# needed. Bounded by BENCH_TIMEOUT (default 15m). Needs about 400 MB of temporary disk.
+# needed, then waits (bounded) for a quiet machine (QUIET_WAIT, QUIET_LOAD: see common.sh).
+# Bounded by BENCH_TIMEOUT (default 15m). Needs about 400 MB of temporary disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -21,6 +22,7 @@ out=bench/results/catalog-load-jdk$jdk-$stamp.log
 read -r -a opts <<<"${JAVA_OPTS:-}"
 command=("$java" "${opts[@]}" -cp "$jar" dev.appupdate.bench.CatalogLoad "$@")
 {
+  wait_for_quiet
   describe_run "${command[*]}"
   timeout --kill-after=30s "${BENCH_TIMEOUT:-15m}" "${command[@]}"
   echo "# load after: $(uptime)"

@@ -1,8 +1,9 @@
 # Shared by the bench/ scripts; sourced, not run. Expects the repository root as the working
-# directory and sets: java, jar, jdk (the Java feature version), stamp.
+# directory and sets: java, jar, server_jar, jdk (the Java feature version), stamp.
 
 java=${JAVA:-java}
 jar=benchmarks/target/benchmarks.jar
+server_jar=server-reference/target/appupdate-server.jar
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 if ! "$java" -version >/dev/null 2>&1; then
@@ -12,15 +13,41 @@ fi
 jdk=$("$java" -XshowSettings:properties -version 2>&1 \
   | sed -n 's/^ *java\.specification\.version = //p')
 
-# Builds the shaded jar when it is missing or older than anything it is built from. Maven uses
-# the default JDK; the classes target release 17 and run on any newer JDK.
+# Builds the benchmarks jar and the reference server's jar when either is missing or older than
+# anything they are built from. Maven uses the default JDK; the classes target release 17 and run
+# on any newer JDK.
 build_if_needed() {
-  if [[ -f $jar ]] && [[ -z $(find pom.xml benchmarks/pom.xml benchmarks/src \
-      protocol-core/pom.xml protocol-core/src/main -newer "$jar" -print -quit) ]]; then
+  local sources=(pom.xml benchmarks/pom.xml benchmarks/src protocol-core/pom.xml
+    protocol-core/src/main client-sdk/pom.xml client-sdk/src/main server-reference/pom.xml
+    server-reference/src/main)
+  if [[ -f $jar && -f $server_jar ]] \
+      && [[ -z $(find "${sources[@]}" -newer "$jar" -print -quit) ]] \
+      && [[ -z $(find "${sources[@]}" -newer "$server_jar" -print -quit) ]]; then
     return
   fi
-  echo "bench: building $jar" >&2
-  timeout 10m mvn -B -q package -DskipTests -pl benchmarks -am
+  echo "bench: building $jar and $server_jar" >&2
+  timeout 10m mvn -B -q package -DskipTests -pl benchmarks,server-reference -am
+}
+
+# Prints the 1-minute load average.
+load1() {
+  cut -d' ' -f1 /proc/loadavg
+}
+
+# Waits until the 1-minute load average is below QUIET_LOAD (default 1.0), polling every 15 s, for
+# at most QUIET_WAIT seconds (default 600; 0 skips the wait), so that figures are not taken while
+# other work runs. Prints whether it got there; measures either way.
+wait_for_quiet() {
+  local limit=${QUIET_WAIT:-600} below=${QUIET_LOAD:-1.0} waited=0
+  while awk -v l="$(load1)" -v b="$below" 'BEGIN {exit !(l >= b)}'; do
+    if ((waited >= limit)); then
+      echo "# quiet: load $(load1) still >= $below after ${waited}s; measuring anyway"
+      return
+    fi
+    sleep 15
+    waited=$((waited + 15))
+  done
+  echo "# quiet: load $(load1) < $below after ${waited}s"
 }
 
 # Prints what a result depends on besides the code: machine, JDK, and how busy the machine is.

@@ -6,8 +6,9 @@
 #   bench/jmh.sh MatcherBenchmark -p releases=100  # arguments go to JMH unchanged
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/jmh.sh CodecBenchmark
 #
-# Builds the shaded jar first when needed. Bounded: JMH and its forks are stopped after
-# BENCH_TIMEOUT (default 20m; each benchmark class alone takes 1 to 2 minutes). No network.
+# Builds the shaded jar first when needed, then waits (bounded) for a quiet machine (QUIET_WAIT,
+# QUIET_LOAD: see common.sh). Bounded: JMH and its forks are stopped after BENCH_TIMEOUT (default
+# 20m; each benchmark class alone takes 1 to 2 minutes). No network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -16,6 +17,7 @@ build_if_needed
 mkdir -p bench/results
 out=bench/results/jmh-jdk$jdk-$stamp
 {
+  wait_for_quiet
   describe_run "$java -jar $jar -rf json -rff $out.json $*"
   timeout --kill-after=30s "${BENCH_TIMEOUT:-20m}" \
     "$java" -jar "$jar" -rf json -rff "$out.json" "$@"

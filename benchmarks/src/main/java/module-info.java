@@ -1,9 +1,10 @@
 /**
- * Benchmarks of appupdate: JMH benchmarks, the catalog load measurement and the bare HTTP server
- * the reference server is compared with. Run from the shaded jar (docs/PERFORMANCE.md), never
- * deployed.
+ * Benchmarks of appupdate: JMH benchmarks, the catalog load measurement, the bare HTTP server
+ * the reference server is compared with, and the client download measurements. Run from the
+ * shaded jar (docs/PERFORMANCE.md), never deployed.
  */
 module dev.appupdate.bench {
+  requires dev.appupdate.client;
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
   requires jdk.management;

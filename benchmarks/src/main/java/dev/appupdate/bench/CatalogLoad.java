@@ -1,6 +1,5 @@
 package dev.appupdate.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.catalog.Catalog;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.net.URI;
@@ -22,11 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Measures what loading a large catalog costs a server at start: the time of {@link
@@ -203,7 +196,7 @@ public final class CatalogLoad {
     OperatingSystemMXBean os =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long baseline = usedAfterGc(memory);
-    AtomicLong peak = watchPeakHeap();
+    HeapWatch peak = HeapWatch.start(0);
 
     long wall0 = System.nanoTime();
     long cpu0 = threads.getCurrentThreadCpuTime();
@@ -222,7 +215,7 @@ public final class CatalogLoad {
     }
     UpdateRequest request = synthetic.request(new SplittableRandom(1));
     int offers = matcher.match(request).size();
-    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+    peak.observe(memory.getHeapMemoryUsage().getUsed());
     long retained = usedAfterGc(memory) - baseline;
     Reference.reachabilityFence(catalog);
     Reference.reachabilityFence(matcher);
@@ -235,7 +228,8 @@ public final class CatalogLoad {
     ms("create.process_cpu", process2 - process1, "all threads: loading, GC, JIT");
     mib("heap.retained", retained, "approximate: used after System.gc(), minus before loading");
     figure("heap.retained_per_release", retained / releases, "bytes", "");
-    mib("heap.peak", peak.get(), "highest heap use seen before a GC");
+    peak.stop();
+    mib("heap.peak", peak.peak(), "highest heap use seen before a GC");
     long rss = peakRss();
     if (rss >= 0) {
       mib("rss.peak", rss, "VmHWM: peak resident set of this JVM");
@@ -266,31 +260,6 @@ public final class CatalogLoad {
     System.gc();
     System.gc();
     return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  /** Tracks the heap in use just before each collection, where heap use peaks. */
-  private static AtomicLong watchPeakHeap() {
-    AtomicLong peak = new AtomicLong();
-    NotificationListener listener =
-        (Notification n, Object handback) -> {
-          String type = n.getType();
-          if (!type.equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-            return;
-          }
-          GarbageCollectionNotificationInfo info =
-              GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-          long used = 0;
-          for (MemoryUsage pool : info.getGcInfo().getMemoryUsageBeforeGc().values()) {
-            used += pool.getUsed();
-          }
-          peak.accumulateAndGet(used, Math::max);
-        };
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter) {
-        ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
-      }
-    }
-    return peak;
   }
 
   /** Returns the peak resident set in bytes, or -1 where /proc does not tell. */

@@ -124,6 +124,7 @@ public final class AppUpdateServer implements AutoCloseable {
   private Workers workers;
   private Router router;
   private DataDirLock lock;
+  private AccessLog accessLog;
   private CompletionLog completions;
   private RequestIds requestIds;
   private URI publicUrl;
@@ -219,6 +220,7 @@ public final class AppUpdateServer implements AutoCloseable {
           new CatalogHolder(
               CatalogHolder.Snapshot.of(Matcher.create(initial, publicUrl), clock.instant()));
       InFlight inFlight = new InFlight();
+      accessLog = AccessLog.start();
       router =
           new Router(
               codec,
@@ -229,7 +231,8 @@ public final class AppUpdateServer implements AutoCloseable {
                   "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
               Map.of("/healthz", new HealthRoute(json, catalog, completions)),
               new FileRoute(files),
-              inFlight);
+              inFlight,
+              accessLog);
       workers = new Workers(workerThreads, queueCapacity, inFlight);
       http.setExecutor(workers);
       http.createContext("/", router);
@@ -306,6 +309,9 @@ public final class AppUpdateServer implements AutoCloseable {
     }
     if (http != null) {
       http.stop(0);
+    }
+    if (accessLog != null) {
+      accessLog.close();
     }
     closeQuietly(completions, cause);
     closeQuietly(lock, cause);
@@ -432,6 +438,7 @@ public final class AppUpdateServer implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     }
+    accessLog.close();
     boolean flushed = true;
     try {
       completions.close();

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,12 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The one handler of the HTTP server: refuses requests during a shutdown drain or under overload,
  * dispatches by exact path and method, turns every failure into a problem document, keeps
- * connections of fully read requests open, and writes one access-log line per request. The drain
- * waits for the exchanges {@link InFlight} counts.
+ * connections of fully read requests open, and hands one line per request to the {@link
+ * AccessLog}. The drain waits for the exchanges {@link InFlight} counts.
  */
 final class Router implements HttpHandler {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
-  private static final System.Logger ACCESS = System.getLogger("dev.appupdate.server.access");
   private static final List<String> POST = List.of("POST");
   private static final List<String> GET_HEAD = List.of("GET", "HEAD");
 
@@ -28,6 +26,7 @@ final class Router implements HttpHandler {
   private final Route files;
   private final InFlight inFlight;
   private final AtomicInteger handling = new AtomicInteger();
+  private final AccessLog accessLog;
   private volatile boolean draining;
 
   /**
@@ -35,18 +34,21 @@ final class Router implements HttpHandler {
    * @param gets the GET and HEAD routes by exact path
    * @param files the route of everything below {@value FileRoute#PREFIX}
    * @param inFlight the exchanges accepted and not yet finished, counted by {@link Workers}
+   * @param accessLog where each request's line goes once it has been answered
    */
   Router(
       ServerCodec codec,
       Map<String, Route> posts,
       Map<String, Route> gets,
       Route files,
-      InFlight inFlight) {
+      InFlight inFlight,
+      AccessLog accessLog) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
     this.files = files;
     this.inFlight = inFlight;
+    this.accessLog = accessLog;
   }
 
   @Override
@@ -77,7 +79,14 @@ final class Router implements HttpHandler {
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
     } finally {
       exchange.close();
-      accessLog(call, start);
+      String query = exchange.getRequestURI().getRawQuery();
+      accessLog.record(
+          exchange.getRemoteAddress(),
+          call.method(),
+          query == null ? call.rawPath() : call.rawPath() + "?" + query,
+          call.responded() ? call.status() : 0,
+          call.bytesSent(),
+          System.nanoTime() - start);
     }
   }
 
@@ -170,24 +179,5 @@ final class Router implements HttpHandler {
   /** Returns the number of exchanges accepted and not yet finished, queued ones included. */
   int inFlight() {
     return inFlight.count();
-  }
-
-  private static void accessLog(Call call, long start) {
-    if (!ACCESS.isLoggable(Level.INFO)) {
-      return;
-    }
-    InetSocketAddress remote = call.exchange().getRemoteAddress();
-    String query = call.exchange().getRequestURI().getRawQuery();
-    String target = call.rawPath() + (query == null ? "" : "?" + query);
-    ACCESS.log(
-        Level.INFO,
-        String.format(
-            "%s %s %s %s %d %dms",
-            remote == null ? "-" : remote.getAddress().getHostAddress(),
-            call.method(),
-            JsonBody.printable(target),
-            call.responded() ? Integer.toString(call.status()) : "-",
-            call.bytesSent(),
-            (System.nanoTime() - start) / 1_000_000));
   }
 }
