@@ -111,6 +111,11 @@ public final class RequestIds {
 
   private final SecretKeySpec macKey;
   private final SecretKeySpec tagKey;
+  // Looking up and keying a Mac costs more than the HMAC of a token itself; each thread keeps one
+  // keyed instance per key. doFinal leaves a Mac reset, and reset() below guards against a use
+  // that ended early.
+  private final ThreadLocal<Mac> macs;
+  private final ThreadLocal<Mac> tags;
   private final Clock clock;
   private final Duration retention;
   private final SecureRandom random = new SecureRandom();
@@ -119,6 +124,8 @@ public final class RequestIds {
     SecretKeySpec master = new SecretKeySpec(key, HMAC);
     this.macKey = new SecretKeySpec(derive(master, "appupdate request id v1 mac"), HMAC);
     this.tagKey = new SecretKeySpec(derive(master, "appupdate request id v1 offer"), HMAC);
+    this.macs = ThreadLocal.withInitial(() -> newMac(macKey));
+    this.tags = ThreadLocal.withInitial(() -> newMac(tagKey));
     this.clock = clock;
     this.retention = retention;
   }
@@ -371,7 +378,7 @@ public final class RequestIds {
   }
 
   byte[] typeTag(byte[] token, int headerLength, String updateType) {
-    Mac mac = newMac(tagKey);
+    Mac mac = keyed(tags);
     mac.update((byte) 1);
     mac.update(token, 0, headerLength);
     updateString(mac, updateType);
@@ -386,7 +393,7 @@ public final class RequestIds {
    */
   byte[] offerTag(byte[] token, int headerLength, String updateType, String version) {
     String canonical = Version.parse(version).canonical();
-    Mac mac = newMac(tagKey);
+    Mac mac = keyed(tags);
     mac.update((byte) 2);
     mac.update(token, 0, headerLength);
     updateString(mac, updateType);
@@ -395,9 +402,15 @@ public final class RequestIds {
   }
 
   private byte[] mac(byte[] token, int length) {
-    Mac mac = newMac(macKey);
+    Mac mac = keyed(macs);
     mac.update(token, 0, length);
     return mac.doFinal();
+  }
+
+  private static Mac keyed(ThreadLocal<Mac> perThread) {
+    Mac mac = perThread.get();
+    mac.reset();
+    return mac;
   }
 
   private static void updateString(Mac mac, String s) {

@@ -15,6 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RequestIdsTest {
@@ -52,6 +57,41 @@ class RequestIdsTest {
     assertThat(claims.issuedAt()).isEqualTo(NOW);
     assertThat(claims.expiresAt()).isEqualTo(NOW.plus(RETENTION));
     assertThat(claims.offerCount()).isEqualTo(2);
+  }
+
+  @Test
+  void issueAndVerify_fromManyThreadsAtOnce_allVerifyWithTheirOwnOffers() throws Exception {
+    int threads = 8;
+    ExecutorService pool =
+        Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        String version = (t + 1) + ".0";
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int verified = 0;
+                  for (int i = 0; i < 500; i++) {
+                    String id = ids.issue("your_app", List.of(offer("blocklist", version)));
+                    RequestIdClaims claims = ids.verify(id);
+                    if (claims.offered("blocklist", version)
+                        && !claims.offered("blocklist", version + ".1")) {
+                      verified++;
+                    }
+                  }
+                  return verified;
+                }));
+      }
+      start.countDown();
+      for (Future<Integer> r : results) {
+        assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(500);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
