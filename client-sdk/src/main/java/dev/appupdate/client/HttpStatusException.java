@@ -24,14 +24,8 @@ public final class HttpStatusException extends DownloadException {
   /** The HTTP status. */
   private final int status;
 
-  HttpStatusException(String message, URI url, int status, boolean retry, Duration retryAfter) {
-    super(
-        "HTTP " + status,
-        message,
-        url,
-        null,
-        retry ? Disposition.RETRY : Disposition.NEXT_URL,
-        retryAfter);
+  HttpStatusException(String message, URI url, int status, Duration retryAfter) {
+    super("HTTP " + status, message, url, null, Retryable.afterStatus(status), retryAfter);
     this.status = status;
   }
 

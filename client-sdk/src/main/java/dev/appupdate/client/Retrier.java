@@ -5,16 +5,15 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs an operation under a {@link RetryPolicy}: exponential backoff with full jitter, Retry-After
- * honoured, bounded by attempts and a time budget. Waits only through the {@link Sleeper} and
- * measures time only with the monotonic ticker, so tests control both and a step of the wall clock
- * changes nothing.
+ * Repeats an operation under a {@link RetryPolicy} after the failures {@link Retryable} names:
+ * exponential backoff with full jitter, Retry-After honoured, bounded by attempts and a time budget.
+ * Waits only through the {@link Sleeper} and measures time only with the monotonic ticker, so tests
+ * control both and a step of the wall clock changes nothing.
  */
 final class Retrier {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -40,18 +39,9 @@ final class Retrier {
     T run() throws E;
   }
 
-  /** Whether a failure is worth another attempt, and after what wait the server asked for. */
-  record Decision(boolean retry, Duration retryAfter) {
-    static final Decision STOP = new Decision(false, null);
-
-    static Decision retry(Duration retryAfter) {
-      return new Decision(true, retryAfter);
-    }
-  }
-
   /**
-   * The time budget of one operation, started now. Several {@link #run} calls may share it: the
-   * attempts on all URLs of one download then count against one budget.
+   * The time budget of one operation, started now. Several operations may share it: the attempts
+   * on all URLs of one download then count against one budget.
    */
   Budget budget() {
     return new Budget(ticker.getAsLong());
@@ -78,37 +68,65 @@ final class Retrier {
   }
 
   /**
-   * Runs {@code attempt} until it succeeds, fails in a way {@code classify} does not retry, or the
-   * policy is exhausted. The failure thrown carries the earlier ones as suppressed exceptions. The
-   * first attempt always runs; retries only while they fit into {@code budget}.
+   * Runs {@code attempt} until it succeeds, fails in a way {@link Retryable} does not retry, or the
+   * policy is exhausted: the loop of {@link #retries} for callers with a single step to repeat.
    *
-   * @param what a label for log lines, for example {@code update check}
    * @param type the failure type {@code attempt} throws
-   * @param interrupted makes the failure thrown when the wait before a retry is interrupted
    */
   <T, E extends IOException> T run(
-      String what,
-      Budget budget,
-      Class<E> type,
-      Attempt<T, E> attempt,
-      Function<E, Decision> classify,
-      Supplier<E> interrupted)
+      String what, Budget budget, Class<E> type, Attempt<T, E> attempt, Supplier<E> interrupted)
       throws E {
-    List<E> earlier = new ArrayList<>();
-    for (int n = 1; ; n++) {
-      E failure;
+    Retries<E> retries = retries(what, budget, interrupted);
+    while (true) {
       try {
         return attempt.run();
       } catch (IOException e) {
-        failure = type.cast(e);
+        retries.failed(type.cast(e));
       }
-      Decision d = classify.apply(failure);
-      Duration wait = d.retry() ? waitBefore(n, d.retryAfter(), budget) : null;
+    }
+  }
+
+  /**
+   * Starts the retries of one operation. The caller runs its attempts in a loop and hands each
+   * failure to {@link Retries#failed}, which waits before the next attempt or throws. The first
+   * attempt always runs; retries only while they fit into {@code budget}.
+   *
+   * @param what a label for log lines, for example {@code update check}
+   * @param interrupted makes the failure thrown when the wait before a retry is interrupted
+   */
+  <E extends IOException> Retries<E> retries(String what, Budget budget, Supplier<E> interrupted) {
+    return new Retries<>(what, budget, interrupted);
+  }
+
+  /** The failed attempts of one operation so far; see {@link #retries}. Not thread-safe. */
+  final class Retries<E extends IOException> {
+    private final String what;
+    private final Budget budget;
+    private final Supplier<E> interrupted;
+    private final List<E> earlier = new ArrayList<>();
+
+    private Retries(String what, Budget budget, Supplier<E> interrupted) {
+      this.what = what;
+      this.budget = budget;
+      this.interrupted = interrupted;
+    }
+
+    /**
+     * Returns once the next attempt may start, after the wait the policy and {@code failure} ask
+     * for; or throws {@code failure}, carrying the earlier failures as suppressed exceptions, when
+     * no attempt is left.
+     *
+     * @throws E {@code failure} when it ends the retries, or the {@code interrupted} failure when
+     *     the wait was interrupted (the flag is set again)
+     */
+    void failed(E failure) throws E {
+      int attemptNo = earlier.size() + 1;
+      Retryable.Decision d = Retryable.decision(failure);
+      Duration wait = d.retry() ? waitBefore(attemptNo, d.retryAfter(), budget) : null;
       if (wait == null || Thread.currentThread().isInterrupted()) {
         earlier.forEach(failure::addSuppressed);
         throw failure;
       }
-      int attemptNo = n;
       LOG.log(
           Level.DEBUG,
           () ->

@@ -13,10 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Properties;
 
 /**
@@ -48,7 +44,7 @@ final class Sidecar {
         update.hashFunction().wireName().equals(p.getProperty("hash_function"))
             && update.hashValue().equals(p.getProperty("hash_value"))
             && Long.toString(update.size()).equals(p.getProperty("size"));
-    return same && validator != null && isValidator(validator) ? validator : null;
+    return same && validator != null && RangeNegotiation.isValidator(validator) ? validator : null;
   }
 
   /**
@@ -90,59 +86,5 @@ final class Sidecar {
   /** The name {@link #write} uses before renaming; a crash can leave it behind. */
   static Path temporary(Path meta) {
     return meta.resolveSibling(meta.getFileName() + ".tmp");
-  }
-
-  /**
-   * Returns the response's validator usable in {@code If-Range}, or null. RFC 9110 13.1.5 allows
-   * only strong validators: a strong ETag, or a Last-Modified date at least one second older than
-   * the response's Date.
-   */
-  static String validatorOf(Exchange answer) {
-    String etag = answer.header("etag");
-    if (etag != null) {
-      etag = etag.trim();
-      if (isStrongEtag(etag)) {
-        return etag;
-      }
-    }
-    String lastModified = answer.header("last-modified");
-    String date = answer.header("date");
-    if (lastModified != null && date != null) {
-      ZonedDateTime lm = httpDate(lastModified.trim());
-      ZonedDateTime d = httpDate(date.trim());
-      if (lm != null && d != null && !Duration.between(lm, d).minusSeconds(1).isNegative()) {
-        return lastModified.trim();
-      }
-    }
-    return null;
-  }
-
-  private static boolean isValidator(String v) {
-    return isStrongEtag(v) || httpDate(v) != null;
-  }
-
-  /** A quoted entity tag of visible ASCII, not marked weak. */
-  static boolean isStrongEtag(String v) {
-    if (v.length() < 2 || v.length() > 256) {
-      return false;
-    }
-    if (v.charAt(0) != '"' || v.charAt(v.length() - 1) != '"') {
-      return false;
-    }
-    for (int i = 1; i < v.length() - 1; i++) {
-      char c = v.charAt(i);
-      if (c == '"' || c <= 0x20 || c >= 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static ZonedDateTime httpDate(String v) {
-    try {
-      return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

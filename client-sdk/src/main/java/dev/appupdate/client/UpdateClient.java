@@ -165,7 +165,6 @@ public final class UpdateClient {
             return new CheckResult(decoded.requestId(), decoded.offers(), decoded.rejected());
           }
         },
-        UpdateClient::classify,
         () -> new InterruptedIOException("interrupted while waiting to retry the update check"));
   }
 
@@ -273,7 +272,6 @@ public final class UpdateClient {
         retrier.budget(),
         IOException.class,
         () -> postReport(body, requestTimeout),
-        UpdateClient::classify,
         () ->
             new InterruptedIOException("interrupted while waiting to retry the completion report"));
   }
@@ -452,19 +450,6 @@ public final class UpdateClient {
 
   private static UpdateSummary.Entry entry(String type, Outcome o) {
     return new UpdateSummary.Entry(type, o.version(), o.status(), o.reason());
-  }
-
-  private static Retrier.Decision classify(IOException e) {
-    if (e instanceof UpdateServerException) {
-      UpdateServerException s = (UpdateServerException) e;
-      return s.retryable()
-          ? Retrier.Decision.retry(s.retryAfter().orElse(null))
-          : Retrier.Decision.STOP;
-    }
-    if (e instanceof InterruptedIOException) {
-      return Retrier.Decision.STOP;
-    }
-    return Retrier.Decision.retry(null);
   }
 
   private UpdateServerException serverError(Exchange answer) throws IOException {

@@ -62,9 +62,4 @@ public final class UpdateServerException extends IOException {
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
-
-  /** True for the statuses worth retrying: 408, 429 and 5xx. */
-  boolean retryable() {
-    return status == 408 || status == 429 || (status >= 500 && status <= 599);
-  }
 }

@@ -1,0 +1,150 @@
+package dev.appupdate.client;
+
+import dev.appupdate.client.DownloadException.Disposition;
+import dev.appupdate.protocol.AvailableUpdate;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Turns what went wrong in a download into the {@link DownloadException} it fails with: the short
+ * reason for the completion report, the message with the details, and the {@link Disposition} that
+ * tells the downloader what to do next (whether that is a retry comes from {@link Retryable}). When
+ * every URL failed, {@link #mostTelling} picks the one failure to throw. Failures with a type of
+ * their own (size, digest, stall) are made by their exception classes.
+ */
+final class DownloadFailures {
+  private DownloadFailures() {}
+
+  /**
+   * A failure of the local file system at {@code path}. An interrupt during the step (file channels
+   * close themselves then) is a cancellation, with the interrupt flag set again; a download failure
+   * raised inside the step (by a test's checkpoint, say) stays what it is.
+   */
+  static DownloadException local(Path path, IOException e) {
+    if (e instanceof DownloadException d) {
+      return d;
+    }
+    if (e instanceof ClosedByInterruptException) {
+      Thread.currentThread().interrupt();
+      return new DownloadCancelledException("interrupted while accessing " + path);
+    }
+    return new DownloadException(
+        "local I/O error: " + Reasons.describe(e),
+        "cannot write " + path + ": " + Reasons.describe(e),
+        null,
+        e,
+        Disposition.STOP);
+  }
+
+  /** Another download holds the lock of the same update in the same directory. */
+  static DownloadException alreadyRunning(AvailableUpdate update, Path directory, Path lockFile) {
+    return new DownloadException(
+        "download already running",
+        "another download of "
+            + update.updateType()
+            + " "
+            + update.version()
+            + " into "
+            + directory
+            + " is running ("
+            + lockFile
+            + " is locked)",
+        null,
+        null,
+        Disposition.STOP);
+  }
+
+  /** Something other than a file or a link is at the final path; it is not removed. */
+  static DownloadException notRegularFile(Path target) {
+    return new DownloadException(
+        "local I/O error: final path is not a regular file",
+        target + " exists and is not a regular file",
+        null,
+        null,
+        Disposition.STOP);
+  }
+
+  /** The partial file no longer holds the bytes that were verified while streaming. */
+  static DownloadException writtenFileDoesNotVerify(
+      Path part, AvailableUpdate update, Path target) {
+    return new DownloadException(
+        "local I/O error: written file does not verify",
+        part
+            + " does not hold the verified bytes of "
+            + update.updateType()
+            + " "
+            + update.version()
+            + " after writing them (changed by another program, or a disk fault);"
+            + " nothing was moved to "
+            + target,
+        null,
+        null,
+        Disposition.STOP);
+  }
+
+  /** A request to {@code url}, or reading its answer, failed on the network at byte {@code at}. */
+  static DownloadException network(URI url, long at, IOException e) {
+    String what = e instanceof HttpTimeoutException ? "timeout" : "network error";
+    return new DownloadException(
+        what + ": " + Reasons.describe(e),
+        "GET " + url + " failed at byte " + at + ": " + Reasons.describe(e),
+        url,
+        e,
+        Disposition.RETRY);
+  }
+
+  /** The transport refused {@code url} or one of its redirects (see {@link HttpSecurity}). */
+  static DownloadException refused(URI url, Exchange answer) {
+    int status = answer.status();
+    String reason;
+    if (status != 0) {
+      reason = "refused redirect (HTTP " + status + ")";
+    } else if (HttpSecurity.hasUsablePort(url)) {
+      reason = "refused plain HTTP URL";
+    } else {
+      reason = "invalid URL";
+    }
+    return new DownloadException(reason, answer.refusal(), url, null, Disposition.NEXT_URL);
+  }
+
+  /** {@code url} answered with a status the download cannot use. */
+  static HttpStatusException status(URI url, Exchange answer, Instant now) {
+    int s = answer.status();
+    String from = answer.uri().equals(url) ? "" : " (redirected to " + answer.uri() + ")";
+    String detail = s == 206 ? " to a request without Range" : "";
+    return new HttpStatusException(
+        "GET " + url + from + " answered HTTP " + s + detail,
+        url,
+        s,
+        RetryAfter.parse(answer.header("retry-after"), now));
+  }
+
+  /**
+   * The failure to throw when every URL tried failed, in the order tried: a cancellation or local
+   * failure (which ended the download) wins; otherwise the most severe, the first among equals. The
+   * others are attached to it as suppressed exceptions.
+   */
+  static DownloadException mostTelling(List<DownloadException> failures) {
+    DownloadException last = failures.get(failures.size() - 1);
+    DownloadException best = last;
+    if (last.disposition() != Disposition.STOP) {
+      best = failures.get(0);
+      for (DownloadException f : failures) {
+        if (f.severity() > best.severity()) {
+          best = f;
+        }
+      }
+    }
+    for (DownloadException f : failures) {
+      if (f != best) {
+        best.addSuppressed(f);
+      }
+    }
+    return best;
+  }
+}

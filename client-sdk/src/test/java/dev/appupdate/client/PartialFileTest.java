@@ -1,0 +1,207 @@
+package dev.appupdate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.appupdate.protocol.AvailableUpdate;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartialFileTest {
+  private static final URI URL = URI.create("https://h/data");
+  private static final byte[] PAYLOAD = Fixtures.payload(200_000, 3);
+  private static final AvailableUpdate OFFER = Fixtures.offer("my_data", "1.0", PAYLOAD, URL);
+
+  @TempDir Path dir;
+
+  private Path part() {
+    return dir.resolve(".data.part");
+  }
+
+  private Path meta() {
+    return dir.resolve(".data.part.meta");
+  }
+
+  private PartialFile open() throws DownloadException {
+    PartialFile p = new PartialFile(part(), meta(), OFFER);
+    p.open();
+    return p;
+  }
+
+  private static void append(PartialFile p, byte[] bytes, int from, int to)
+      throws DownloadException {
+    byte[] chunk = Arrays.copyOfRange(bytes, from, to);
+    p.append(chunk, chunk.length, URL);
+  }
+
+  @Test
+  void append_wholeBodyThenVerifyAndCommit_putsTheExactBytesAtTheTarget() throws IOException {
+    Path target = dir.resolve("data");
+    try (PartialFile p = open()) {
+      p.begin("\"v1\"");
+      append(p, PAYLOAD, 0, 70_000);
+      append(p, PAYLOAD, 70_000, PAYLOAD.length);
+      p.verify(URL);
+      p.commitTo(target);
+    }
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly("data");
+  }
+
+  @Test
+  void append_pastTheDeclaredSize_writesNothingAndEmptiesTheFile() throws IOException {
+    try (PartialFile p = open()) {
+      p.begin("\"v1\"");
+      append(p, PAYLOAD, 0, PAYLOAD.length - 1);
+      byte[] tooMuch = new byte[2];
+
+      assertThatThrownBy(() -> p.append(tooMuch, 2, URL))
+          .isInstanceOfSatisfying(
+              SizeMismatchException.class,
+              e -> assertThat(e.received()).isEqualTo(PAYLOAD.length + 1));
+      assertThat(p.offset()).isZero();
+      assertThat(Files.size(part())).isZero();
+    }
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void verify_missingBytes_isASizeMismatch() throws IOException {
+    try (PartialFile p = open()) {
+      p.begin(null);
+      append(p, PAYLOAD, 0, 1_000);
+
+      assertThatThrownBy(() -> p.verify(URL))
+          .isInstanceOfSatisfying(
+              SizeMismatchException.class, e -> assertThat(e.received()).isEqualTo(1_000));
+      assertThat(p.offset()).isZero();
+    }
+  }
+
+  @Test
+  void verify_wrongBytes_isAChecksumMismatchWithTheirDigest() throws IOException {
+    byte[] wrong = Fixtures.payload(PAYLOAD.length, 4);
+    try (PartialFile p = open()) {
+      p.begin("\"v1\"");
+      append(p, wrong, 0, wrong.length);
+
+      assertThatThrownBy(() -> p.verify(URL))
+          .isInstanceOfSatisfying(
+              ChecksumMismatchException.class,
+              e -> assertThat(e.actual()).isEqualTo(Fixtures.sha512(wrong)));
+    }
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void close_bytesWithAValidator_areKeptWithTheirSidecar() throws IOException {
+    try (PartialFile p = open()) {
+      p.begin("\"v1\"");
+      append(p, PAYLOAD, 0, 5_000);
+    }
+
+    assertThat(Files.readAllBytes(part())).isEqualTo(Arrays.copyOf(PAYLOAD, 5_000));
+    assertThat(Sidecar.read(meta(), OFFER)).isEqualTo("\"v1\"");
+  }
+
+  @Test
+  void close_bytesWithoutAValidator_areRemoved() throws IOException {
+    try (PartialFile p = open()) {
+      p.begin(null);
+      append(p, PAYLOAD, 0, 5_000);
+    }
+
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void resume_keptPrefix_isRehashedAndContinuedByteExact() throws IOException {
+    Files.write(part(), Arrays.copyOf(PAYLOAD, 150_000));
+    Sidecar.write(meta(), OFFER, "\"v1\"");
+    List<Downloader.Point> points = new ArrayList<>();
+    Path target = dir.resolve("data");
+    try (PartialFile p = open()) {
+      assertThat(p.resume((point, u) -> points.add(point))).isFalse();
+      assertThat(p.offset()).isEqualTo(150_000);
+      assertThat(p.validator()).isEqualTo("\"v1\"");
+      assertThat(points).isNotEmpty().containsOnly(Downloader.Point.REHASHING);
+
+      append(p, PAYLOAD, 150_000, PAYLOAD.length);
+      p.verify(URL);
+      p.commitTo(target);
+    }
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(PAYLOAD);
+  }
+
+  @Test
+  void resume_completeVerifiedFile_needsNoTransfer() throws IOException {
+    Files.write(part(), PAYLOAD);
+    Sidecar.write(meta(), OFFER, "\"v1\"");
+    try (PartialFile p = open()) {
+      assertThat(p.resume(Downloader.Checkpoints.NONE)).isTrue();
+    }
+  }
+
+  @Test
+  void resume_completeFileThatDoesNotVerify_isDropped() throws IOException {
+    Files.write(part(), Fixtures.payload(PAYLOAD.length, 4));
+    Sidecar.write(meta(), OFFER, "\"v1\"");
+    try (PartialFile p = open()) {
+      assertThat(p.resume(Downloader.Checkpoints.NONE)).isFalse();
+      assertThat(p.offset()).isZero();
+      assertThat(p.validator()).isNull();
+    }
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void resume_withoutSidecar_dropsTheBytes() throws IOException {
+    Files.write(part(), Arrays.copyOf(PAYLOAD, 5_000));
+    try (PartialFile p = open()) {
+      assertThat(p.resume(Downloader.Checkpoints.NONE)).isFalse();
+      assertThat(p.offset()).isZero();
+      assertThat(Files.size(part())).isZero();
+    }
+  }
+
+  @Test
+  void dropUnresumable_bytesWithoutValidator_startOver() throws IOException {
+    try (PartialFile p = open()) {
+      p.begin(null);
+      append(p, PAYLOAD, 0, 5_000);
+
+      p.dropUnresumable();
+
+      assertThat(p.offset()).isZero();
+      assertThat(Files.size(part())).isZero();
+    }
+  }
+
+  @Test
+  void commitTo_fileChangedAfterVerification_isNotMoved() throws IOException {
+    Path target = dir.resolve("data");
+    try (PartialFile p = open()) {
+      p.begin("\"v1\"");
+      append(p, PAYLOAD, 0, PAYLOAD.length);
+      p.verify(URL);
+      Files.write(part(), Fixtures.payload(PAYLOAD.length, 4));
+
+      assertThatThrownBy(() -> p.commitTo(target))
+          .isInstanceOfSatisfying(
+              DownloadException.class,
+              e ->
+                  assertThat(e.reason())
+                      .isEqualTo("local I/O error: written file does not verify"));
+    }
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+}
