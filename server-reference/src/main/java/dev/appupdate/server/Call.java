@@ -6,6 +6,7 @@ import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.util.Map;
 
 /**
@@ -16,12 +17,14 @@ import java.util.Map;
 final class Call {
   private final HttpExchange exchange;
   private final ServerCodec codec;
+  private final String rawPath;
   private int status;
   private long bytes;
 
   Call(HttpExchange exchange, ServerCodec codec) {
     this.exchange = exchange;
     this.codec = codec;
+    this.rawPath = rawPath(exchange.getRequestURI());
   }
 
   HttpExchange exchange() {
@@ -36,10 +39,26 @@ final class Call {
     return "HEAD".equals(exchange.getRequestMethod());
   }
 
-  /** Returns the path as sent, still percent-encoded. */
+  /** Returns the path as the request line sent it, still percent-encoded. */
   String rawPath() {
-    String p = exchange.getRequestURI().getRawPath();
-    return p == null ? "" : p;
+    return rawPath;
+  }
+
+  /**
+   * Returns the path of a request target: everything before the query, unless the target is in
+   * absolute form ({@code http://host/path}). Not {@link URI#getRawPath()} of an origin-form
+   * target: {@code //v1/update} parses as authority {@code v1} and path {@code /update}, and {@code
+   * ///v1/update} as path {@code /v1/update}, so routes and problem details would go by a path the
+   * client never asked for.
+   */
+  static String rawPath(URI target) {
+    if (target.isAbsolute()) {
+      String p = target.getRawPath();
+      return p == null ? "" : p;
+    }
+    String s = target.getRawSchemeSpecificPart();
+    int query = s.indexOf('?');
+    return query < 0 ? s : s.substring(0, query);
   }
 
   Headers requestHeaders() {

@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.catalog.Catalog;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,11 +15,26 @@ import java.util.Objects;
  * identity (which an editor's save-by-rename changes) are remembered at each read.
  */
 final class CatalogFile {
+  /** The source name of the embedded demo catalog, as its problems and {@code /healthz} name it. */
+  static final String DEMO = "embedded demo catalog";
+
   private final Path path;
   private volatile Signature lastRead;
 
   CatalogFile(Path path) {
     this.path = Objects.requireNonNull(path, "path == null");
+  }
+
+  /** Reads the catalog shipped with the server, which offers the embedded demo files. */
+  static Catalog readDemo() throws IOException {
+    byte[] json;
+    try (InputStream in = CatalogFile.class.getResourceAsStream("demo/catalog.json")) {
+      if (in == null) {
+        throw new IOException("the " + DEMO + " is missing from the build");
+      }
+      json = in.readAllBytes();
+    }
+    return Catalog.parse(json, DEMO);
   }
 
   Path path() {

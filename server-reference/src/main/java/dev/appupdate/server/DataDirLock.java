@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,12 +28,13 @@ final class DataDirLock implements Closeable {
   }
 
   /**
-   * Locks {@code dataDir}.
+   * Locks {@code dataDir}, creating it first (readable by the owner only) if it is missing.
    *
-   * @throws IOException if another server, in this process or another, holds the lock, or the lock
-   *     file cannot be opened
+   * @throws IOException if the directory cannot be created, another server, in this process or
+   *     another, holds the lock, or the lock file cannot be opened
    */
   static DataDirLock acquire(Path dataDir) throws IOException {
+    create(dataDir);
     Path file = dataDir.resolve(NAME);
     FileChannel channel =
         file.getFileSystem().supportedFileAttributeViews().contains("posix")
@@ -59,6 +61,27 @@ final class DataDirLock implements Closeable {
               + " (replicas share only the request-id key, see --key)");
     }
     return new DataDirLock(channel, lock);
+  }
+
+  private static void create(Path dataDir) throws IOException {
+    if (Files.isDirectory(dataDir)) {
+      return;
+    }
+    try {
+      if (dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createDirectories(
+            dataDir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } else {
+        Files.createDirectories(dataDir);
+      }
+      Path parent = dataDir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Durability.forceDirectory(parent);
+      }
+    } catch (IOException e) {
+      throw new IOException("cannot create data directory " + dataDir + ": " + e, e);
+    }
   }
 
   /** Releases the lock. */

@@ -5,7 +5,10 @@ import dev.appupdate.protocol.catalog.CatalogProblem;
 import dev.appupdate.server.internal.ShutdownLogManager;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * The command line entry point: {@code java -jar appupdate-server.jar [OPTION]...}; {@code --help}
@@ -17,18 +20,46 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>When the server accepts connections, exactly one line goes to standard output: {@code
- * appupdate server listening on http://HOST:PORT}; logs go to standard error, up to the final
- * {@code stopped}. Exit status: 0 after {@code --help} or a graceful stop (SIGTERM or SIGINT: stop
- * accepting, finish requests in flight for up to 10 seconds, answering 503 to new ones, flush the
- * completion log); 1 when the server cannot start, with the reason on standard error (for an
- * invalid catalog, a line naming the file and then every problem on a line of its own, with the
- * release's position and field), or when the completion log could not be flushed at the stop; 2
- * for a bad command line, with a one-line reason on standard error.
+ * appupdate server listening on http://HOST:PORT}; logs go to standard error, up to {@code stopped}
+ * and a last line saying whether the completion log was flushed. Exit status: 0 after {@code
+ * --help} or a graceful stop (SIGTERM or SIGINT: stop accepting, finish requests in flight for up
+ * to 10 seconds, answering 503 to new ones, flush the completion log); 1 when the server cannot
+ * start, with the reason on standard error (for an invalid catalog, a line naming the file and then
+ * every problem on a line of its own, with the release's position and field), or when the
+ * completion log could not be flushed at the stop; 2 for a bad command line, with a one-line reason
+ * on standard error.
+ *
+ * <p>Before anything else, it sets the JVM-wide properties of the JDK's HTTP server that {@link
+ * AppUpdateServer} recommends, and those of {@code java.util.logging} (one line per record, log
+ * handlers kept open until a signal's graceful stop has finished), each unless given with {@code
+ * -D}.
  */
 public final class Main {
   private static final Duration DRAIN = Duration.ofSeconds(10);
-  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
-  private static final String LOG_MANAGER = "java.util.logging.manager";
+
+  /**
+   * What {@link #main} sets unless given with {@code -D}. The JDK reads these once, the logging
+   * ones when the first logger is made, the others when the first HTTP server is created.
+   */
+  static final Map<String, String> JVM_DEFAULTS =
+      Map.ofEntries(
+          // The default manager would close the log handlers while the graceful stop still has
+          // things to say.
+          Map.entry("java.util.logging.manager", ShutdownLogManager.class.getName()),
+          // One line per record, so that the access log is one line per request.
+          Map.entry(
+              "java.util.logging.SimpleFormatter.format",
+              "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n"),
+          // Why each: the class comment of AppUpdateServer.
+          Map.entry("sun.net.httpserver.nodelay", "true"),
+          Map.entry("sun.net.httpserver.drainAmount", "0"),
+          Map.entry("sun.net.httpserver.maxReqTime", "30"),
+          Map.entry("sun.net.httpserver.maxRspTime", "600"),
+          Map.entry("sun.net.httpserver.idleInterval", "30"),
+          Map.entry("sun.net.httpserver.clockTick", "1000"),
+          Map.entry("sun.net.httpserver.maxReqHeaders", "100"),
+          Map.entry("sun.net.httpserver.maxReqHeaderSize", "32768"),
+          Map.entry("jdk.httpserver.maxConnections", "1000"));
 
   private Main() {}
 
@@ -38,15 +69,8 @@ public final class Main {
    * @param args the options, see {@code --help}
    */
   public static void main(String[] args) {
-    // Before anything logs, which creates the log manager: the default one would close the log
-    // handlers while the graceful stop still has things to say.
-    if (System.getProperty(LOG_MANAGER) == null) {
-      System.setProperty(LOG_MANAGER, ShutdownLogManager.class.getName());
-    }
-    if (System.getProperty(LOG_FORMAT) == null) {
-      // One line per record, so that the access log is one line per request.
-      System.setProperty(LOG_FORMAT, "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
-    }
+    // Before anything logs or serves, which reads them.
+    setDefaults(System.getProperties());
     PrintStream out = System.out;
     PrintStream err = System.err;
     CommandLine.Options options;
@@ -88,14 +112,30 @@ public final class Main {
     out.flush();
   }
 
+  /** Sets each of {@link #JVM_DEFAULTS} that {@code properties} does not have. */
+  static void setDefaults(Properties properties) {
+    JVM_DEFAULTS.forEach(properties::putIfAbsent);
+  }
+
   /**
-   * Stops {@code server} gracefully, then lets the log handlers close.
+   * Stops {@code server} gracefully, logs whether the completion log was flushed, then lets the log
+   * handlers close.
    *
    * @return the exit status: 0, or 1 when the completion log could not be flushed
    */
   static int shutDown(AppUpdateServer server) {
     try {
-      return server.shutDown(DRAIN) ? 0 : 1;
+      // Looked up here, not in a static field: nothing may touch logging before main() has
+      // chosen the log manager.
+      System.Logger log = System.getLogger("dev.appupdate.server");
+      if (server.stop(DRAIN)) {
+        log.log(Level.INFO, "completion log flushed");
+        return 0;
+      }
+      log.log(
+          Level.ERROR,
+          "completion log not flushed: completions acknowledged before the stop may be lost");
+      return 1;
     } finally {
       ShutdownLogManager.release();
     }

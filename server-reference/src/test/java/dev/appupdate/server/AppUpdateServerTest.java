@@ -3,14 +3,24 @@ package dev.appupdate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.catalog.CatalogException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,14 +108,25 @@ class AppUpdateServerTest {
   }
 
   @Test
-  void start_portInUse_failsNamingTheAddress() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  void start_portInUse_failsNamingTheAddressAndReleasesWhatItOpened() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        LogCapture log = new LogCapture("dev.appupdate.server")) {
       AppUpdateServer server =
           AppUpdateServer.builder().port(taken.getLocalPort()).dataDir(dir).build();
 
       assertThatThrownBy(server::start)
           .isInstanceOf(IOException.class)
           .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
+      assertThat(log.messages())
+          .filteredOn(m -> m.startsWith("FINE closing"))
+          .containsExactly(
+              "FINE closing the worker pool",
+              "FINE closing the access log",
+              "FINE closing the completion log",
+              "FINE closing the data directory lock");
+    }
+    try (AppUpdateServer again = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+      again.start(); // the data directory is free
     }
   }
 
@@ -144,15 +165,164 @@ class AppUpdateServerTest {
   }
 
   @Test
-  void start_turnsOnTcpNoDelayAndTimeoutsOfTheJdkServer() throws Exception {
-    try (AppUpdateServer server = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
-      server.start();
+  void start_leavesTheJvmWidePropertiesToTheApplication() throws Exception {
+    // The JDK has read it already if a server ran before: clearing it changes nothing there.
+    String cleared = System.clearProperty("sun.net.httpserver.maxReqHeaders");
+    try {
+      Map<String, String> before = jvmDefaultsNow();
+
+      try (AppUpdateServer server = AppUpdateServer.builder().port(0).dataDir(dir).build()) {
+        server.start();
+      }
+
+      assertThat(jvmDefaultsNow()).isEqualTo(before);
+    } finally {
+      if (cleared != null) {
+        System.setProperty("sun.net.httpserver.maxReqHeaders", cleared);
+      }
+    }
+  }
+
+  /** The system properties the command line sets, with their values now; "-" for unset. */
+  private static Map<String, String> jvmDefaultsNow() {
+    Map<String, String> now = new TreeMap<>();
+    Main.JVM_DEFAULTS.keySet().forEach(k -> now.put(k, System.getProperty(k, "-")));
+    return now;
+  }
+
+  @Test
+  void start_failingAfterTheListenerIsBound_closesWhatAStopClosesAndFreesPortAndDataDir()
+      throws Exception {
+    // Valid when read, but too long once resolved against the public URL, which needs the port.
+    Path catalog =
+        Files.writeString(
+            dir.resolve("catalog.json"),
+            Fixtures.catalog("data:1.0").replace("files/data-1.0", "files/" + "a".repeat(2040)));
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+    AppUpdateServer failing =
+        AppUpdateServer.builder().port(port).dataDir(dir.resolve("data")).catalog(catalog).build();
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(failing::start)
+          .isInstanceOf(CatalogException.class)
+          .hasMessageContaining("resolved against the public base URL");
+      assertThat(log.messages())
+          .filteredOn(m -> m.startsWith("FINE closing"))
+          .containsExactly(
+              "FINE closing the HTTP listener",
+              "FINE closing the worker pool",
+              "FINE closing the access log",
+              "FINE closing the completion log",
+              "FINE closing the data directory lock");
+    }
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.isAlive() && !threadsBefore.contains(t))
+        .extracting(Thread::getName)
+        .noneMatch(name -> name.startsWith("appupdate-"));
+    Files.writeString(catalog, Fixtures.catalog("data:1.0"));
+    AppUpdateServer again =
+        AppUpdateServer.builder().port(port).dataDir(dir.resolve("data")).catalog(catalog).build();
+    again.start(); // the same port and data directory
+    assertThat(again.port()).isEqualTo(port);
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      again.close();
+
+      assertThat(log.messages())
+          .filteredOn(m -> m.startsWith("FINE closing"))
+          .containsExactly(
+              "FINE closing the catalog watcher",
+              "FINE closing the HTTP listener",
+              "FINE closing the worker pool",
+              "FINE closing the access log",
+              "FINE closing the completion log",
+              "FINE closing the data directory lock");
+    }
+  }
+
+  @Test
+  void stop_afterStart_flushesTheCompletionLogAndSaysSo() throws Exception {
+    RecordingDisk disk = new RecordingDisk();
+    AppUpdateServer server = Fixtures.demoServer(dir).disk(disk).build();
+    server.start();
+    String id = server.requestIds().issue("your_app", Fixtures.DEMO_OFFERS);
+    Fixtures.postJson(
+        server, "/v1/completion", Fixtures.completion(id, "my_important_data", "success", "1.0"));
+    disk.clear();
+
+    assertThat(server.stop(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(disk.events()).containsExactly("force(true)");
+    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME))).contains(id);
+  }
+
+  @Test
+  void stop_completionLogFailingToFlush_saysSoAndStillReleasesEverything() throws Exception {
+    RecordingDisk disk = new RecordingDisk();
+    AppUpdateServer server = Fixtures.demoServer(dir).disk(disk).build();
+    server.start();
+    int port = server.port();
+    disk.failNextForces(1);
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(server.stop(Duration.ofSeconds(5))).isFalse();
+      assertThat(log.messages()).contains("SEVERE closing the completion log failed");
     }
 
-    assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
-    assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("30");
-    assertThat(System.getProperty("sun.net.httpserver.idleInterval")).isEqualTo("30");
-    assertThat(System.getProperty("sun.net.httpserver.drainAmount")).isEqualTo("0");
+    assertThat(server.stop(Duration.ZERO))
+        .as("a second stop gives the first one's answer")
+        .isFalse();
+    assertThatThrownBy(() -> RawHttp.connect(port).close()).isInstanceOf(IOException.class);
+    try (AppUpdateServer again = Fixtures.demoServer(dir).build()) {
+      again.start(); // the lock was released
+    }
+  }
+
+  @Test
+  void stop_twice_isHarmlessAndAnswersTheSame() throws Exception {
+    AppUpdateServer server = Fixtures.demoServer(dir).build();
+    server.start();
+
+    assertThat(server.stop(Duration.ZERO)).isTrue();
+    assertThat(server.stop(Duration.ZERO)).isTrue();
+    server.close();
+    assertThat(AppUpdateServer.builder().dataDir(dir).build().stop(Duration.ZERO))
+        .as("never started")
+        .isTrue();
+  }
+
+  @Test
+  void stop_concurrentSecondStop_returnsOnceTheFirstHasFinished() throws Exception {
+    AppUpdateServer server = Fixtures.demoServer(dir).build();
+    server.start();
+    int port = server.port();
+    try (Socket inFlight = RawHttp.connect(port)) {
+      OutputStream out = inFlight.getOutputStream();
+      out.write(RawHttp.head("POST /v1/update HTTP/1.1\nHost: x\nContent-Length: 2"));
+      out.flush();
+      Await.until("the request is in flight", () -> server.router().handling() == 1);
+      CompletableFuture<Boolean> first =
+          CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(10)));
+      Await.until("the drain has begun", () -> server.router().draining());
+      AtomicReference<Boolean> secondAnswer = new AtomicReference<>();
+      Thread second = new Thread(() -> secondAnswer.set(server.stop(Duration.ofSeconds(10))));
+      second.start();
+
+      Await.until(
+          "the second stop waits or returns",
+          () -> second.getState() == Thread.State.BLOCKED || !second.isAlive());
+      assertThat(second.isAlive()).as("the second stop waits for the first").isTrue();
+      out.write("{}".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      second.join(10_000);
+
+      assertThat(secondAnswer).hasValue(true);
+      assertThatThrownBy(() -> RawHttp.connect(port).close()).isInstanceOf(IOException.class);
+      assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test

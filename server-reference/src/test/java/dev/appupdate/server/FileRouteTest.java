@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileRouteTest {
   private static final String CONTENT = "0123456789abcdefghij"; // 20 bytes
@@ -178,6 +181,100 @@ class FileRouteTest {
 
     assertThat(get("/files/payload.bin", "Range: bytes=10-", "If-Range: W/" + etag).status())
         .isEqualTo(200);
+  }
+
+  @Test
+  void ifNoneMatch_currentEtag_is304WithTheEtagAndNoBody() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    RawHttp.Response r = get("/files/payload.bin", "If-None-Match: " + etag);
+
+    assertThat(r.status()).isEqualTo(304);
+    assertThat(r.header("ETag")).isEqualTo(etag);
+    assertThat(r.header("Content-Length")).isNull();
+    assertThat(r.header("Content-Type")).isNull();
+    assertThat(r.body()).isEmpty();
+  }
+
+  @Test
+  void ifNoneMatch_head_is304() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    RawHttp.Response r =
+        RawHttp.send(port, "HEAD /files/payload.bin HTTP/1.1\nHost: x\nIf-None-Match: " + etag);
+
+    assertThat(r.status()).isEqualTo(304);
+    assertThat(r.header("ETag")).isEqualTo(etag);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "*",
+        "\"stale\", ETAG",
+        "ETAG, \"stale\"",
+        "\"a,b\",ETAG",
+        "W/ETAG",
+        "\"stale\", W/ETAG , \"other\""
+      })
+  void ifNoneMatch_namingTheCurrentRepresentation_is304(String header) throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    assertThat(get("/files/payload.bin", "If-None-Match: " + header.replace("ETAG", etag)).status())
+        .isEqualTo(304);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"stale\"", "\"stale\", W/\"other\"", "W/", "garbage, ETAG", ""})
+  void ifNoneMatch_namingAnotherOrMalformed_sendsTheFile(String header) throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    RawHttp.Response r =
+        get("/files/payload.bin", "If-None-Match: " + header.replace("ETAG", etag));
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo(CONTENT);
+  }
+
+  @Test
+  void ifNoneMatch_inASecondFieldLine_counts() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    assertThat(
+            get("/files/payload.bin", "If-None-Match: \"stale\"", "If-None-Match: " + etag)
+                .status())
+        .isEqualTo(304);
+  }
+
+  @Test
+  void ifNoneMatch_matchingWithARange_is304() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+
+    assertThat(get("/files/payload.bin", "Range: bytes=2-5", "If-None-Match: " + etag).status())
+        .isEqualTo(304);
+  }
+
+  @Test
+  void ifNoneMatch_afterTheFileChanged_sendsTheNewFile() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+    Files.writeString(files.resolve("payload.bin"), "changed");
+
+    RawHttp.Response r = get("/files/payload.bin", "If-None-Match: " + etag);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("changed");
+  }
+
+  @Test
+  void notModified_keepsTheConnectionUsable() throws Exception {
+    String etag = get("/files/payload.bin").header("ETag");
+    try (Socket s = RawHttp.connect(port)) {
+      s.getOutputStream()
+          .write(RawHttp.head("GET /files/payload.bin HTTP/1.1\nHost: x\nIf-None-Match: " + etag));
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(304);
+      s.getOutputStream().write(RawHttp.head("GET /files/payload.bin HTTP/1.1\nHost: x"));
+      assertThat(RawHttp.read(s.getInputStream(), false).text()).isEqualTo(CONTENT);
+    }
   }
 
   @Test

@@ -3,19 +3,25 @@ package dev.appupdate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The exit status of a graceful stop, as the command line's shutdown hook computes it. */
+/** What the command line does around the server: JVM-wide defaults, the exit status of a stop. */
 class MainTest {
   @TempDir Path dir;
 
   @Test
-  void shutDown_completionLogFlushed_exits0() throws Exception {
+  void shutDown_completionLogFlushed_exits0AndSaysSo() throws Exception {
     AppUpdateServer server = Fixtures.demoServer(dir).build();
     server.start();
 
-    assertThat(Main.shutDown(server)).isZero();
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      assertThat(Main.shutDown(server)).isZero();
+      assertThat(log.messages())
+          .endsWith("INFO stopped", "INFO completion log flushed")
+          .noneMatch(m -> m.startsWith("SEVERE"));
+    }
   }
 
   @Test
@@ -28,7 +34,34 @@ class MainTest {
     try (LogCapture log = new LogCapture("dev.appupdate.server")) {
       assertThat(Main.shutDown(server)).isEqualTo(1);
       assertThat(log.messages())
-          .containsSubsequence("SEVERE closing the completion log failed", "INFO stopped");
+          .containsSubsequence(
+              "SEVERE closing the completion log failed",
+              "INFO stopped",
+              "SEVERE completion log not flushed: completions acknowledged before the stop may be"
+                  + " lost");
     }
+  }
+
+  @Test
+  void setDefaults_setsTheJdkServerAndLoggingPropertiesNotGivenWithD() {
+    Properties given = new Properties();
+    given.setProperty("sun.net.httpserver.maxReqTime", "5");
+
+    Main.setDefaults(given);
+
+    assertThat(given)
+        .containsEntry("sun.net.httpserver.maxReqTime", "5")
+        .containsEntry("sun.net.httpserver.nodelay", "true")
+        .containsEntry("sun.net.httpserver.drainAmount", "0")
+        .containsEntry("sun.net.httpserver.maxRspTime", "600")
+        .containsEntry("sun.net.httpserver.idleInterval", "30")
+        .containsEntry("sun.net.httpserver.clockTick", "1000")
+        .containsEntry("sun.net.httpserver.maxReqHeaders", "100")
+        .containsEntry("sun.net.httpserver.maxReqHeaderSize", "32768")
+        .containsEntry("jdk.httpserver.maxConnections", "1000")
+        .containsEntry(
+            "java.util.logging.manager", "dev.appupdate.server.internal.ShutdownLogManager")
+        .containsKey("java.util.logging.SimpleFormatter.format")
+        .hasSize(11);
   }
 }

@@ -1,9 +1,11 @@
 package dev.appupdate.server;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,33 @@ class RoutingTest {
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(r.text()).contains("\"status\":404", "this server answers POST /v1/update");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "POST, //v1/update, //v1/update",
+    "POST, ///v1/update, ///v1/update",
+    "GET, //host/files/important_data_v1.json, //host/files/important_data_v1.json",
+    "GET, /a%0Ab?x=1, /a%0Ab",
+    "GET, /caf\u00e9, /caf?"
+  })
+  void unknownPath_404NamesThePathAsTheRequestSentIt(String method, String target, String named)
+      throws Exception {
+    RawHttp.Response r = RawHttp.send(port, method + " " + target + " HTTP/1.1\nHost: x");
+
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.text()).contains("\"detail\":\"no resource at \\\"" + named + "\\\";");
+  }
+
+  @Test
+  void accessLog_namesThePathAsTheRequestSentIt() throws Exception {
+    try (LogCapture access = new LogCapture("dev.appupdate.server.access")) {
+      RawHttp.send(port, "POST //v1/update?q=1 HTTP/1.1\nHost: x\nContent-Length: 0");
+
+      assertThat(access.await(1))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("POST \"//v1/update?q=1\" 404");
+    }
   }
 
   @ParameterizedTest

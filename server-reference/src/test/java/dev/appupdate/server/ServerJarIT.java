@@ -161,7 +161,7 @@ class ServerJarIT {
       assertThat(p.stderr().lines())
           .last()
           .asString()
-          .endsWith(" INFO dev.appupdate.server: stopped");
+          .endsWith(" INFO dev.appupdate.server: completion log flushed");
     }
   }
 
@@ -191,9 +191,10 @@ class ServerJarIT {
       assertThat(p.stderr().lines())
           .anySatisfy(l -> assertThat(l).contains(ACCESS + "GET \"/healthz\" 503"))
           .anySatisfy(l -> assertThat(l).contains(ACCESS + "POST \"/v1/update\" 200"))
+          .anySatisfy(l -> assertThat(l).endsWith(" INFO dev.appupdate.server: stopped"))
           .last()
           .asString()
-          .endsWith(" INFO dev.appupdate.server: stopped");
+          .endsWith(" INFO dev.appupdate.server: completion log flushed");
     }
   }
 

@@ -1,0 +1,202 @@
+package dev.appupdate.server;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.appupdate.protocol.CodecLimits;
+import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.catalog.Catalog;
+import dev.appupdate.protocol.catalog.Matcher;
+import dev.appupdate.protocol.requestid.RequestIds;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A started {@link AppUpdateServer}: what it serves with, and the resources that release all of it.
+ * {@link #start} opens each part and pushes it on {@link #resources()} at once, so that a start
+ * failing halfway and {@link #stop} close the same things in the same (reverse) order.
+ *
+ * @param reloader loads the catalog file again; empty when serving the embedded demo catalog
+ */
+record RunningServer(
+    HttpServer http,
+    Router router,
+    CompletionLog completions,
+    RequestIds requestIds,
+    URI publicUrl,
+    CatalogHolder catalog,
+    Optional<CatalogReloader> reloader,
+    CloseStack resources) {
+  private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
+  private static final Duration WORKERS_STOP = Duration.ofSeconds(5);
+  private static final String COMPLETION_LOG = "completion log";
+
+  /**
+   * Loads the catalog, opens the data directory and starts accepting connections; on failure,
+   * closes what it opened.
+   *
+   * @throws dev.appupdate.protocol.catalog.CatalogException if the catalog is invalid
+   * @throws IOException as {@link AppUpdateServer#start()} lists
+   */
+  static RunningServer start(ServerConfig config) throws IOException {
+    // First, so that an invalid catalog leaves no trace: no data directory, no key, no socket.
+    CatalogFile file = config.catalogFile() == null ? null : new CatalogFile(config.catalogFile());
+    Catalog initial = file == null ? CatalogFile.readDemo() : file.read();
+    RequestIdBudget.check(initial);
+    config.refuseToServePrivateFiles();
+    CloseStack resources = new CloseStack();
+    RunningServer running;
+    try {
+      running = open(config, file, initial, resources);
+    } catch (IOException | RuntimeException e) {
+      resources.close().values().forEach(e::addSuppressed);
+      throw e;
+    }
+    LOG.log(
+        Level.INFO,
+        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases)",
+        "http://" + config.hostLiteral() + ":" + running.port(),
+        running.publicUrl(),
+        config.dataDir().toAbsolutePath(),
+        file == null ? CatalogFile.DEMO : file.path(),
+        initial.size());
+    return running;
+  }
+
+  private static RunningServer open(
+      ServerConfig config, CatalogFile file, Catalog initial, CloseStack resources)
+      throws IOException {
+    Path dataDir = config.dataDir();
+    resources.push("data directory lock", DataDirLock.acquire(dataDir));
+    RequestIds ids =
+        RequestIds.create(
+            KeyFile.loadOrCreate(config.keyFile(), dataDir.resolve(CompletionLog.NAME)),
+            config.clock(),
+            config.retention());
+    FileStore files =
+        config.filesDir() == null
+            ? EmbeddedFileStore.demo()
+            : DirectoryFileStore.open(
+                config.filesDir(), List.of(dataDir.toRealPath(), config.keyFile().toRealPath()));
+    ServerJson json = new ServerJson();
+    CompletionLog completions =
+        CompletionLog.open(
+            dataDir, json, ids, config.clock(), config.disk(), config.maxCompletionKeys());
+    resources.push(COMPLETION_LOG, completions);
+    AccessLog accessLog = AccessLog.start();
+    resources.push("access log", accessLog);
+    InFlight inFlight = new InFlight();
+    Workers workers = new Workers(config.workerThreads(), config.queueCapacity(), inFlight);
+    resources.push("worker pool", () -> workers.shutdown(WORKERS_STOP));
+    HttpServer http = bind(config);
+    AtomicBoolean started = new AtomicBoolean();
+    resources.push(
+        "HTTP listener",
+        () -> {
+          // The JDK server closes its socket on its dispatcher thread, which start() runs: one
+          // that never started would keep the port bound for as long as the JVM lives.
+          if (!started.get()) {
+            http.start();
+          }
+          http.stop(0);
+        });
+    // Bound, so the port is known: relative release URLs can resolve now.
+    URI publicUrl =
+        config.publicUrl() != null
+            ? config.publicUrl()
+            : URI.create(
+                "http://" + config.hostLiteral() + ":" + http.getAddress().getPort() + "/");
+    CatalogHolder catalog =
+        new CatalogHolder(
+            CatalogHolder.Snapshot.of(
+                Matcher.create(initial, publicUrl), config.clock().instant()));
+    int bodyLimit = config.bodyLimit();
+    ServerCodec codec =
+        ServerCodec.create(
+            new CodecLimits(
+                bodyLimit,
+                CodecLimits.defaults().maxStringLength(),
+                CodecLimits.defaults().maxNestingDepth()));
+    Router router =
+        new Router(
+            codec,
+            Map.of(
+                "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit),
+                "/v1/completion",
+                    new CompletionRoute(codec, ids, completions, config.clock(), bodyLimit),
+                "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
+            Map.of("/healthz", new HealthRoute(json, catalog, completions)),
+            new FileRoute(files),
+            inFlight,
+            accessLog);
+    http.setExecutor(workers);
+    http.createContext("/", router);
+    CatalogReloader reloader =
+        file == null ? null : new CatalogReloader(file, publicUrl, catalog, config.clock());
+    if (reloader != null && config.watchCatalog()) {
+      resources.push(
+          "catalog watcher", CatalogWatcher.start(file.path(), reloader, config.watchTiming()));
+    }
+    http.start();
+    started.set(true);
+    return new RunningServer(
+        http,
+        router,
+        completions,
+        ids,
+        publicUrl,
+        catalog,
+        Optional.ofNullable(reloader),
+        resources);
+  }
+
+  private static HttpServer bind(ServerConfig config) throws IOException {
+    try {
+      return HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 0);
+    } catch (BindException e) {
+      throw new IOException(
+          "cannot listen on " + config.hostLiteral() + ":" + config.port() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Returns the port of the listening socket. */
+  int port() {
+    return http.getAddress().getPort();
+  }
+
+  /**
+   * Answers 503 to every new request, waits up to {@code drain} for those in flight, then closes
+   * everything.
+   *
+   * @return whether the completion log was flushed and closed
+   */
+  boolean stop(Duration drain) {
+    router.beginDrain();
+    boolean interrupted = false;
+    try {
+      if (!router.awaitIdle(drain.toNanos())) {
+        LOG.log(
+            Level.WARNING,
+            "{0} requests still running after {1}; closing their connections",
+            router.inFlight(),
+            drain);
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    boolean flushed = !resources.close().containsKey(COMPLETION_LOG);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.log(Level.INFO, "stopped");
+    return flushed;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.appupdate.server;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What an {@link AppUpdateServer} runs with: every setting of its builder, defaults applied,
+ * checked for conflicts by {@link AppUpdateServer.Builder#build()}. Immutable.
+ *
+ * @param publicUrl the configured public URL, or null to derive it from the listening socket
+ * @param catalogFile the catalog file, or null for the embedded demo catalog
+ * @param filesDir the directory served under {@code /files/}, or null for the embedded demo files
+ * @param keyFile the request-id key file, {@code DATA/request-id.key} unless configured
+ */
+record ServerConfig(
+    int port,
+    InetAddress bind,
+    URI publicUrl,
+    Path catalogFile,
+    Path filesDir,
+    Path dataDir,
+    Path keyFile,
+    int maxCompletionKeys,
+    int bodyLimit,
+    Duration retention,
+    Clock clock,
+    CompletionLog.Disk disk,
+    boolean watchCatalog,
+    CatalogWatcher.Timing watchTiming,
+    int workerThreads,
+    int queueCapacity) {
+
+  /** Returns the bind address as a URL host: brackets around IPv6, without a zone. */
+  String hostLiteral() {
+    String host = bind.getHostAddress();
+    int zone = host.indexOf('%');
+    if (zone >= 0) {
+      host = host.substring(0, zone);
+    }
+    return bind instanceof Inet6Address ? "[" + host + "]" : host;
+  }
+
+  /**
+   * Refuses a data directory or key file inside the files directory: {@code --files .} with the
+   * default {@code --data ./appupdate-data} would serve the key, which forges request ids, and the
+   * completion log to anyone. Checked before anything is created; each request is checked again,
+   * since the files directory may be a symbolic link that a deploy swaps. Does nothing without a
+   * files directory.
+   *
+   * @throws IOException naming the path that lies inside, or if the files directory does not exist
+   */
+  void refuseToServePrivateFiles() throws IOException {
+    if (filesDir == null) {
+      return;
+    }
+    Path files = DirectoryFileStore.realRoot(filesDir);
+    if (DirectoryFileStore.realPathOf(dataDir).startsWith(files)) {
+      throw new IOException(
+          "the data directory "
+              + dataDir
+              + " is the files directory "
+              + filesDir
+              + " or inside it, which would serve the request-id key and the completion log to"
+              + " anyone: give the data directory a place outside the files directory");
+    }
+    if (DirectoryFileStore.realPathOf(keyFile).startsWith(files)) {
+      throw new IOException(
+          "the request-id key file "
+              + keyFile
+              + " is inside the files directory "
+              + filesDir
+              + ", which would serve it to anyone: keep the key outside the files directory");
+    }
+  }
+}
