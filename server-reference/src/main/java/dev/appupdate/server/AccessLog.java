@@ -144,7 +144,7 @@ final class AccessLog implements Closeable {
     StringBuilder line = new StringBuilder(96);
     line.append(e.remote() == null ? "-" : e.remote().getAddress().getHostAddress())
         .append(' ')
-        .append(e.method())
+        .append(JsonBody.token(e.method()))
         .append(' ')
         .append(JsonBody.printable(e.target()))
         .append(' ');

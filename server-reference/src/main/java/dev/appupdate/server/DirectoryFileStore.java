@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -11,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -148,23 +150,36 @@ final class DirectoryFileStore implements FileStore {
     long size = channel.size();
     Instant modified = attrs.lastModifiedTime().toInstant();
     return StoredFile.of(
-        channel, size, modified.truncatedTo(ChronoUnit.SECONDS), etag(attrs, size));
+        channel, size, modified.truncatedTo(ChronoUnit.SECONDS), etag(real, attrs, size));
   }
 
   /**
-   * A strong validator from size, modification time (to the microsecond) and file identity: it
-   * changes when the file is rewritten or replaced, without hashing the content per request.
+   * A strong validator from size, modification time (to the microsecond), file identity and, where
+   * the platform has it, the inode change time: it changes when the file is rewritten or replaced,
+   * without hashing the content per request. The change time matters for a rewrite in place that
+   * keeps size and modification time ({@code cp -p}, deploy tools that preserve timestamps): it
+   * moves on every write and every {@code utimes} and cannot be set back.
    */
-  private static String etag(BasicFileAttributes attrs, long size) {
+  private static String etag(Path real, BasicFileAttributes attrs, long size) throws IOException {
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, attrs.lastModifiedTime().toInstant());
     Object key = attrs.fileKey();
     int identity = key == null ? 0 : key.hashCode();
-    return "\""
-        + Long.toHexString(size)
-        + "-"
-        + Long.toHexString(micros)
-        + "-"
-        + Integer.toHexString(identity)
-        + "\"";
+    StringBuilder tag =
+        new StringBuilder(48)
+            .append('"')
+            .append(Long.toHexString(size))
+            .append('-')
+            .append(Long.toHexString(micros))
+            .append('-')
+            .append(Integer.toHexString(identity));
+    if (UNIX) {
+      FileTime changed = (FileTime) Files.getAttribute(real, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+      tag.append('-')
+          .append(Long.toHexString(ChronoUnit.NANOS.between(Instant.EPOCH, changed.toInstant())));
+    }
+    return tag.append('"').toString();
   }
+
+  private static final boolean UNIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
 }

@@ -116,4 +116,27 @@ final class JsonBody {
     }
     return sb.append('"').toString();
   }
+
+  /**
+   * Returns an HTTP method as it may be logged: anything but visible ASCII becomes {@code ?}, and
+   * it is cut to 32 characters. The JDK's request-line reader keeps a bare LF in the method, which
+   * would otherwise start a forged log line.
+   */
+  static String token(String method) {
+    return token(method, 32);
+  }
+
+  /** Like {@link #token(String)}, cut to {@code max} characters. */
+  static String token(String method, int max) {
+    int n = Math.min(method.length(), max);
+    StringBuilder sb = new StringBuilder(n + 3);
+    for (int i = 0; i < n; i++) {
+      char c = method.charAt(i);
+      sb.append(c <= 0x20 || c >= 0x7f ? '?' : c);
+    }
+    if (method.length() > n) {
+      sb.append("...");
+    }
+    return sb.toString();
+  }
 }

@@ -75,7 +75,7 @@ final class Router implements HttpHandler {
       // The client went away mid-request; nobody is left to answer.
       LOG.log(Level.DEBUG, "request aborted: {0}", e.toString());
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.ERROR, "request failed: " + call.method() + " " + call.rawPath(), e);
+      LOG.log(Level.ERROR, "request failed: " + JsonBody.token(call.method()) + " " + JsonBody.token(call.rawPath(), 200), e);
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
     } finally {
       exchange.close();

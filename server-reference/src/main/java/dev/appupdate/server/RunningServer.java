@@ -55,7 +55,9 @@ record RunningServer(
     RunningServer running;
     try {
       running = open(config, file, initial, resources);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too (an OutOfMemoryError compiling a large catalog): a listener that was bound but
+      // never started keeps its port for the life of the JVM unless it is closed here.
       resources.close().values().forEach(e::addSuppressed);
       throw e;
     }
@@ -179,10 +181,13 @@ record RunningServer(
    * @return whether the completion log was flushed and closed
    */
   boolean stop(Duration drain) {
-    router.beginDrain();
     boolean interrupted = false;
+    boolean flushed = false;
     try {
-      if (!router.awaitIdle(drain.toNanos())) {
+      router.beginDrain();
+      // "Wait as long as it takes" (a drain beyond ~292 years) does not fit in nanoseconds.
+      long nanos = drain.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : drain.toNanos();
+      if (!router.awaitIdle(nanos)) {
         LOG.log(
             Level.WARNING,
             "{0} requests still running after {1}; closing their connections",
@@ -191,12 +196,16 @@ record RunningServer(
       }
     } catch (InterruptedException e) {
       interrupted = true;
-    }
-    boolean flushed = !resources.close().containsKey(COMPLETION_LOG);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } finally {
+      // Whatever happened while draining, the port, the lock and the logs are released.
+      flushed = !resources.close().containsKey(COMPLETION_LOG);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     LOG.log(Level.INFO, "stopped");
     return flushed;
   }
+
+  private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 }

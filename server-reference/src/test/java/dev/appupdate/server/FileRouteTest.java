@@ -59,7 +59,7 @@ class FileRouteTest {
     assertThat(r.header("Content-Type")).isEqualTo("application/octet-stream");
     assertThat(r.header("Accept-Ranges")).isEqualTo("bytes");
     assertThat(r.header("Last-Modified")).isEqualTo("Mon, 5 May 2025 05:05:05 GMT");
-    assertThat(r.header("ETag")).matches("\"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+\"");
+    assertThat(r.header("ETag")).matches("\"[0-9a-f]+(-[0-9a-f]+){2,3}\"");
   }
 
   @Test
