@@ -175,7 +175,7 @@ public final class AppUpdateServer implements AutoCloseable {
     // First, so that an invalid catalog leaves no trace: no data directory, no key, no socket.
     CatalogFile file = catalogFile == null ? null : new CatalogFile(catalogFile);
     Catalog initial = file == null ? demoCatalog() : file.read();
-    RequestIdBudget.check(initial);
+    RequestIds.checkCatalog(initial);
     if (filesDir != null) {
       refuseToServePrivateFiles();
     }
@@ -228,7 +228,7 @@ public final class AppUpdateServer implements AutoCloseable {
                   "/v1/update", new UpdateRoute(codec, catalog, requestIds, bodyLimit),
                   "/v1/completion",
                       new CompletionRoute(codec, requestIds, completions, clock, bodyLimit),
-                  "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
+                  "/v1/explain", new ExplainRoute(codec, catalog, bodyLimit)),
               Map.of("/healthz", new HealthRoute(json, catalog, completions)),
               new FileRoute(files),
               inFlight,
