@@ -10,10 +10,18 @@
  * as resources under {@code dev/appupdate/protocol/schema/}, readable through {@link
  * dev.appupdate.protocol.ProtocolSchema}.
  */
+// The qualified export names a module compiled after this one; javac's "module not found" lint
+// would otherwise fail the build under -Werror.
+@SuppressWarnings("module")
 module dev.appupdate.protocol {
   requires com.fasterxml.jackson.databind;
 
   exports dev.appupdate.protocol;
   exports dev.appupdate.protocol.catalog;
   exports dev.appupdate.protocol.requestid;
+  // Not an API: the reference server, built and released with this module, writes and reads its
+  // completion log with the same outcome mapping as the codecs (internal.OutcomeJson), so that a
+  // new member of an outcome reaches the log without a change there.
+  exports dev.appupdate.protocol.internal to
+      dev.appupdate.server;
 }

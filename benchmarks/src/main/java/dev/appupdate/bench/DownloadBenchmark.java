@@ -85,13 +85,14 @@ public class DownloadBenchmark {
     URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     client = UpdateClient.builder().serverUri(base).product("bench").version("1.0").build();
     update =
-        AvailableUpdate.of(
-            "payload",
-            base.resolve("files/payload.bin"),
-            HashFunction.SHA512,
-            hash,
-            payload.length,
-            "2.0");
+        AvailableUpdate.builder()
+            .updateType("payload")
+            .url(base.resolve("files/payload.bin"))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(hash)
+            .size(payload.length)
+            .version("2.0")
+            .build();
     directory = Files.createTempDirectory("appupdate-download-bench");
   }
 

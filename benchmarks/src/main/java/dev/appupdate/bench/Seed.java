@@ -50,20 +50,22 @@ final class Seed {
   /** Returns the two offers of the seed response, with sha512 digests of their file names. */
   static List<AvailableUpdate> offers() {
     return List.of(
-        AvailableUpdate.of(
-            "my_important_data",
-            URI.create("https://localhost:8080/src/important_data_v1.json"),
-            HashFunction.SHA512,
-            sha512Hex("important_data_v1.json"),
-            1234,
-            "1.0"),
-        AvailableUpdate.of(
-            "my_important_binary_blob",
-            URI.create("https://localhost:8080/src/important_binary_v2.zip"),
-            HashFunction.SHA512,
-            sha512Hex("important_binary_v2.zip"),
-            4321,
-            "2.0"));
+        AvailableUpdate.builder()
+            .updateType("my_important_data")
+            .url(URI.create("https://localhost:8080/src/important_data_v1.json"))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(sha512Hex("important_data_v1.json"))
+            .size(1234)
+            .version("1.0")
+            .build(),
+        AvailableUpdate.builder()
+            .updateType("my_important_binary_blob")
+            .url(URI.create("https://localhost:8080/src/important_binary_v2.zip"))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(sha512Hex("important_binary_v2.zip"))
+            .size(4321)
+            .version("2.0")
+            .build());
   }
 
   /** The product of the seed request. */
@@ -77,14 +79,14 @@ final class Seed {
     List<Release> releases = new ArrayList<>();
     for (AvailableUpdate offer : offers()) {
       releases.add(
-          Release.builder(
-                  PRODUCT,
-                  offer.updateType(),
-                  offer.version(),
-                  offer.url().toString(),
-                  offer.hashFunction(),
-                  offer.hashValue(),
-                  offer.size())
+          Release.builder()
+              .product(PRODUCT)
+              .updateType(offer.updateType())
+              .version(offer.version())
+              .url(offer.url().toString())
+              .hashFunction(offer.hashFunction())
+              .hashValue(offer.hashValue())
+              .size(offer.size())
               .build());
     }
     return releases;
@@ -92,7 +94,7 @@ final class Seed {
 
   /** Returns the seed response: {@link #offers()} under {@link #requestId()}. */
   static UpdateResponse response() {
-    return new UpdateResponse(offers(), requestId());
+    return UpdateResponse.of(offers(), requestId());
   }
 
   /** Returns the lower-case hex SHA-512 of the UTF-8 bytes of {@code text}. */

@@ -122,14 +122,14 @@ final class SyntheticCatalog {
     String file = product + "/application-" + version + ".zip";
     String digest = digest(product, APPLICATION, version);
     Release.Builder b =
-        Release.builder(
-                product,
-                APPLICATION,
-                version,
-                "files/" + file,
-                HashFunction.SHA512,
-                digest,
-                30_000_000L + Long.parseLong(digest.substring(0, 7), 16) % 170_000_000L)
+        Release.builder()
+            .product(product)
+            .updateType(APPLICATION)
+            .version(version)
+            .url("files/" + file)
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(digest)
+            .size(30_000_000L + Long.parseLong(digest.substring(0, 7), 16) % 170_000_000L)
             .mirrors("https://mirror.example.net/appupdate/" + file);
     if (beta) {
       b.match(Match.builder().channels("beta*").build());
@@ -161,14 +161,14 @@ final class SyntheticCatalog {
     String version = "1." + k;
     String digest = digest(product, BLOCKLIST, version);
     Release.Builder b =
-        Release.builder(
-            product,
-            BLOCKLIST,
-            version,
-            "https://cdn.example.com/" + product + "/blocklist-" + k + ".json",
-            HashFunction.SHA512,
-            digest,
-            10_000L + Long.parseLong(digest.substring(0, 7), 16) % 500_000L);
+        Release.builder()
+            .product(product)
+            .updateType(BLOCKLIST)
+            .version(version)
+            .url("https://cdn.example.com/" + product + "/blocklist-" + k + ".json")
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(digest)
+            .size(10_000L + Long.parseLong(digest.substring(0, 7), 16) % 500_000L);
     if (k == releasesPerType - 1) {
       b.rolloutPercent(50);
     }

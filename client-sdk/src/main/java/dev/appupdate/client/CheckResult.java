@@ -2,6 +2,7 @@ package dev.appupdate.client;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.RejectedOffer;
 import java.util.LinkedHashMap;
@@ -96,33 +97,56 @@ public record CheckResult(
     }
 
     /**
-     * Records that {@code update} failed. The reason is reduced to one line of at most 200
-     * characters without control characters.
+     * Records that {@code update} failed for a reason without a more specific {@link FailureCode}:
+     * the same as {@link #failed(AvailableUpdate, FailureCode, String)} with {@link
+     * FailureCode#OTHER}.
      *
+     * @param update an offer of this result
      * @param reason a short reason, for example {@code disk full}
+     * @return this builder
      * @throws IllegalArgumentException if {@code update} is not an offer of this result or the
      *     reason is blank
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder failed(AvailableUpdate update, String reason) {
+      return failed(update, FailureCode.OTHER, reason);
+    }
+
+    /**
+     * Records that {@code update} failed. The reason is reduced to one line of at most 200
+     * characters without control characters.
+     *
+     * @param update an offer of this result
+     * @param code why it failed, for machines, for example {@link FailureCode#INSTALL_FAILED}
+     * @param reason a short reason, for example {@code disk full}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code update} is not an offer of this result or the
+     *     reason is blank
+     * @throws IllegalStateException if an outcome for its update type was already recorded
+     */
+    public ReportBuilder failed(AvailableUpdate update, FailureCode code, String reason) {
+      Objects.requireNonNull(code, "code == null");
       Objects.requireNonNull(reason, "reason == null");
       if (reason.isBlank()) {
         throw new IllegalArgumentException("reason must not be blank");
       }
-      return put(offered(update), Outcome.failed(update.version(), Reasons.clean(reason)));
+      return put(offered(update), Outcome.failed(update.version(), code, Reasons.clean(reason)));
     }
 
     /**
      * Records that downloading {@code update} failed with {@code failure}: the reason is {@link
-     * DownloadException#reason()} ({@code bad checksum} for a hash mismatch) and, for a checksum
-     * mismatch, the digest and size the client actually received are included.
+     * DownloadException#reason()} ({@code bad checksum} for a hash mismatch), the code says which
+     * kind of failure it was ({@code bad_checksum}, {@code size_mismatch}, {@code cancelled}, else
+     * {@code download_failed}) and, for a checksum mismatch, the digest and size the client
+     * actually received are included.
      *
      * @throws IllegalArgumentException if {@code update} is not an offer of this result
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder failed(AvailableUpdate update, DownloadException failure) {
       Objects.requireNonNull(failure, "failure == null");
-      Outcome outcome = Outcome.failed(offered(update).version(), failure.reason());
+      Outcome outcome =
+          Outcome.failed(offered(update).version(), failure.failureCode(), failure.reason());
       if (failure instanceof ChecksumMismatchException) {
         ChecksumMismatchException m = (ChecksumMismatchException) failure;
         outcome = outcome.withObserved(m.hashFunction(), m.actual(), m.size());
@@ -151,7 +175,8 @@ public record CheckResult(
                 + " has no readable update_type and version to report it under");
       }
       return put(
-          offer.updateType(), Outcome.failed(offer.version(), Reasons.clean(offer.reason())));
+          offer.updateType(),
+          Outcome.failed(offer.version(), FailureCode.OTHER, Reasons.clean(offer.reason())));
     }
 
     /** Returns true if an outcome for {@code updateType} was recorded. */
@@ -168,7 +193,7 @@ public record CheckResult(
       if (outcomes.isEmpty()) {
         throw new IllegalStateException("no outcome recorded: call succeeded(...) or failed(...)");
       }
-      return new CompletionReport(result.requestId(), outcomes);
+      return CompletionReport.of(result.requestId(), outcomes);
     }
 
     private AvailableUpdate offered(AvailableUpdate update) {

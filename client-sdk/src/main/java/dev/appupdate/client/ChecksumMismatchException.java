@@ -1,5 +1,6 @@
 package dev.appupdate.client;
 
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import java.net.URI;
@@ -70,5 +71,10 @@ public final class ChecksumMismatchException extends DownloadException {
   @Override
   int severity() {
     return 2;
+  }
+
+  @Override
+  FailureCode failureCode() {
+    return FailureCode.BAD_CHECKSUM;
   }
 }

@@ -1,5 +1,7 @@
 package dev.appupdate.client;
 
+import dev.appupdate.protocol.FailureCode;
+
 /**
  * The {@link DownloadListener} returned {@code false} or the downloading thread was interrupted (in
  * which case the interrupt flag is set again). The partial file is kept so that a later download of
@@ -10,5 +12,10 @@ public final class DownloadCancelledException extends DownloadException {
 
   DownloadCancelledException(String message) {
     super("cancelled", message, null, null, Disposition.STOP);
+  }
+
+  @Override
+  FailureCode failureCode() {
+    return FailureCode.CANCELLED;
   }
 }

@@ -1,5 +1,6 @@
 package dev.appupdate.client;
 
+import dev.appupdate.protocol.FailureCode;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -78,6 +79,11 @@ public class DownloadException extends IOException {
   /** The wait the server asked for with Retry-After, or null. */
   Duration requestedDelay() {
     return retryAfter;
+  }
+
+  /** The code of this failure in a completion report. */
+  FailureCode failureCode() {
+    return FailureCode.DOWNLOAD_FAILED;
   }
 
   /** Higher is more telling for the application and the server operator. */

@@ -1,5 +1,6 @@
 package dev.appupdate.client;
 
+import dev.appupdate.protocol.FailureCode;
 import java.net.URI;
 
 /**
@@ -75,5 +76,10 @@ public final class SizeMismatchException extends DownloadException {
   @Override
   int severity() {
     return 1;
+  }
+
+  @Override
+  FailureCode failureCode() {
+    return FailureCode.SIZE_MISMATCH;
   }
 }

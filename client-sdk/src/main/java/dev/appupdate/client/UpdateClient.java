@@ -4,13 +4,14 @@ import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CodecLimits;
 import dev.appupdate.protocol.CompletionReport;
-import dev.appupdate.protocol.DecodedUpdateResponse;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.UpdateResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -161,8 +162,9 @@ public final class UpdateClient {
                   "document is longer than the limit of " + maxDocumentBytes + " bytes";
               throw new ProtocolException("update response", List.of(new FieldError("$", tooLong)));
             }
-            DecodedUpdateResponse decoded = codec.decodeUpdateResponse(document);
-            return new CheckResult(decoded.requestId(), decoded.offers(), decoded.rejected());
+            UpdateResponse decoded = codec.decodeUpdateResponse(document);
+            return new CheckResult(
+                decoded.requestId(), decoded.availableUpdates(), decoded.rejected());
           }
         },
         () -> new InterruptedIOException("interrupted while waiting to retry the update check"));
@@ -337,7 +339,7 @@ public final class UpdateClient {
     RuntimeException aborted = null;
     for (AvailableUpdate offer : result.offers()) {
       if (cancelled) {
-        report.failed(offer, "cancelled");
+        report.failed(offer, FailureCode.CANCELLED, "cancelled");
         continue;
       }
       DownloadedUpdate downloaded;
@@ -363,7 +365,7 @@ public final class UpdateClient {
         // Reported before it propagates: the server should not wait in vain for this outcome.
         aborted = e;
         cancelled = true;
-        report.failed(offer, "download aborted: " + Reasons.describe(e));
+        report.failed(offer, FailureCode.OTHER, "download aborted: " + Reasons.describe(e));
         continue;
       }
       try {
@@ -372,13 +374,14 @@ public final class UpdateClient {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         cancelled = true;
-        report.failed(offer, "install interrupted");
+        report.failed(offer, FailureCode.CANCELLED, "install interrupted");
       } catch (Exception e) {
         LOG.log(
             Level.WARNING,
             "installing " + offer.updateType() + " " + offer.version() + " failed",
             e);
-        report.failed(offer, "install failed: " + Reasons.describe(e));
+        report.failed(
+            offer, FailureCode.INSTALL_FAILED, "install failed: " + Reasons.describe(e));
       }
     }
     boolean anyOutcome = !result.offers().isEmpty();

@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
 import java.io.IOException;
@@ -112,15 +114,15 @@ class CheckTest {
     assertThat(result.rejected()).isEmpty();
     assertThat(result.offers())
         .containsExactly(
-            new AvailableUpdate(
-                "my_important_data",
-                URI.create("https://cdn.example.com/data-1.0.json"),
-                HashFunction.SHA512,
-                HASH,
-                1234,
-                "1.0",
-                List.of(URI.create("https://mirror.example.com/data-1.0.json")),
-                false));
+            AvailableUpdate.builder()
+                .updateType("my_important_data")
+                .url(URI.create("https://cdn.example.com/data-1.0.json"))
+                .hashFunction(HashFunction.SHA512)
+                .hashValue(HASH)
+                .size(1234)
+                .version("1.0")
+                .mirrors(List.of(URI.create("https://mirror.example.com/data-1.0.json")))
+                .build());
   }
 
   @Test
@@ -471,5 +473,26 @@ class CheckTest {
     assertThatThrownBy(() -> client.checkAsync().get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(UpdateServerException.class);
+  }
+
+  @Test
+  void check_baseUrlWithAPathAndNoTrailingSlash_postsBelowThatPath() throws IOException {
+    server.stubFor(post("/prefix/v1/update").willReturn(aResponse().withStatus(204)));
+
+    CheckResult result = Fixtures.client(server.baseUrl() + "/prefix", time).build().check();
+
+    assertThat(result.isEmpty()).isTrue();
+    server.verify(1, postRequestedFor(urlEqualTo("/prefix/v1/update")));
+  }
+
+  @Test
+  void report_baseUrlWithAPathAndATrailingSlash_postsBelowThatPath() throws IOException {
+    server.stubFor(post("/a/b/v1/completion").willReturn(aResponse().withStatus(204)));
+    UpdateClient prefixed = Fixtures.client(server.baseUrl() + "/a/b/", time).build();
+
+    prefixed.report(
+        CompletionReport.of("req-1", java.util.Map.of("t", Outcome.success("1.0"))));
+
+    server.verify(1, postRequestedFor(urlEqualTo("/a/b/v1/completion")));
   }
 }

@@ -32,15 +32,15 @@ final class Fixtures {
   /** An offer of {@code payload} at {@code url} (then {@code mirrors}), declared as sha512. */
   static AvailableUpdate offer(
       String type, String version, byte[] payload, URI url, URI... mirrors) {
-    return new AvailableUpdate(
-        type,
-        url,
-        HashFunction.SHA512,
-        sha512(payload),
-        payload.length,
-        version,
-        List.of(mirrors),
-        false);
+    return AvailableUpdate.builder()
+        .updateType(type)
+        .url(url)
+        .hashFunction(HashFunction.SHA512)
+        .hashValue(sha512(payload))
+        .size(payload.length)
+        .version(version)
+        .mirrors(List.of(mirrors))
+        .build();
   }
 
   /** A client builder for a server at {@code base} with fake time and no real waiting. */

@@ -37,15 +37,14 @@ final class SecondProcess {
       return;
     }
     AvailableUpdate offer =
-        new AvailableUpdate(
-            "my_data",
-            URI.create(args[2]),
-            HashFunction.SHA512,
-            args[3],
-            Long.parseLong(args[4]),
-            "1.0",
-            List.of(),
-            false);
+        AvailableUpdate.builder()
+            .updateType("my_data")
+            .url(URI.create(args[2]))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(args[3])
+            .size(Long.parseLong(args[4]))
+            .version("1.0")
+            .build();
     UpdateClient client =
         UpdateClient.builder()
             .serverUri(URI.create("http://127.0.0.1/"))

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UpdateClientBuilderTest {
@@ -32,16 +31,13 @@ class UpdateClientBuilderTest {
 
     assertThat(client.request())
         .isEqualTo(
-            new UpdateRequest(
-                "your_app",
-                "1.0",
-                "macOS",
-                "de-CH",
-                "beta",
-                "aarch64",
-                "14.2",
-                "3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a",
-                Map.of("blocklist", "2.0")));
+            UpdateRequest.builder("your_app", "1.0", "macOS", "de-CH")
+                .channel("beta")
+                .arch("aarch64")
+                .osVersion("14.2")
+                .installationId("3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a")
+                .installed("blocklist", "2.0")
+                .build());
   }
 
   @Test
@@ -56,7 +52,8 @@ class UpdateClientBuilderTest {
 
   @Test
   void build_withoutServerUri_namesTheMissingProperty() {
-    assertThatThrownBy(() -> UpdateClient.builder().product("p").version("1").build())
+    assertThatThrownBy(() -> UpdateClient.builder()
+        .product("p").version("1").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("serverUri is required");
   }
@@ -64,7 +61,8 @@ class UpdateClientBuilderTest {
   @Test
   void build_withoutVersion_namesTheMissingProperty() {
     assertThatThrownBy(
-            () -> UpdateClient.builder().serverUri(URI.create("https://h")).product("p").build())
+            () -> UpdateClient.builder()
+        .serverUri(URI.create("https://h")).product("p").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("version is required");
   }

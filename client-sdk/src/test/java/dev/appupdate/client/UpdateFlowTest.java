@@ -12,18 +12,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CompletionReport;
-import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.RejectedOffer;
+import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,6 +99,18 @@ class UpdateFlowTest {
     return new CheckResult("req-1", List.of(offers), List.of());
   }
 
+  /** Returns update type to failure code of the one completion report the server received. */
+  private static Map<String, FailureCode> reportedCodes() {
+    List<LoggedRequest> reports = server.findAll(postRequestedFor(urlEqualTo("/v1/completion")));
+    assertThat(reports).hasSize(1);
+    Map<String, FailureCode> codes = new LinkedHashMap<>();
+    ServerCodec.create()
+        .decodeCompletionReport(reports.get(0).getBody())
+        .updates()
+        .forEach((type, outcome) -> codes.put(type, outcome.code()));
+    return codes;
+  }
+
   @Test
   void reportBuilder_collectsOneOutcomePerUpdate() {
     CheckResult result = resultOf(data(), blob());
@@ -104,7 +121,7 @@ class UpdateFlowTest {
     assertThat(report.updates())
         .containsExactly(
             Map.entry("my_important_data", Outcome.success("1.0")),
-            Map.entry("my_important_binary_blob", Outcome.failed("2.0", "disk full")));
+            Map.entry("my_important_binary_blob", Outcome.failed("2.0", FailureCode.OTHER, "disk full")));
   }
 
   @Test
@@ -119,7 +136,7 @@ class UpdateFlowTest {
 
     assertThat(report.updates().get("my_important_binary_blob"))
         .isEqualTo(
-            Outcome.failed("2.0", "bad checksum").withObserved(HashFunction.SHA512, actual, 5_000));
+            Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, "bad checksum").withObserved(HashFunction.SHA512, actual, 5_000L));
   }
 
   @Test
@@ -175,8 +192,15 @@ class UpdateFlowTest {
 
   @Test
   void reportBuilder_rejectedOfferWithoutVersion_cannotBeReported() {
+    // An entry whose update type reads but whose version does not.
     RejectedOffer unnamed =
-        new RejectedOffer(0, "blob", null, List.of(new FieldError("available_updates[0]", "bad")));
+        ClientCodec.create()
+            .decodeUpdateResponse(
+                ("{\"available_updates\": [{\"update_type\": \"blob\", \"version\": \" \"}],"
+                        + " \"request_id\": \"req-1\"}")
+                    .getBytes(StandardCharsets.UTF_8))
+            .rejected()
+            .get(0);
     CheckResult result = new CheckResult("req-1", List.of(), List.of(unnamed));
 
     assertThatThrownBy(() -> result.report().failed(unnamed))
@@ -207,7 +231,7 @@ class UpdateFlowTest {
                 equalToJson(
                     "{\"request_id\":\"req-1\",\"updates\":{\"my_important_data\":"
                         + "{\"status\":\"failed\",\"version\":\"1.0\","
-                        + "\"reason\":\"disk full\"}}}")));
+                        + "\"code\":\"other\",\"reason\":\"disk full\"}}}")));
     assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100));
   }
 
@@ -271,11 +295,13 @@ class UpdateFlowTest {
                     "{\"request_id\":\"req-1\",\"updates\":{"
                         + "\"my_important_data\":{\"status\":\"success\",\"version\":\"1.0\"},"
                         + "\"my_important_binary_blob\":{\"status\":\"failed\",\"version\":\"2.0\","
-                        + "\"reason\":\"bad checksum\",\"hash_function\":\"sha512\","
+                        + "\"code\":\"bad_checksum\",\"reason\":\"bad checksum\","
+                        + "\"hash_function\":\"sha512\","
                         + "\"hash_value\":\""
                         + Fixtures.sha512(wrong)
                         + "\",\"size\":5000},"
                         + "\"gecko_media_plugins\":{\"status\":\"failed\",\"version\":\"3.0\","
+                        + "\"code\":\"other\","
                         + "\"reason\":\"invalid offer: available_updates[2].hash_function:"
                         + " unsupported hash function \\\"md5\\\";"
                         + " allowed: sha256, sha384, sha512\"}}}")));
@@ -306,6 +332,7 @@ class UpdateFlowTest {
                 equalToJson(
                     "{\"request_id\":\"req-1\",\"updates\":{\"my_important_data\":"
                         + "{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"code\":\"install_failed\","
                         + "\"reason\":\"install failed: cannot replace the data file\"}}}")));
   }
 
@@ -374,9 +401,11 @@ class UpdateFlowTest {
                 equalToJson(
                     "{\"request_id\":\"req-1\",\"updates\":{"
                         + "\"my_important_data\":{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"code\":\"other\","
                         + "\"reason\":\"download aborted: progress bar disposed\"},"
                         + "\"my_important_binary_blob\":{\"status\":\"failed\","
-                        + "\"version\":\"2.0\",\"reason\":\"cancelled\"}}}")));
+                        + "\"version\":\"2.0\",\"code\":\"cancelled\","
+                        + "\"reason\":\"cancelled\"}}}")));
   }
 
   @Test
@@ -483,5 +512,77 @@ class UpdateFlowTest {
         .extracting(UpdateSummary.Entry::reason)
         .containsExactly("cancelled", "cancelled");
     assertThat(summary.reported()).isTrue();
+  }
+
+  @Test
+  void update_eachKindOfFailure_isReportedWithItsFailureCode() throws IOException {
+    AvailableUpdate gone =
+        Fixtures.offer("gecko_media_plugins", "3.0", DATA, url("/files/gone"));
+    offering(json(data()), json(blob()), json(gone));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    // One byte short on every attempt: a size mismatch, not a transfer failure.
+    server.stubFor(
+        get("/files/blob")
+            .willReturn(aResponse().withBody(java.util.Arrays.copyOf(BLOB, BLOB.length - 1))));
+    server.stubFor(get("/files/gone").willReturn(aResponse().withStatus(404)));
+
+    client()
+        .update(
+            dir,
+            d -> {
+              throw new IOException("disk full");
+            });
+
+    assertThat(reportedCodes())
+        .containsExactly(
+            Map.entry("my_important_data", FailureCode.INSTALL_FAILED),
+            Map.entry("my_important_binary_blob", FailureCode.SIZE_MISMATCH),
+            Map.entry("gecko_media_plugins", FailureCode.DOWNLOAD_FAILED));
+  }
+
+  @Test
+  void update_installerInterrupted_reportsItAndTheRestAsCancelled() throws IOException {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    try {
+      client()
+          .update(
+              dir,
+              d -> {
+                throw new InterruptedException("shutting down");
+              });
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(reportedCodes())
+        .containsExactly(
+            Map.entry("my_important_data", FailureCode.CANCELLED),
+            Map.entry("my_important_binary_blob", FailureCode.CANCELLED));
+  }
+
+  @Test
+  void update_downloadCancelled_reportsCancelledCodes() throws IOException {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+
+    client().update(dir, d -> {}, p -> false);
+
+    assertThat(reportedCodes())
+        .containsOnly(
+            Map.entry("my_important_data", FailureCode.CANCELLED),
+            Map.entry("my_important_binary_blob", FailureCode.CANCELLED));
+  }
+
+  @Test
+  void reportBuilder_explicitCode_isSentWithTheReason() {
+    CompletionReport report =
+        resultOf(data())
+            .report()
+            .failed(data(), FailureCode.BAD_SIGNATURE, "signature by an unknown key")
+            .build();
+
+    assertThat(report.updates().get("my_important_data").code())
+        .isEqualTo(FailureCode.BAD_SIGNATURE);
   }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
@@ -12,15 +13,19 @@ import dev.appupdate.protocol.UpdateResponse;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.Matcher;
+import dev.appupdate.protocol.requestid.InvalidRequestIdException;
+import dev.appupdate.protocol.requestid.RequestIdClaims;
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,39 +33,49 @@ import java.util.function.Consumer;
  * {@code com.sun.net.httpserver}, but the same few calls fit a servlet, Spring or Quarkus.
  *
  * <ol>
- *   <li>{@link Catalog#read} and {@link Matcher#create} once at start: the catalog is validated
- *       whole and compiled.
+ *   <li>Once at start: {@link Catalog#read}, {@link RequestIds#checkCatalog} (a request id must be
+ *       able to name every offer), {@link Matcher#create}, and {@link RequestIds#create} with the
+ *       server's key.
+ *   <li>Per request: {@link ServerCodec#checkContentType} before reading the body ({@code 415}
+ *       otherwise).
  *   <li>Per {@code POST /v1/update}: {@link ServerCodec#decodeUpdateRequest}, {@link
- *       Matcher#match}, then {@code 204} when nothing matched or {@code 200} with {@link
- *       ServerCodec#encodeUpdateResponse}.
- *   <li>Per {@code POST /v1/completion}: {@link ServerCodec#decodeCompletionReport}, record it,
- *       {@code 204}.
+ *       Matcher#match}, then {@code 204} when nothing matched, or {@code 200} with {@link
+ *       ServerCodec#encodeUpdateResponse} and an id from {@link RequestIds#issue}.
+ *   <li>Per {@code POST /v1/completion}: {@link ServerCodec#decodeCompletionReport}, {@link
+ *       RequestIds#verify} and {@link RequestIdClaims#notOffered} ({@code 422} when either
+ *       refuses), record it, {@code 204}.
  *   <li>A {@link ProtocolException} is a {@code 400} whose body {@link Problem#invalid} and {@link
  *       ServerCodec#encodeProblem} make.
  * </ol>
  *
  * <pre>{@code
  * HttpServer server = EmbeddedServerExample.start(8000, Catalog.read(Path.of("catalog.json")),
- *     report -> System.out.println(report));
+ *     RequestIds.newKey(), report -> System.out.println(report));
  * }</pre>
  *
- * <p><b>Request ids are placeholders here.</b> Each answer gets a random UUID without dashes as
- * its request id, and completions are accepted under any id: this example cannot tell a real
- * report from a forged one, nor check that it names updates that were offered. A real server
- * issues the signed, stateless request-id tokens of the reference server (see "Request ids" in
- * docs/PROTOCOL.md), and answers {@code 422} to a report whose id it did not issue.
+ * <p>Request ids are the stateless tokens of docs/PROTOCOL.md, "Request ids": every replica that
+ * holds the same key verifies the ids any of them issued. This example takes the key as an
+ * argument; a real server keeps it in a file readable by its owner only and reuses it after a
+ * restart, or every id issued before the restart turns invalid. It records completions only by
+ * handing them over: de-duplicating repeated reports per (request id, update type) and writing them
+ * durably before the {@code 204} is up to the {@code completions} consumer.
  *
  * <p>The server serves no files: relative release URLs resolve against it, so give the catalog
  * absolute URLs of wherever the files are, or add a context that serves them.
  */
 public final class EmbeddedServerExample {
-  /** The largest request body accepted, as in the reference server: 1 MiB. */
+  /** The largest request body accepted: 1 MiB. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  /** How long a request id stays valid, so how late a completion may come: 30 days. */
+  static final Duration RETENTION = Duration.ofDays(30);
 
   private EmbeddedServerExample() {}
 
   /**
    * Serves a catalog file on 127.0.0.1 until the process is stopped, printing every completion.
+   * The request-id key is made anew at each start, so completions of answers from an earlier run
+   * are refused.
    *
    * @param args the catalog file ({@code catalog.json}) and the port ({@code 8000}), both optional
    * @throws IOException if the catalog cannot be read or the port is taken
@@ -68,30 +83,44 @@ public final class EmbeddedServerExample {
   public static void main(String[] args) throws IOException {
     Path file = Path.of(args.length > 0 ? args[0] : "catalog.json");
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 8000;
-    Catalog catalog;
+    HttpServer server;
     try {
-      catalog = Catalog.read(file);
+      Catalog catalog = Catalog.read(file);
+      server =
+          start(
+              port,
+              catalog,
+              RequestIds.newKey(),
+              report -> System.out.println("completion " + report));
     } catch (CatalogException e) {
       System.err.println(e.getMessage()); // names the file and every problem
       System.exit(1);
       return;
     }
-    HttpServer server = start(port, catalog, report -> System.out.println("completion " + report));
     System.out.println("serving " + file + " on " + baseUrl(server));
   }
 
   /**
    * Starts a server on 127.0.0.1 answering {@code POST /v1/update} from {@code catalog} and
-   * passing each {@code POST /v1/completion} to {@code completions}. Relative release URLs
-   * resolve against the server's own base URL. Stop it with {@link HttpServer#stop(int)}.
+   * passing each verified {@code POST /v1/completion} to {@code completions}. Relative release
+   * URLs resolve against the server's own base URL. Stop it with {@link HttpServer#stop(int)}.
    *
    * @param port the port, or 0 for any free one
    * @param catalog what to offer
-   * @param completions receives every well-formed completion report, on the server's thread
+   * @param key the request-id key, at least {@value RequestIds#KEY_LENGTH} random bytes ({@link
+   *     RequestIds#newKey()}), shared by every replica
+   * @param completions receives every completion report whose request id verified and whose
+   *     entries were offered under it, on the server's thread
+   * @return the started server
+   * @throws CatalogException if a product of the catalog has more update types than one request
+   *     id can name
    * @throws IOException if the port cannot be bound
    */
-  public static HttpServer start(int port, Catalog catalog, Consumer<CompletionReport> completions)
+  public static HttpServer start(
+      int port, Catalog catalog, byte[] key, Consumer<CompletionReport> completions)
       throws IOException {
+    RequestIds.checkCatalog(catalog);
+    RequestIds requestIds = RequestIds.create(key, Clock.systemUTC(), RETENTION);
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 0);
     Matcher matcher = Matcher.create(catalog, baseUrl(server));
@@ -108,8 +137,8 @@ public final class EmbeddedServerExample {
                   if (offers.isEmpty()) {
                     return null;
                   }
-                  return codec.encodeUpdateResponse(
-                      new UpdateResponse(offers, placeholderRequestId()));
+                  String requestId = requestIds.issue(request.product(), offers);
+                  return codec.encodeUpdateResponse(UpdateResponse.of(offers, requestId));
                 }));
     server.createContext(
         "/v1/completion",
@@ -118,7 +147,24 @@ public final class EmbeddedServerExample {
                 exchange,
                 codec,
                 body -> {
-                  completions.accept(codec.decodeCompletionReport(body));
+                  CompletionReport report = codec.decodeCompletionReport(body);
+                  RequestIdClaims claims;
+                  try {
+                    claims = requestIds.verify(report.requestId());
+                  } catch (InvalidRequestIdException e) {
+                    // Forged, expired or not an id at all: final, so the client must not retry.
+                    throw new Refusal(
+                        unprocessable(
+                            e.getMessage(), List.of(new FieldError("request_id", e.getMessage()))));
+                  }
+                  List<FieldError> notOffered = claims.notOffered(report);
+                  if (!notOffered.isEmpty()) {
+                    throw new Refusal(
+                        unprocessable(
+                            "the report names updates not offered under its request_id",
+                            notOffered));
+                  }
+                  completions.accept(report);
                   return null;
                 }));
     // Without an executor, the server's single dispatcher thread runs the handlers: plenty for
@@ -130,17 +176,16 @@ public final class EmbeddedServerExample {
   /**
    * Returns the base URL of a server started by {@link #start}, such as {@code
    * http://127.0.0.1:8000/}.
+   *
+   * @param server the server
+   * @return the base URL, ending in {@code /}
    */
   public static URI baseUrl(HttpServer server) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  /**
-   * A placeholder request id: random and URL-safe, but not verifiable. Real servers issue the
-   * reference server's signed tokens instead.
-   */
-  private static String placeholderRequestId() {
-    return UUID.randomUUID().toString().replace("-", "");
+  private static Problem unprocessable(String detail, List<FieldError> errors) {
+    return Problem.builder(422, "Unprocessable Content").detail(detail).errors(errors).build();
   }
 
   /** What an endpoint makes of a request body: the {@code 200} body, or null for {@code 204}. */
@@ -149,18 +194,34 @@ public final class EmbeddedServerExample {
     byte[] answer(byte[] body);
   }
 
+  /** Ends a request with a problem document. */
+  private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized: it lives for one request
+    final Problem problem;
+
+    Refusal(Problem problem) {
+      super(problem.detail(), null, false, false);
+      this.problem = problem;
+    }
+  }
+
   /** The HTTP rules of docs/PROTOCOL.md around an endpoint: path, method, content type, size. */
   private static void handle(HttpExchange exchange, ServerCodec codec, Endpoint endpoint)
       throws IOException {
     try {
       String path = exchange.getRequestURI().getPath();
+      Optional<Problem> refused;
       if (!path.equals(exchange.getHttpContext().getPath())) {
         send(exchange, codec, Problem.of(404, "Not Found", "no resource at " + path));
       } else if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
         send(exchange, codec, Problem.of(405, "Method Not Allowed", path + " accepts only POST"));
-      } else if (!acceptedContentType(exchange.getRequestHeaders().getFirst("Content-Type"))) {
-        send(exchange, codec, Problem.of(415, "Unsupported Media Type", "send application/json"));
+      } else if ((refused =
+              codec.checkContentType(exchange.getRequestHeaders().getFirst("Content-Type")))
+          .isPresent()) {
+        send(exchange, codec, refused.get());
       } else {
         byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
@@ -181,24 +242,14 @@ public final class EmbeddedServerExample {
       }
     } catch (ProtocolException e) {
       send(exchange, codec, Problem.invalid(e)); // 400, listing every bad field
+    } catch (Refusal e) {
+      send(exchange, codec, e.problem);
     } catch (RuntimeException e) {
       send(exchange, codec, Problem.of(500, "Internal Server Error", null));
       throw e; // the JDK server logs it
     } finally {
       exchange.close();
     }
-  }
-
-  /** JSON, any {@code +json} type, none, or the form type when the body is the JSON itself. */
-  private static boolean acceptedContentType(String header) {
-    if (header == null) {
-      return true;
-    }
-    String type = header.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-    return type.isEmpty()
-        || type.equals("application/json")
-        || type.equals("application/x-www-form-urlencoded")
-        || (type.startsWith("application/") && type.endsWith("+json"));
   }
 
   private static void send(HttpExchange exchange, ServerCodec codec, Problem problem)

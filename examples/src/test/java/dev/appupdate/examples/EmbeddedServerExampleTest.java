@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.appupdate.client.CheckResult;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +28,10 @@ class EmbeddedServerExampleTest {
       ServedCatalog.release("my_important_data", "1.0", 1234, 1);
   private static final ServedCatalog.Offered BLOB =
       ServedCatalog.release("my_important_binary_blob", "2.0", 4321, 2);
+
+  private static final String SEED =
+      "{\"product\": \"your_app\", \"version\": 666, \"platform\": \"macOS\","
+          + " \"locale\": \"en-US\"}";
 
   private final HttpClient http = HttpClient.newHttpClient();
   private ServedCatalog server;
@@ -66,7 +75,7 @@ class EmbeddedServerExampleTest {
             "\"hash_value\":\"" + ServedCatalog.sha512(BLOB.bytes()) + "\"",
             "\"size\":4321",
             "\"update_type\":\"my_important_data\"")
-        .containsPattern("\"request_id\":\"[0-9a-f]{32}\"");
+        .containsPattern("\"request_id\":\"[A-Za-z0-9_-]{40,198}\"");
   }
 
   @Test
@@ -158,18 +167,103 @@ class EmbeddedServerExampleTest {
     assertThat(post("v1/update", "application/json", huge).statusCode()).isEqualTo(413);
   }
 
-  @Test
-  void completion_answers204AndHandsTheReportOver() throws Exception {
-    String report =
-        "{\"request_id\": \"xyz321\", \"updates\": {\"my_important_data\":"
-            + " {\"status\": \"success\", \"version\": \"1.0\"}}}";
+  /** Runs a real update check and returns the request id the example issued. */
+  private String checkedRequestId() throws Exception {
+    HttpResponse<String> answer =
+        post(
+            "v1/update",
+            "application/json",
+            "{\"product\": \"your_app\", \"version\": \"1\", \"platform\": \"macOS\","
+                + " \"locale\": \"en-US\"}");
+    assertThat(answer.statusCode()).isEqualTo(200);
+    return ClientCodec.create()
+        .decodeUpdateResponse(answer.body().getBytes(StandardCharsets.UTF_8))
+        .requestId();
+  }
 
-    HttpResponse<String> answer = post("v1/completion", "application/json", report);
+  private static String report(String requestId, String updateType, String version) {
+    return "{\"request_id\": \"" + requestId + "\", \"updates\": {\"" + updateType + "\":"
+        + " {\"status\": \"success\", \"version\": \"" + version + "\"}}}";
+  }
+
+  @Test
+  void completionUnderTheIssuedId_answers204AndHandsTheReportOver() throws Exception {
+    String id = checkedRequestId();
+
+    HttpResponse<String> answer =
+        post("v1/completion", "application/json", report(id, "my_important_data", "1.0"));
 
     assertThat(answer.statusCode()).isEqualTo(204);
     assertThat(server.completions())
         .containsExactly(
-            new CompletionReport("xyz321", Map.of("my_important_data", Outcome.success("1.0"))));
+            CompletionReport.of(id, Map.of("my_important_data", Outcome.success("1.0"))));
+  }
+
+  @Test
+  void completionUnderAForgedId_answers422AndRecordsNothing() throws Exception {
+    // Well formed, and issued for the same offers, but under another key.
+    String forged =
+        RequestIds.create(RequestIds.newKey(), Clock.systemUTC(), Duration.ofDays(1))
+            .issue(
+                "your_app",
+                ClientCodec.create()
+                    .decodeUpdateResponse(
+                        post(
+                                "v1/update",
+                                "application/json",
+                                "{\"product\": \"your_app\", \"version\": \"1\","
+                                    + " \"platform\": \"macOS\", \"locale\": \"en-US\"}")
+                            .body()
+                            .getBytes(StandardCharsets.UTF_8))
+                    .availableUpdates());
+
+    HttpResponse<String> answer =
+        post("v1/completion", "application/json", report(forged, "my_important_data", "1.0"));
+
+    assertThat(answer.statusCode()).isEqualTo(422);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(answer.body()).contains("\"field\":\"request_id\"", "was not issued by this server");
+    assertThat(server.completions()).isEmpty();
+  }
+
+  @Test
+  void completionOfAVersionNotOffered_answers422NamingTheUpdate() throws Exception {
+    String id = checkedRequestId();
+
+    HttpResponse<String> answer =
+        post("v1/completion", "application/json", report(id, "my_important_data", "9.9"));
+
+    assertThat(answer.statusCode()).isEqualTo(422);
+    assertThat(answer.body())
+        .contains(
+            "\"field\":\"updates.my_important_data\"",
+            "version 9.9 of my_important_data was not offered under this request_id");
+    assertThat(server.completions()).isEmpty();
+  }
+
+  @Test
+  void completionWithoutAReferenceServerId_answers422() throws Exception {
+    HttpResponse<String> answer =
+        post("v1/completion", "application/json", report("xyz321", "my_important_data", "1.0"));
+
+    assertThat(answer.statusCode()).isEqualTo(422);
+    assertThat(answer.body()).contains("request_id is malformed");
+  }
+
+  @Test
+  void latin1Body_answers415NamingTheCharset() throws Exception {
+    HttpResponse<String> answer =
+        post("v1/update", "application/json; charset=iso-8859-1", "{}");
+
+    assertThat(answer.statusCode()).isEqualTo(415);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(answer.body()).contains("charset \\\"iso-8859-1\\\" is not accepted");
+  }
+
+  @Test
+  void asciiCharset_isAccepted() throws Exception {
+    assertThat(post("v1/update", "application/json; charset=\"US-ASCII\"", SEED).statusCode())
+        .isEqualTo(200);
   }
 
   @Test

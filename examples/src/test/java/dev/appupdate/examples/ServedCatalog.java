@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.catalog.Catalog;
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -26,6 +27,7 @@ public final class ServedCatalog implements AutoCloseable {
   public static final String PRODUCT = "your_app";
 
   private final HttpServer server;
+  private final byte[] key = RequestIds.newKey();
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final List<CompletionReport> completions = new CopyOnWriteArrayList<>();
 
@@ -42,7 +44,7 @@ public final class ServedCatalog implements AutoCloseable {
             .map(ServedCatalog::releaseJson)
             .collect(Collectors.joining(",\n", "{\"releases\": [\n", "\n]}"));
     Catalog catalog = Catalog.parse(json.getBytes(StandardCharsets.UTF_8), "test catalog");
-    server = EmbeddedServerExample.start(0, catalog, completions::add);
+    server = EmbeddedServerExample.start(0, catalog, key, completions::add);
     for (Offered r : releases) {
       files.put(r.fileName(), r.bytes());
     }
@@ -84,6 +86,11 @@ public final class ServedCatalog implements AutoCloseable {
   /** Returns the server's base URL, for example {@code http://127.0.0.1:41234/}. */
   public URI baseUrl() {
     return EmbeddedServerExample.baseUrl(server);
+  }
+
+  /** Returns the request-id key the server issues and verifies ids with. */
+  public byte[] key() {
+    return key.clone();
   }
 
   /** Returns the completion reports received so far. */

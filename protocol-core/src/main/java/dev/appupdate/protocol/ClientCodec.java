@@ -2,9 +2,13 @@ package dev.appupdate.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.appupdate.protocol.catalog.Explanation;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.Nodes;
+import dev.appupdate.protocol.internal.OfferJson;
+import dev.appupdate.protocol.internal.OutcomeJson;
+import dev.appupdate.protocol.internal.RequestJson;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -17,8 +21,8 @@ import java.util.function.Function;
 
 /**
  * The client side of protocol v1's JSON: writes update requests and completion reports, reads
- * update responses and problem documents. Reading is as strict as {@link ServerCodec}, with two
- * deliberate leniencies: an invalid entry of {@code available_updates} does not fail the whole
+ * update responses, problem documents and explanations. Reading is as strict as {@link
+ * ServerCodec}, with two deliberate leniencies: an invalid entry of {@code available_updates} does not fail the whole
  * response but is returned as a {@link RejectedOffer}, so the client can install the valid offers
  * and report the invalid one as failed; and a problem document may lack any member or hold one
  * of the wrong type, which is then ignored (RFC 9457).
@@ -27,7 +31,7 @@ import java.util.function.Function;
  * <pre>{@code
  * ClientCodec codec = ClientCodec.create();
  * byte[] body = codec.encodeUpdateRequest(UpdateRequest.of("your_app", "1.0", "macOS", "en-US"));
- * DecodedUpdateResponse response = codec.decodeUpdateResponse(answer);
+ * UpdateResponse response = codec.decodeUpdateResponse(answer);
  * }</pre>
  */
 public final class ClientCodec {
@@ -37,38 +41,35 @@ public final class ClientCodec {
     this.json = new Json(limits);
   }
 
-  /** Returns a codec with {@link CodecLimits#defaults()}. */
+  /**
+   * Returns a codec with {@link CodecLimits#defaults()}.
+   *
+   * @return the codec
+   */
   public static ClientCodec create() {
     return new ClientCodec(CodecLimits.defaults());
   }
 
-  /** Returns a codec enforcing {@code limits}. */
+  /**
+   * Returns a codec enforcing {@code limits}.
+   *
+   * @param limits the bounds of every document read
+   * @return the codec
+   */
   public static ClientCodec create(CodecLimits limits) {
     return new ClientCodec(Objects.requireNonNull(limits, "limits == null"));
   }
 
-  /** Writes the body of {@code POST /v1/update}; the version is always written as a string. */
+  /**
+   * Writes the body of {@code POST /v1/update}; the version is always written as a string.
+   *
+   * @param request the request
+   * @return the JSON document
+   */
   public byte[] encodeUpdateRequest(UpdateRequest request) {
     Objects.requireNonNull(request, "request == null");
     ObjectNode root = Json.object();
-    root.put("product", request.product());
-    root.put("version", request.version());
-    root.put("platform", request.platform());
-    root.put("locale", request.locale());
-    root.put("channel", request.channel());
-    if (request.arch() != null) {
-      root.put("arch", request.arch());
-    }
-    if (request.osVersion() != null) {
-      root.put("os_version", request.osVersion());
-    }
-    if (request.installationId() != null) {
-      root.put("installation_id", request.installationId());
-    }
-    if (!request.installed().isEmpty()) {
-      ObjectNode installed = root.putObject("installed");
-      request.installed().forEach(installed::put);
-    }
+    RequestJson.write(root, request);
     return json.write(root);
   }
 
@@ -76,14 +77,15 @@ public final class ClientCodec {
    * Reads the body of a {@code 200} answer to {@code POST /v1/update}.
    *
    * <p>An entry of {@code available_updates} that is invalid, or that repeats the update type of
-   * an earlier entry, is returned in {@link DecodedUpdateResponse#rejected()} instead of failing
-   * the whole response.
+   * an earlier entry, is returned in {@link UpdateResponse#rejected()} instead of failing the
+   * whole response.
    *
+   * @param body the response body
    * @return the valid offers and, separately, the entries that were invalid
    * @throws ProtocolException if the document itself is malformed: bad JSON, a missing or invalid
    *     {@code request_id}, or {@code available_updates} missing, not an array, or empty
    */
-  public DecodedUpdateResponse decodeUpdateResponse(byte[] body) {
+  public UpdateResponse decodeUpdateResponse(byte[] body) {
     String doc = "update response";
     JsonNode root = json.readObject(body, doc);
     List<FieldError> errors = Nodes.errors();
@@ -111,7 +113,7 @@ public final class ClientCodec {
         rejected.add(new RejectedOffer(i, null, null, entryErrors));
         continue;
       }
-      AvailableUpdate offer = offer(new Nodes(entry, path, entryErrors));
+      AvailableUpdate offer = OfferJson.read(new Nodes(entry, path, entryErrors));
       String type = validTextOrNull(entry, "update_type", Fields::name);
       String version = validTextOrNull(entry, "version", Fields::version);
       if (type != null && !seen.add(type)) {
@@ -126,7 +128,7 @@ public final class ClientCodec {
         offers.add(offer);
       }
     }
-    return new DecodedUpdateResponse(requestId, offers, rejected);
+    return new UpdateResponse(offers, requestId, rejected);
   }
 
   private static String validTextOrNull(
@@ -138,70 +140,65 @@ public final class ClientCodec {
     return check.apply(n.textValue()) == null ? n.textValue() : null;
   }
 
-  private static AvailableUpdate offer(Nodes o) {
-    String type = o.requiredString("update_type", Fields::name);
-    String url = o.requiredString("url", Fields::httpUrl);
-    String fn = o.requiredString("hash_function", Fields::hashFunction);
-    HashFunction function = fn == null ? null : HashFunction.fromWireName(fn);
-    String hash =
-        o.requiredString(
-            "hash_value",
-            s -> function == null ? Fields.reportedHashValue(s) : Fields.hashValue(function, s));
-    long size = o.requiredSize("size");
-    // Servers always write versions as strings; only clients may send integers (seed protocol).
-    String version = o.requiredString("version", Fields::version);
-    List<URI> mirrors = new ArrayList<>();
-    JsonNode m = o.optionalArray("mirrors");
-    if (m != null) {
-      for (int i = 0; i < m.size(); i++) {
-        JsonNode n = m.get(i);
-        String field = "mirrors[" + i + "]";
-        if (!n.isTextual()) {
-          o.error(field, "must be a string, got " + Nodes.describe(n));
-          continue;
-        }
-        String problem = Fields.httpUrl(n.textValue());
-        if (problem != null) {
-          o.error(field, problem);
-          continue;
-        }
-        mirrors.add(URI.create(n.textValue()));
-      }
-    }
-    Boolean critical = o.optionalBoolean("critical", false);
-    if (type == null || url == null || function == null || hash == null || size < 0
-        || version == null || critical == null || o.hasErrors()) {
-      return null;
-    }
-    return new AvailableUpdate(
-        type, URI.create(url), function, hash, size, version, mirrors, critical);
-  }
-
-  /** Writes the body of {@code POST /v1/completion}. */
+  /**
+   * Writes the body of {@code POST /v1/completion}. A failed outcome always carries its {@code
+   * code}.
+   *
+   * @param report the report
+   * @return the JSON document
+   */
   public byte[] encodeCompletionReport(CompletionReport report) {
     Objects.requireNonNull(report, "report == null");
     ObjectNode root = Json.object();
     root.put("request_id", report.requestId());
     ObjectNode updates = root.putObject("updates");
     for (Map.Entry<String, Outcome> e : report.updates().entrySet()) {
-      Outcome o = e.getValue();
-      ObjectNode n = updates.putObject(e.getKey());
-      n.put("status", o.status().wireName());
-      n.put("version", o.version());
-      if (o.reason() != null) {
-        n.put("reason", o.reason());
-      }
-      if (o.hashFunction() != null) {
-        n.put("hash_function", o.hashFunction().wireName());
-      }
-      if (o.hashValue() != null) {
-        n.put("hash_value", o.hashValue());
-      }
-      if (o.size() != null) {
-        n.put("size", o.size());
-      }
+      OutcomeJson.write(updates.putObject(e.getKey()), e.getValue());
     }
     return json.write(root);
+  }
+
+  /**
+   * Reads an explanation of which releases a request is offered, the answer of the reference
+   * server's {@code POST /v1/explain} (see {@link ServerCodec#encodeExplanation}).
+   *
+   * @param body the response body
+   * @return the explanation
+   * @throws ProtocolException listing every bad field
+   */
+  public Explanation decodeExplanation(byte[] body) {
+    String doc = "explanation";
+    JsonNode root = json.readObject(body, doc);
+    List<FieldError> errors = Nodes.errors();
+    Nodes r = Nodes.root(root, errors);
+    String product = r.requiredString("product", Fields::name);
+    List<Explanation.Candidate> candidates = new ArrayList<>();
+    JsonNode list = r.requiredArray("candidates");
+    for (int i = 0; list != null && i < list.size(); i++) {
+      String field = "candidates[" + i + "]";
+      JsonNode entry = list.get(i);
+      if (!entry.isObject()) {
+        r.error(field, "must be a JSON object, got " + Nodes.describe(entry));
+        continue;
+      }
+      Nodes c = r.nested(field, entry);
+      String type = c.requiredString("update_type", Fields::name);
+      String version = c.requiredString("version", Fields::version);
+      JsonNode offered = entry.get("offered");
+      if (offered == null || !offered.isBoolean()) {
+        c.error("offered", "must be true or false, got " + Nodes.describe(offered));
+      }
+      String reason = c.requiredString("reason", Fields::text);
+      if (type != null && version != null && offered != null && offered.isBoolean()
+          && reason != null) {
+        candidates.add(
+            new Explanation.Candidate(type, version, offered.booleanValue(), reason));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ProtocolException(doc, errors);
+    }
+    return new Explanation(product, candidates);
   }
 
   /**
@@ -213,7 +210,9 @@ public final class ClientCodec {
    * errors} that is not an object with a string {@code field} and a string {@code message} is
    * left out.
    *
+   * @param body the response body
    * @param fallbackStatus the HTTP status the body came with, 400 to 599
+   * @return the problem
    * @throws IllegalArgumentException if {@code fallbackStatus} is not 400 to 599
    * @throws ProtocolException if the body is not a JSON object or breaks a document rule
    *     (malformed JSON, a duplicate key, limits)
@@ -245,13 +244,12 @@ public final class ClientCodec {
         }
       }
     }
-    return new Problem(
-        type == null ? Problem.ABOUT_BLANK : type,
-        title == null ? "" : title,
-        status,
-        textOrNull(root.get("detail")),
-        uriOrNull(root.get("instance")),
-        fieldErrors);
+    return Problem.builder(status, title == null ? "" : title)
+        .type(type == null ? Problem.ABOUT_BLANK : type)
+        .detail(textOrNull(root.get("detail")))
+        .instance(uriOrNull(root.get("instance")))
+        .errors(fieldErrors)
+        .build();
   }
 
   private static String textOrNull(JsonNode n) {

@@ -10,7 +10,13 @@ package dev.appupdate.protocol;
  */
 public record CodecLimits(int maxDocumentBytes, int maxStringLength, int maxNestingDepth) {
 
-  /** Validates the components: each must be positive. */
+  /**
+   * Validates the components: each must be positive.
+   *
+   * @param maxDocumentBytes the largest document, in bytes
+   * @param maxStringLength the longest string value or key, in UTF-16 code units
+   * @param maxNestingDepth the deepest nesting of objects and arrays
+   */
   public CodecLimits {
     if (maxDocumentBytes <= 0) {
       throw new IllegalArgumentException("maxDocumentBytes must be > 0, got " + maxDocumentBytes);
@@ -23,7 +29,11 @@ public record CodecLimits(int maxDocumentBytes, int maxStringLength, int maxNest
     }
   }
 
-  /** 1 MiB documents, 8 KiB strings, nesting depth 16. */
+  /**
+   * 1 MiB documents, 8 KiB strings, nesting depth 16.
+   *
+   * @return the default limits
+   */
   public static CodecLimits defaults() {
     return new CodecLimits(1 << 20, 8 * 1024, 16);
   }

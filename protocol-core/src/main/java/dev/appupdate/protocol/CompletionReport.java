@@ -10,25 +10,33 @@ import java.util.Objects;
 
 /**
  * A completion report, the body of {@code POST /v1/completion}: the outcome of each update offered
- * under one request id.
+ * under one request id. Immutable.
  *
  * <pre>{@code
- * CompletionReport report = new CompletionReport(response.requestId(), Map.of(
+ * CompletionReport report = CompletionReport.of(response.requestId(), Map.of(
  *     "my_important_data", Outcome.success("1.0"),
- *     "my_important_binary_blob", Outcome.failed("2.0", Outcome.BAD_CHECKSUM)));
+ *     "my_important_binary_blob",
+ *         Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)));
  * }</pre>
- *
- * @param requestId the request id of the update response the offers came from
- * @param updates update_type to outcome, in insertion order; never empty
  */
-public record CompletionReport(String requestId, Map<String, Outcome> updates) {
+public final class CompletionReport {
+  private final String requestId;
+  private final Map<String, Outcome> updates;
+
+  private CompletionReport(String requestId, Map<String, Outcome> updates) {
+    this.requestId = requestId;
+    this.updates = updates;
+  }
 
   /**
-   * Validates the components.
+   * Returns a report.
    *
+   * @param requestId the request id of the update response the offers came from
+   * @param updates update type to outcome; never empty; copied in its iteration order
+   * @return the report
    * @throws IllegalArgumentException if there are no outcomes or a value is invalid
    */
-  public CompletionReport {
+  public static CompletionReport of(String requestId, Map<String, Outcome> updates) {
     Objects.requireNonNull(requestId, "requestId == null");
     Objects.requireNonNull(updates, "updates == null");
     require("request_id", Fields.requestId(requestId));
@@ -49,6 +57,53 @@ public record CompletionReport(String requestId, Map<String, Outcome> updates) {
           }
           copy.put(type, outcome);
         });
-    updates = Collections.unmodifiableMap(copy);
+    return new CompletionReport(requestId, Collections.unmodifiableMap(copy));
+  }
+
+  /**
+   * Returns the request id of the update response the offers came from.
+   *
+   * @return the request id
+   */
+  public String requestId() {
+    return requestId;
+  }
+
+  /**
+   * Returns the outcome of each update.
+   *
+   * @return update type to outcome, in insertion order; never empty
+   */
+  public Map<String, Outcome> updates() {
+    return updates;
+  }
+
+  /**
+   * Returns true for a report with the same values.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal report
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof CompletionReport)) {
+      return false;
+    }
+    CompletionReport other = (CompletionReport) o;
+    return requestId.equals(other.requestId) && updates.equals(other.updates);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(requestId, updates);
+  }
+
+  /** Returns the values for debugging. */
+  @Override
+  public String toString() {
+    return "CompletionReport[requestId=" + requestId + ", updates=" + updates + "]";
   }
 }

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record FieldError(String field, String message) {
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param field the path of the field
+   * @param message a human message
+   */
   public FieldError {
     Objects.requireNonNull(field, "field == null");
     Objects.requireNonNull(message, "message == null");

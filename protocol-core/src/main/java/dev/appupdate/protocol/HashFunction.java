@@ -38,6 +38,7 @@ public enum HashFunction {
    * Returns the hash function with this protocol name.
    *
    * @param name the name as it appears in {@code hash_function}, for example {@code sha512}
+   * @return the hash function with this protocol name
    * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if the name is not one of {@link #allowedNames()}, with a
    *     message quoting the name (escaped and shortened, as fits a message) and naming the allowed
@@ -54,52 +55,56 @@ public enum HashFunction {
         "unsupported hash function " + Fields.quote(name) + "; allowed: " + allowedNames());
   }
 
-  /** Returns the allowed protocol names joined with ", ": {@code sha256, sha384, sha512}. */
+  /**
+   * Returns the allowed protocol names joined with ", ": {@code sha256, sha384, sha512}.
+   *
+   * @return the allowed names, for example {@code sha256, sha384, sha512}
+   */
   public static String allowedNames() {
     return Arrays.stream(values()).map(f -> f.wireName).collect(Collectors.joining(", "));
   }
 
-  /** Returns the name used on the wire, for example {@code sha512}. */
+  /**
+   * Returns the name used on the wire, for example {@code sha512}.
+   *
+   * @return the name used on the wire
+   */
   public String wireName() {
     return wireName;
   }
 
-  /** Returns the JCA algorithm name, for example {@code SHA-512}. */
+  /**
+   * Returns the JCA algorithm name, for example {@code SHA-512}.
+   *
+   * @return the JCA algorithm name
+   */
   public String algorithm() {
     return algorithm;
   }
 
-  /** Returns the digest length in bytes. */
+  /**
+   * Returns the digest length in bytes.
+   *
+   * @return the digest length in bytes
+   */
   public int digestBytes() {
     return digestBytes;
   }
 
-  /** Returns the length of a digest written as lower-case hex, in characters. */
+  /**
+   * Returns the length of a digest written as lower-case hex, in characters.
+   *
+   * @return the length of a digest written as lower-case hex
+   */
   public int hexLength() {
     return digestBytes * 2;
   }
 
   /**
-   * Checks that {@code hex} is a digest of this function written as lower-case hex.
+   * Returns a new {@link MessageDigest} for this function.
    *
-   * @return null when valid, else a human message saying what is wrong
+   * @return a new {@link MessageDigest} for this function
    */
-  public String checkHexValue(String hex) {
-    Objects.requireNonNull(hex, "hex == null");
-    if (hex.length() != hexLength()) {
-      return "must be " + hexLength() + " lower-case hex digits for " + wireName + ", got "
-          + hex.length() + " characters";
-    }
-    for (int i = 0; i < hex.length(); i++) {
-      char c = hex.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return "must be lower-case hex digits, got '" + c + "' at offset " + i;
-      }
-    }
-    return null;
-  }
-
-  /** Returns a new {@link MessageDigest} for this function. */
   public MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance(algorithm);

@@ -6,73 +6,210 @@ import dev.appupdate.protocol.internal.Fields;
 import java.util.Objects;
 
 /**
- * What happened to one offered update, as a client reports it in a completion.
+ * What happened to one offered update, as a client reports it in a completion. Immutable; built
+ * with {@link #success} or {@link #failed}, and {@link #withObserved} for what the client actually
+ * received.
  *
  * <pre>{@code
  * Outcome ok = Outcome.success("1.0");
- * Outcome bad = Outcome.failed("2.0", Outcome.BAD_CHECKSUM)
- *     .withObserved(HashFunction.SHA512, actualHex, 1234);
+ * Outcome bad = Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)
+ *     .withObserved(HashFunction.SHA512, actualHex, 1234L);
  * }</pre>
- *
- * @param status success or failed
- * @param version the version the outcome is about
- * @param reason why it failed; required when failed, null on success
- * @param hashFunction the hash function of {@code hashValue}, or null
- * @param hashValue the digest the client computed over what it received, or null
- * @param size the number of bytes the client received, or null
  */
-public record Outcome(
-    Status status,
-    String version,
-    String reason,
-    HashFunction hashFunction,
-    String hashValue,
-    Long size) {
+public final class Outcome {
 
   /** The reason reported for a hash mismatch, in the seed protocol's wording. */
   public static final String BAD_CHECKSUM = "bad checksum";
 
+  private final Status status;
+  private final String version;
+  private final FailureCode code;
+  private final String reason;
+  private final HashFunction hashFunction;
+  private final String hashValue;
+  private final Long size;
+
+  private Outcome(
+      Status status,
+      String version,
+      FailureCode code,
+      String reason,
+      HashFunction hashFunction,
+      String hashValue,
+      Long size) {
+    this.status = status;
+    this.version = version;
+    this.code = code;
+    this.reason = reason;
+    this.hashFunction = hashFunction;
+    this.hashValue = hashValue;
+    this.size = size;
+  }
+
   /**
-   * Validates the components.
+   * Returns a successful outcome.
    *
-   * @throws IllegalArgumentException if a failed outcome has no reason, a successful one has a
-   *     reason, or a value is invalid
+   * @param version the version that was installed: the version text it was offered as
+   * @return the outcome
+   * @throws IllegalArgumentException if {@code version} is not a version
    */
-  public Outcome {
-    Objects.requireNonNull(status, "status == null");
+  public static Outcome success(String version) {
+    return new Outcome(Status.SUCCESS, checkVersion(version), null, null, null, null, null);
+  }
+
+  /**
+   * Returns a failed outcome.
+   *
+   * @param version the version that failed: the version text it was offered as
+   * @param code why it failed, for machines
+   * @param reason why it failed, for people, for example {@code disk full}: 1 to 1,024 characters
+   *     without control characters
+   * @return the outcome
+   * @throws IllegalArgumentException if {@code version} is not a version or {@code reason} is null
+   *     or not valid text
+   */
+  public static Outcome failed(String version, FailureCode code, String reason) {
+    Objects.requireNonNull(code, "code == null");
+    if (reason == null) {
+      throw new IllegalArgumentException("reason: required when status is failed");
+    }
+    require("reason", Fields.text(reason));
+    return new Outcome(Status.FAILED, checkVersion(version), code, reason, null, null, null);
+  }
+
+  private static String checkVersion(String version) {
     Objects.requireNonNull(version, "version == null");
     require("version", Fields.version(version));
-    if (status == Status.FAILED) {
-      if (reason == null) {
-        throw new IllegalArgumentException("reason: required when status is failed");
-      }
-      require("reason", Fields.text(reason));
-    } else if (reason != null) {
-      throw new IllegalArgumentException("reason: must be absent when status is success");
-    }
+    return version;
+  }
+
+  /**
+   * Returns a copy with what the client actually received. Each part may be null when the client
+   * does not know it, for example the digest of a transfer that ended early.
+   *
+   * @param hashFunction the hash function of {@code hashValue}, or null
+   * @param hashValue the digest of the bytes received, lower-case hex of 1 to 128 digits, or null
+   * @param size the number of bytes received, or null
+   * @return the copy
+   * @throws IllegalArgumentException if {@code hashValue} or {@code size} is invalid
+   */
+  public Outcome withObserved(HashFunction hashFunction, String hashValue, Long size) {
     if (hashValue != null) {
       require("hash_value", Fields.reportedHashValue(hashValue));
     }
     if (size != null) {
       require("size", Fields.size(size));
     }
+    return new Outcome(status, version, code, reason, hashFunction, hashValue, size);
   }
 
-  /** Returns a successful outcome for {@code version}. */
-  public static Outcome success(String version) {
-    return new Outcome(Status.SUCCESS, version, null, null, null, null);
+  /**
+   * Returns whether the update succeeded.
+   *
+   * @return success or failed
+   */
+  public Status status() {
+    return status;
   }
 
-  /** Returns a failed outcome for {@code version} with {@code reason}. */
-  public static Outcome failed(String version, String reason) {
-    return new Outcome(Status.FAILED, version, reason, null, null, null);
+  /**
+   * Returns the version the outcome is about, as the client wrote it.
+   *
+   * @return the version text
+   */
+  public String version() {
+    return version;
   }
 
-  /** Returns a copy with what the client actually received: digest and size. */
-  public Outcome withObserved(HashFunction hashFunction, String hashValue, long size) {
-    Objects.requireNonNull(hashFunction, "hashFunction == null");
-    Objects.requireNonNull(hashValue, "hashValue == null");
-    return new Outcome(status, version, reason, hashFunction, hashValue, size);
+  /**
+   * Returns why the update failed, for machines.
+   *
+   * @return the code; null on success
+   */
+  public FailureCode code() {
+    return code;
+  }
+
+  /**
+   * Returns why the update failed, for people.
+   *
+   * @return the reason; null on success
+   */
+  public String reason() {
+    return reason;
+  }
+
+  /**
+   * Returns the hash function of {@link #hashValue()}.
+   *
+   * @return the function, or null when not reported
+   */
+  public HashFunction hashFunction() {
+    return hashFunction;
+  }
+
+  /**
+   * Returns the digest the client computed over what it received.
+   *
+   * @return lower-case hex, or null when not reported
+   */
+  public String hashValue() {
+    return hashValue;
+  }
+
+  /**
+   * Returns the number of bytes the client received.
+   *
+   * @return the size, or null when not reported
+   */
+  public Long size() {
+    return size;
+  }
+
+  /**
+   * Returns true for an outcome with the same values.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal outcome
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Outcome)) {
+      return false;
+    }
+    Outcome other = (Outcome) o;
+    return status == other.status
+        && version.equals(other.version)
+        && code == other.code
+        && Objects.equals(reason, other.reason)
+        && hashFunction == other.hashFunction
+        && Objects.equals(hashValue, other.hashValue)
+        && Objects.equals(size, other.size);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(status, version, code, reason, hashFunction, hashValue, size);
+  }
+
+  /**
+   * Returns the values for debugging, for example {@code Outcome[failed 2.0 bad_checksum "bad
+   * checksum"]}.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Outcome[").append(status).append(' ').append(version);
+    if (code != null) {
+      sb.append(' ').append(code).append(' ').append(Fields.quote(reason));
+    }
+    if (hashFunction != null || hashValue != null || size != null) {
+      sb.append(", observed ").append(hashFunction).append(' ').append(hashValue).append(' ')
+          .append(size);
+    }
+    return sb.append(']').toString();
   }
 
   /** The status of an outcome. */
@@ -88,7 +225,11 @@ public record Outcome(
       this.wireName = wireName;
     }
 
-    /** Returns the name used on the wire: {@code success} or {@code failed}. */
+    /**
+     * Returns the name used on the wire.
+     *
+     * @return {@code success} or {@code failed}
+     */
     public String wireName() {
       return wireName;
     }
@@ -96,6 +237,8 @@ public record Outcome(
     /**
      * Returns the status with this wire name.
      *
+     * @param name {@code success} or {@code failed}
+     * @return the status
      * @throws IllegalArgumentException if it is neither {@code success} nor {@code failed}
      */
     public static Status fromWireName(String name) {
@@ -109,6 +252,7 @@ public record Outcome(
           "must be \"success\" or \"failed\", got " + Fields.quote(name));
     }
 
+    /** Returns {@link #wireName()}. */
     @Override
     public String toString() {
       return wireName;

@@ -9,21 +9,15 @@ import java.util.Objects;
 /**
  * An RFC 9457 problem details document ({@code application/problem+json}), the body of every
  * 4xx and 5xx answer, with the per-field {@code errors} extension for validation failures.
+ * Immutable.
  *
  * <pre>{@code
  * Problem p = Problem.of(415, "Unsupported Media Type", "content type text/plain is not JSON");
- * Problem v = Problem.invalid(e.errors()); // 400 with one entry per bad field
+ * Problem v = Problem.invalid(e); // 400 with one entry per bad field
+ * Problem u = Problem.builder(422, "Unprocessable Content").detail(why).errors(fields).build();
  * }</pre>
- *
- * @param type a URI naming the problem type; {@code about:blank} when only the status matters
- * @param title a short summary of the problem type
- * @param status the HTTP status code
- * @param detail an explanation of this occurrence, or null
- * @param instance a URI of this occurrence, or null
- * @param errors the bad fields of a validation failure; empty otherwise
  */
-public record Problem(
-    URI type, String title, int status, String detail, URI instance, List<FieldError> errors) {
+public final class Problem {
 
   /** The media type of a problem document. */
   public static final String MEDIA_TYPE = "application/problem+json";
@@ -31,19 +25,226 @@ public record Problem(
   /** The default problem type. */
   public static final URI ABOUT_BLANK = URI.create("about:blank");
 
-  /** Validates the components. */
-  public Problem {
-    Objects.requireNonNull(type, "type == null");
+  private final URI type;
+  private final String title;
+  private final int status;
+  private final String detail;
+  private final URI instance;
+  private final List<FieldError> errors;
+
+  private Problem(Builder b) {
+    this.type = b.type;
+    this.title = b.title;
+    this.status = b.status;
+    this.detail = b.detail;
+    this.instance = b.instance;
+    this.errors = b.errors;
+  }
+
+  /**
+   * Returns a problem of type {@code about:blank} without field errors.
+   *
+   * @param status the HTTP status code, 400 to 599
+   * @param title a short summary of the problem type, for example {@code Bad Request}
+   * @param detail an explanation of this occurrence, or null
+   * @return the problem
+   * @throws IllegalArgumentException if the status is not 400 to 599
+   */
+  public static Problem of(int status, String title, String detail) {
+    return builder(status, title).detail(detail).build();
+  }
+
+  /**
+   * Returns a builder of a problem of type {@code about:blank} without detail, instance or field
+   * errors until set.
+   *
+   * @param status the HTTP status code, 400 to 599
+   * @param title a short summary of the problem type, for example {@code Bad Request}
+   * @return the builder
+   * @throws IllegalArgumentException if the status is not 400 to 599
+   */
+  public static Builder builder(int status, String title) {
     Objects.requireNonNull(title, "title == null");
-    errors = List.copyOf(Objects.requireNonNull(errors, "errors == null"));
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("status: must be 400-599, got " + status);
     }
+    return new Builder(status, title);
   }
 
-  /** Returns a problem of type {@code about:blank} without field errors. */
-  public static Problem of(int status, String title, String detail) {
-    return new Problem(ABOUT_BLANK, title, status, detail, null, List.of());
+  /**
+   * Returns the problem type.
+   *
+   * @return a URI; {@link #ABOUT_BLANK} when only the status matters
+   */
+  public URI type() {
+    return type;
+  }
+
+  /**
+   * Returns a short summary of the problem type.
+   *
+   * @return the title, for example {@code Bad Request}
+   */
+  public String title() {
+    return title;
+  }
+
+  /**
+   * Returns the HTTP status code.
+   *
+   * @return 400 to 599
+   */
+  public int status() {
+    return status;
+  }
+
+  /**
+   * Returns an explanation of this occurrence.
+   *
+   * @return the detail, or null
+   */
+  public String detail() {
+    return detail;
+  }
+
+  /**
+   * Returns a URI of this occurrence.
+   *
+   * @return the instance, or null
+   */
+  public URI instance() {
+    return instance;
+  }
+
+  /**
+   * Returns the bad fields of a validation failure.
+   *
+   * @return the field errors; empty otherwise
+   */
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  /**
+   * Returns true for a problem with the same values.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal problem
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Problem)) {
+      return false;
+    }
+    Problem other = (Problem) o;
+    return status == other.status
+        && type.equals(other.type)
+        && title.equals(other.title)
+        && Objects.equals(detail, other.detail)
+        && Objects.equals(instance, other.instance)
+        && errors.equals(other.errors);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, title, status, detail, instance, errors);
+  }
+
+  /** Returns the values for debugging. */
+  @Override
+  public String toString() {
+    return "Problem[type=" + type + ", title=" + title + ", status=" + status + ", detail="
+        + detail + ", instance=" + instance + ", errors=" + errors + "]";
+  }
+
+  /**
+   * Builds a {@link Problem}. Each setter may run once: a second call would silently drop the
+   * first value, so it throws {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private final int status;
+    private final String title;
+    private URI type = ABOUT_BLANK;
+    private String detail;
+    private URI instance;
+    private List<FieldError> errors = List.of();
+    private int set;
+
+    private Builder(int status, String title) {
+      this.status = status;
+      this.title = title;
+    }
+
+    /**
+     * Sets the problem type; {@code about:blank} by default.
+     *
+     * @param type a URI naming the problem type
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder type(URI type) {
+      once(1, "type");
+      this.type = Objects.requireNonNull(type, "type == null");
+      return this;
+    }
+
+    /**
+     * Sets the explanation of this occurrence; none by default.
+     *
+     * @param detail the detail, or null for none
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder detail(String detail) {
+      once(2, "detail");
+      this.detail = detail;
+      return this;
+    }
+
+    /**
+     * Sets a URI of this occurrence; none by default.
+     *
+     * @param instance the instance, or null for none
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder instance(URI instance) {
+      once(4, "instance");
+      this.instance = instance;
+      return this;
+    }
+
+    /**
+     * Sets the bad fields of a validation failure; none by default.
+     *
+     * @param errors the field errors; copied
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder errors(List<FieldError> errors) {
+      once(8, "errors");
+      this.errors = List.copyOf(Objects.requireNonNull(errors, "errors == null"));
+      return this;
+    }
+
+    private void once(int bit, String name) {
+      if ((set & bit) != 0) {
+        throw new IllegalStateException(name + " already set");
+      }
+      set |= bit;
+    }
+
+    /**
+     * Builds the problem.
+     *
+     * @return the problem
+     */
+    public Problem build() {
+      return new Problem(this);
+    }
   }
 
   /**
@@ -66,6 +267,9 @@ public record Problem(
    * invalid update request: version: must be a string or an integer, got 1.5; locale: is required
    * invalid update request: installed["a b"]: key must ...; ...; and 412 more
    * }</pre>
+   *
+   * @param e the failure of a document a server read
+   * @return the problem
    */
   public static Problem invalid(ProtocolException e) {
     List<FieldError> all = e.errors();
@@ -76,7 +280,7 @@ public record Problem(
           new FieldError(
               Fields.clean(error.field(), MAX_TEXT), Fields.clean(error.message(), MAX_TEXT)));
     }
-    return new Problem(ABOUT_BLANK, "Bad Request", 400, detail(e.document(), all), null, listed);
+    return builder(400, "Bad Request").detail(detail(e.document(), all)).errors(listed).build();
   }
 
   private static String detail(String document, List<FieldError> errors) {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  */
-public class ProtocolException extends RuntimeException {
+public final class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** How many errors the message spells out; {@link #errors()} holds them all. */
@@ -56,12 +56,20 @@ public class ProtocolException extends RuntimeException {
         + (n > MESSAGE_ERRORS ? "; and " + (n - MESSAGE_ERRORS) + " more" : "");
   }
 
-  /** Returns what was being read, for example {@code update request}. */
+  /**
+   * Returns what was being read, for example {@code update request}.
+   *
+   * @return what was being read
+   */
   public String document() {
     return document;
   }
 
-  /** Returns every problem found, in document order; never empty. */
+  /**
+   * Returns every problem found, in document order; never empty.
+   *
+   * @return every problem found
+   */
   public List<FieldError> errors() {
     return errors;
   }

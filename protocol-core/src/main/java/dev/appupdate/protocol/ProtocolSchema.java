@@ -30,7 +30,11 @@ public enum ProtocolSchema {
     this.schemaName = schemaName;
   }
 
-  /** Returns the short name, for example {@code update-request}. */
+  /**
+   * Returns the short name, for example {@code update-request}.
+   *
+   * @return the short name
+   */
   public String schemaName() {
     return schemaName;
   }
@@ -38,6 +42,8 @@ public enum ProtocolSchema {
   /**
    * Returns the resource path, for example {@code
    * dev/appupdate/protocol/schema/update-request.schema.json}.
+   *
+   * @return the resource path
    */
   public String resourcePath() {
     return "dev/appupdate/protocol/schema/" + schemaName + ".schema.json";
@@ -46,6 +52,7 @@ public enum ProtocolSchema {
   /**
    * Returns the schema as JSON text.
    *
+   * @return the schema as JSON text
    * @throws IllegalStateException if the resource is missing from this library's jar
    */
   public String text() {
@@ -62,6 +69,8 @@ public enum ProtocolSchema {
   /**
    * Returns the schema with this short name.
    *
+   * @param name the short name, for example {@code update-request}
+   * @return the schema with this short name
    * @throws IllegalArgumentException if no schema has that name
    */
   public static ProtocolSchema fromSchemaName(String name) {

@@ -3,14 +3,19 @@ package dev.appupdate.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.appupdate.protocol.catalog.Explanation;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.Nodes;
+import dev.appupdate.protocol.internal.OfferJson;
+import dev.appupdate.protocol.internal.OutcomeJson;
+import dev.appupdate.protocol.internal.RequestJson;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The server side of protocol v1's JSON: reads update requests and completion reports, writes
@@ -24,7 +29,7 @@ import java.util.Objects;
  * <pre>{@code
  * ServerCodec codec = ServerCodec.create();
  * UpdateRequest request = codec.decodeUpdateRequest(body);       // throws ProtocolException
- * byte[] json = codec.encodeUpdateResponse(new UpdateResponse(offers, requestId));
+ * byte[] json = codec.encodeUpdateResponse(UpdateResponse.of(offers, requestId));
  * }</pre>
  */
 public final class ServerCodec {
@@ -34,94 +39,95 @@ public final class ServerCodec {
     this.json = new Json(limits);
   }
 
-  /** Returns a codec with {@link CodecLimits#defaults()}. */
+  /**
+   * Returns a codec with {@link CodecLimits#defaults()}.
+   *
+   * @return the codec
+   */
   public static ServerCodec create() {
     return new ServerCodec(CodecLimits.defaults());
   }
 
-  /** Returns a codec enforcing {@code limits}. */
+  /**
+   * Returns a codec enforcing {@code limits}.
+   *
+   * @param limits the bounds of every document read
+   * @return the codec
+   */
   public static ServerCodec create(CodecLimits limits) {
     return new ServerCodec(Objects.requireNonNull(limits, "limits == null"));
   }
 
   /**
+   * Decides whether a request body's {@code Content-Type} is one protocol v1 accepts: {@code
+   * application/json}, {@code application/*+json}, none, or {@code
+   * application/x-www-form-urlencoded} (the seed protocol's "form POST", whose body is the JSON
+   * document itself); each with no {@code charset} parameter or with {@code charset} {@code utf-8}
+   * or {@code us-ascii}, compared case-insensitively, quoted or not. Other parameters are ignored.
+   * Check it before reading the body.
+   *
+   * <pre>{@code
+   * Optional<Problem> refused = codec.checkContentType(request.getHeader("Content-Type"));
+   * if (refused.isPresent()) {
+   *   // answer refused.get(): 415, its detail naming the media type or charset
+   * }
+   * }</pre>
+   *
+   * @param contentType the value of the request's {@code Content-Type} header, or null when it
+   *     has none
+   * @return empty when accepted; otherwise the {@code 415 Unsupported Media Type} problem to
+   *     answer, whose detail names the refused media type or charset
+   */
+  public Optional<Problem> checkContentType(String contentType) {
+    String refusal = ContentTypes.refusal(contentType);
+    return refusal == null
+        ? Optional.empty()
+        : Optional.of(Problem.of(415, "Unsupported Media Type", refusal));
+  }
+
+  /**
    * Reads the body of {@code POST /v1/update}.
    *
+   * @param body the request body
+   * @return the request
    * @throws ProtocolException listing every bad field
    */
   public UpdateRequest decodeUpdateRequest(byte[] body) {
     String doc = "update request";
     JsonNode root = json.readObject(body, doc);
     List<FieldError> errors = Nodes.errors();
-    Nodes r = Nodes.root(root, errors);
-    String product = r.requiredString("product", Fields::name);
-    String version = r.requiredVersion("version");
-    String platform = r.requiredString("platform", s -> Fields.text(s, Fields.MAX_NAME_LENGTH));
-    String locale = r.requiredString("locale", Fields::locale);
-    String channel = r.optionalString("channel", Fields::name);
-    String arch = r.optionalString("arch", s -> Fields.text(s, Fields.MAX_NAME_LENGTH));
-    String osVersion = r.optionalVersion("os_version");
-    String installationId = r.optionalString("installation_id", Fields::name);
-    Map<String, String> installed = new LinkedHashMap<>();
-    JsonNode inst = r.optionalObject("installed");
-    if (inst != null) {
-      Nodes in = r.nested("installed", inst);
-      for (Iterator<String> it = inst.fieldNames(); it.hasNext(); ) {
-        String type = it.next();
-        String keyProblem = Fields.name(type);
-        if (keyProblem != null) {
-          in.keyError(type, "key " + keyProblem);
-          continue;
-        }
-        String v = in.keyVersion(type, inst.get(type));
-        if (v != null) {
-          installed.put(type, v);
-        }
-      }
-    }
+    UpdateRequest request = RequestJson.read(Nodes.root(root, errors));
     if (!errors.isEmpty()) {
       throw new ProtocolException(doc, errors);
     }
-    return new UpdateRequest(
-        product,
-        version,
-        platform,
-        locale,
-        channel == null ? UpdateRequest.DEFAULT_CHANNEL : channel,
-        arch,
-        osVersion,
-        installationId,
-        installed);
+    return request;
   }
 
-  /** Writes the body of a {@code 200} answer to {@code POST /v1/update}. */
+  /**
+   * Writes the body of a {@code 200} answer to {@code POST /v1/update}.
+   *
+   * @param response the offers and request id
+   * @return the JSON document
+   */
   public byte[] encodeUpdateResponse(UpdateResponse response) {
     Objects.requireNonNull(response, "response == null");
     ObjectNode root = Json.object();
     ArrayNode list = root.putArray("available_updates");
     for (AvailableUpdate u : response.availableUpdates()) {
-      ObjectNode o = list.addObject();
-      o.put("update_type", u.updateType());
-      o.put("url", u.url().toString());
-      o.put("hash_function", u.hashFunction().wireName());
-      o.put("hash_value", u.hashValue());
-      o.put("size", u.size());
-      o.put("version", u.version());
-      if (!u.mirrors().isEmpty()) {
-        ArrayNode m = o.putArray("mirrors");
-        u.mirrors().forEach(uri -> m.add(uri.toString()));
-      }
-      if (u.critical()) {
-        o.put("critical", true);
-      }
+      OfferJson.write(list.addObject(), u);
     }
     root.put("request_id", response.requestId());
     return json.write(root);
   }
 
   /**
-   * Reads the body of {@code POST /v1/completion}.
+   * Reads the body of {@code POST /v1/completion}. A failed outcome without {@code code} (from a
+   * client older than failure codes) gets the code its reason stands for ({@link
+   * FailureCode#derivedFrom}), and a code this version does not know reads as {@link
+   * FailureCode#OTHER}: neither is an error.
    *
+   * @param body the request body
+   * @return the report
    * @throws ProtocolException listing every bad field
    */
   public CompletionReport decodeCompletionReport(byte[] body) {
@@ -149,7 +155,7 @@ public final class ServerCodec {
           u.keyError(type, "must be a JSON object, got " + Nodes.describe(o));
           continue;
         }
-        Outcome outcome = outcome(u.nestedKey(type, o), errors);
+        Outcome outcome = OutcomeJson.read(u.nestedKey(type, o));
         if (outcome != null) {
           outcomes.put(type, outcome);
         }
@@ -158,50 +164,39 @@ public final class ServerCodec {
     if (!errors.isEmpty()) {
       throw new ProtocolException(doc, errors);
     }
-    return new CompletionReport(requestId, outcomes);
+    return CompletionReport.of(requestId, outcomes);
   }
 
-  private static Outcome outcome(Nodes o, List<FieldError> errors) {
-    int before = errors.size();
-    Outcome.Status status = null;
-    String statusText =
-        o.requiredString(
-            "status",
-            s -> {
-              try {
-                Outcome.Status.fromWireName(s);
-                return null;
-              } catch (IllegalArgumentException e) {
-                return e.getMessage();
-              }
-            });
-    if (statusText != null) {
-      status = Outcome.Status.fromWireName(statusText);
+  /**
+   * Writes an explanation of which releases a request is offered, the body of the reference
+   * server's {@code POST /v1/explain} (docs/PROTOCOL.md): {@code product} and {@code candidates},
+   * each with {@code update_type}, {@code version}, {@code offered} and {@code reason}.
+   *
+   * @param explanation what {@link dev.appupdate.protocol.catalog.Matcher#explain} returned
+   * @return the JSON document
+   */
+  public byte[] encodeExplanation(Explanation explanation) {
+    Objects.requireNonNull(explanation, "explanation == null");
+    ObjectNode root = Json.object();
+    root.put("product", explanation.product());
+    ArrayNode candidates = root.putArray("candidates");
+    for (Explanation.Candidate c : explanation.candidates()) {
+      candidates
+          .addObject()
+          .put("update_type", c.updateType())
+          .put("version", c.version())
+          .put("offered", c.offered())
+          .put("reason", c.reason());
     }
-    String version = o.requiredVersion("version");
-    String reason = o.optionalString("reason", Fields::text);
-    if (status == Outcome.Status.FAILED && o.raw("reason") == null) {
-      o.error("reason", "is required when status is failed");
-    }
-    if (status == Outcome.Status.SUCCESS) {
-      // A reason on success carries no meaning; drop it rather than refuse the whole report.
-      reason = null;
-    }
-    HashFunction function = null;
-    String fn = o.optionalString("hash_function", Fields::hashFunction);
-    if (fn != null) {
-      function = HashFunction.fromWireName(fn);
-    }
-    // What the client saw may be anything, even a digest of the wrong length: keep it as evidence.
-    String hashValue = o.optionalString("hash_value", Fields::reportedHashValue);
-    Long size = o.optionalSize("size");
-    if (errors.size() != before) {
-      return null;
-    }
-    return new Outcome(status, version, reason, function, hashValue, size);
+    return json.write(root);
   }
 
-  /** Writes an {@code application/problem+json} body. */
+  /**
+   * Writes an {@code application/problem+json} body.
+   *
+   * @param problem the problem
+   * @return the JSON document
+   */
   public byte[] encodeProblem(Problem problem) {
     Objects.requireNonNull(problem, "problem == null");
     ObjectNode root = Json.object();

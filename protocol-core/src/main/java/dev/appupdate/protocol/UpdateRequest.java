@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An update check, the body of {@code POST /v1/update}.
+ * An update check, the body of {@code POST /v1/update}. Immutable; built with {@link #builder}.
  *
  * <pre>{@code
  * UpdateRequest request = UpdateRequest.builder("your_app", "1.0", "macOS", "en-US")
@@ -18,44 +18,31 @@ import java.util.Objects;
  *     .installed("blocklist", "1.0")
  *     .build();
  * }</pre>
- *
- * @param product the product asking, for example {@code your_app}
- * @param version the installed application version (a {@link Version} text)
- * @param platform the platform, for example {@code macOS}, {@code Windows}, {@code Linux}
- * @param locale a BCP 47 language tag, for example {@code en-US}
- * @param channel the update channel; {@value #DEFAULT_CHANNEL} when not given
- * @param arch the CPU architecture, or null when not given
- * @param osVersion the operating system version (a {@link Version} text), or null
- * @param installationId a stable, random per-install id used only for rollout bucketing, or null
- * @param installed update_type to the version the client already has; empty when not given
  */
-public record UpdateRequest(
-    String product,
-    String version,
-    String platform,
-    String locale,
-    String channel,
-    String arch,
-    String osVersion,
-    String installationId,
-    Map<String, String> installed) {
+public final class UpdateRequest {
 
   /** The channel of a request that names none. */
   public static final String DEFAULT_CHANNEL = "release";
 
-  /**
-   * Validates every component.
-   *
-   * @throws NullPointerException if a required component is null
-   * @throws IllegalArgumentException naming the first invalid component and why
-   */
-  public UpdateRequest {
-    Objects.requireNonNull(product, "product == null");
-    Objects.requireNonNull(version, "version == null");
-    Objects.requireNonNull(platform, "platform == null");
-    Objects.requireNonNull(locale, "locale == null");
-    Objects.requireNonNull(channel, "channel == null");
-    Objects.requireNonNull(installed, "installed == null");
+  private final String product;
+  private final String version;
+  private final String platform;
+  private final String locale;
+  private final String channel;
+  private final String arch;
+  private final String osVersion;
+  private final String installationId;
+  private final Map<String, String> installed;
+
+  private UpdateRequest(Builder b) {
+    this.product = Objects.requireNonNull(b.product, "product == null");
+    this.version = Objects.requireNonNull(b.version, "version == null");
+    this.platform = Objects.requireNonNull(b.platform, "platform == null");
+    this.locale = Objects.requireNonNull(b.locale, "locale == null");
+    this.channel = b.channel;
+    this.arch = b.arch;
+    this.osVersion = b.osVersion;
+    this.installationId = b.installationId;
     require("product", Fields.name(product));
     require("version", Fields.version(version));
     require("platform", Fields.text(platform, Fields.MAX_NAME_LENGTH));
@@ -71,13 +58,9 @@ public record UpdateRequest(
       require("installation_id", Fields.name(installationId));
     }
     Map<String, String> copy = new LinkedHashMap<>();
-    installed.forEach(
+    b.installed.forEach(
         (type, v) -> {
-          Objects.requireNonNull(type, "installed key == null");
           // Field names and messages are built only on failure: this runs for every request.
-          if (v == null) {
-            throw new NullPointerException("installed[" + type + "] == null");
-          }
           String keyProblem = Fields.name(type);
           if (keyProblem != null) {
             require("installed key " + Fields.quote(type), keyProblem);
@@ -88,20 +71,42 @@ public record UpdateRequest(
           }
           copy.put(type, v);
         });
-    installed = Collections.unmodifiableMap(copy);
+    this.installed = Collections.unmodifiableMap(copy);
   }
 
-  /** Returns a request with only the four required fields, on the default channel. */
+  /**
+   * Returns a request with only the four required fields, on the default channel.
+   *
+   * @param product the product asking, a name such as {@code your_app}
+   * @param version the installed application version
+   * @param platform the platform, for example {@code macOS}
+   * @param locale a BCP 47 language tag, for example {@code en-US}
+   * @return the request
+   * @throws IllegalArgumentException naming the first invalid value and why
+   */
   public static UpdateRequest of(String product, String version, String platform, String locale) {
     return builder(product, version, platform, locale).build();
   }
 
-  /** Returns a builder with the four required fields set. */
+  /**
+   * Returns a builder with the four required fields set; they are validated by {@link
+   * Builder#build()}.
+   *
+   * @param product the product asking, a name such as {@code your_app}
+   * @param version the installed application version
+   * @param platform the platform, for example {@code macOS}
+   * @param locale a BCP 47 language tag, for example {@code en-US}
+   * @return the builder
+   */
   public static Builder builder(String product, String version, String platform, String locale) {
     return new Builder(product, version, platform, locale);
   }
 
-  /** Returns a builder holding this request's values. */
+  /**
+   * Returns a builder holding this request's values, each of which may be set once more.
+   *
+   * @return the builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(product, version, platform, locale);
     b.channel = channel;
@@ -112,9 +117,133 @@ public record UpdateRequest(
     return b;
   }
 
-  /** Returns {@link #version()} parsed. */
+  /**
+   * Returns the product asking.
+   *
+   * @return a name, for example {@code your_app}
+   */
+  public String product() {
+    return product;
+  }
+
+  /**
+   * Returns the installed application version.
+   *
+   * @return a {@link Version} text
+   */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * Returns the platform.
+   *
+   * @return for example {@code macOS}, {@code Windows}, {@code Linux}
+   */
+  public String platform() {
+    return platform;
+  }
+
+  /**
+   * Returns the user's language.
+   *
+   * @return a BCP 47 language tag, for example {@code en-US}
+   */
+  public String locale() {
+    return locale;
+  }
+
+  /**
+   * Returns the update channel.
+   *
+   * @return the channel; {@value #DEFAULT_CHANNEL} when not given
+   */
+  public String channel() {
+    return channel;
+  }
+
+  /**
+   * Returns the CPU architecture.
+   *
+   * @return for example {@code x86_64}, or null when not given
+   */
+  public String arch() {
+    return arch;
+  }
+
+  /**
+   * Returns the operating system version.
+   *
+   * @return a {@link Version} text, or null when not given
+   */
+  public String osVersion() {
+    return osVersion;
+  }
+
+  /**
+   * Returns the stable, random per-install id used only for rollout bucketing.
+   *
+   * @return the id, or null when not given
+   */
+  public String installationId() {
+    return installationId;
+  }
+
+  /**
+   * Returns, for each update type the client already has, its version.
+   *
+   * @return update type to version, in insertion order; empty when not given
+   */
+  public Map<String, String> installed() {
+    return installed;
+  }
+
+  /** Returns {@link #version()} parsed.
+   *
+   * @return the version
+   */
   public Version parsedVersion() {
     return Version.parse(version);
+  }
+
+  /**
+   * Returns true for a request with the same values.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal request
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof UpdateRequest)) {
+      return false;
+    }
+    UpdateRequest other = (UpdateRequest) o;
+    return product.equals(other.product)
+        && version.equals(other.version)
+        && platform.equals(other.platform)
+        && locale.equals(other.locale)
+        && channel.equals(other.channel)
+        && Objects.equals(arch, other.arch)
+        && Objects.equals(osVersion, other.osVersion)
+        && Objects.equals(installationId, other.installationId)
+        && installed.equals(other.installed);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        product, version, platform, locale, channel, arch, osVersion, installationId, installed);
+  }
+
+  /** Returns the values for debugging. */
+  @Override
+  public String toString() {
+    return "UpdateRequest[product=" + product + ", version=" + version + ", platform=" + platform
+        + ", locale=" + locale + ", channel=" + channel + ", arch=" + arch + ", osVersion="
+        + osVersion + ", installationId=" + installationId + ", installed=" + installed + "]";
   }
 
   /**
@@ -149,6 +278,8 @@ public record UpdateRequest(
     /**
      * Sets the channel; {@value UpdateRequest#DEFAULT_CHANNEL} by default.
      *
+     * @param channel a name, for example {@code beta}
+     * @return this builder
      * @throws IllegalStateException if the channel was already set
      */
     public Builder channel(String channel) {
@@ -162,6 +293,8 @@ public record UpdateRequest(
     /**
      * Sets the CPU architecture, for example {@code x86_64}; null leaves it out.
      *
+     * @param arch the architecture, or null
+     * @return this builder
      * @throws IllegalStateException if the architecture was already set
      */
     public Builder arch(String arch) {
@@ -174,6 +307,8 @@ public record UpdateRequest(
     /**
      * Sets the operating system version; null leaves it out.
      *
+     * @param osVersion a version text, or null
+     * @return this builder
      * @throws IllegalStateException if the operating system version was already set
      */
     public Builder osVersion(String osVersion) {
@@ -186,6 +321,8 @@ public record UpdateRequest(
     /**
      * Sets the installation id used for rollout bucketing; null leaves it out.
      *
+     * @param installationId a name, such as a random UUID kept per installation, or null
+     * @return this builder
      * @throws IllegalStateException if the installation id was already set
      */
     public Builder installationId(String installationId) {
@@ -204,6 +341,9 @@ public record UpdateRequest(
     /**
      * Records that the client already has {@code version} of {@code updateType}.
      *
+     * @param updateType the update type, a name
+     * @param version the version the client has
+     * @return this builder
      * @throws IllegalArgumentException if {@code updateType} was already given
      */
     public Builder installed(String updateType, String version) {
@@ -217,10 +357,15 @@ public record UpdateRequest(
       return this;
     }
 
-    /** Builds the request, validating every field. */
+    /**
+     * Builds the request, validating every field.
+     *
+     * @return the request
+     * @throws NullPointerException if a required value is null
+     * @throws IllegalArgumentException naming the first invalid value and why
+     */
     public UpdateRequest build() {
-      return new UpdateRequest(
-          product, version, platform, locale, channel, arch, osVersion, installationId, installed);
+      return new UpdateRequest(this);
     }
   }
 }

@@ -355,6 +355,8 @@ public final class Version implements Comparable<Version> {
    * be longer than the text the version was parsed from ({@code pre} is canonically {@code 0pre},
    * {@code 1-} is {@code 1-0-}), so it may exceed {@value #MAX_LENGTH} characters; it does not
    * replace the version's own text ({@link #toString}) in documents.
+   *
+   * @return one spelling shared by all versions equal to this one
    */
   public String canonical() {
     if (size == 0) {

@@ -31,9 +31,9 @@ class CompletionReportCodecTest {
     updates.put("blocklist", Outcome.success("1.0"));
     updates.put(
         "gecko_media_plugins",
-        Outcome.failed("2.0", Outcome.BAD_CHECKSUM)
-            .withObserved(HashFunction.SHA512, hex(HashFunction.SHA512, "what arrived"), 1234));
-    CompletionReport report = new CompletionReport("xyz321", updates);
+        Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)
+            .withObserved(HashFunction.SHA512, hex(HashFunction.SHA512, "what arrived"), 1234L));
+    CompletionReport report = CompletionReport.of("xyz321", updates);
 
     CompletionReport decoded = decode(client.encodeCompletionReport(report));
 
@@ -45,17 +45,18 @@ class CompletionReportCodecTest {
   void encode_writesSnakeCaseNamesAndOmitsAbsentMembers() {
     Map<String, Outcome> updates = new LinkedHashMap<>();
     updates.put("a", Outcome.success("1.0"));
-    updates.put("b", Outcome.failed("2", "disk full").withObserved(HashFunction.SHA256, "abc", 7));
+    updates.put("b", Outcome.failed("2", FailureCode.OTHER, "disk full").withObserved(HashFunction.SHA256, "abc", 7L));
 
     String json =
         new String(
-            client.encodeCompletionReport(new CompletionReport("r", updates)),
+            client.encodeCompletionReport(CompletionReport.of("r", updates)),
             StandardCharsets.UTF_8);
 
     assertThat(json)
         .isEqualTo(
             "{\"request_id\":\"r\",\"updates\":{\"a\":{\"status\":\"success\",\"version\":\"1.0\"},"
-                + "\"b\":{\"status\":\"failed\",\"version\":\"2\",\"reason\":\"disk full\","
+                + "\"b\":{\"status\":\"failed\",\"version\":\"2\",\"code\":\"other\","
+                + "\"reason\":\"disk full\","
                 + "\"hash_function\":\"sha256\",\"hash_value\":\"abc\",\"size\":7}}}");
   }
 
@@ -83,7 +84,7 @@ class CompletionReportCodecTest {
 
     assertThat(r.updates().get("blocklist"))
         .isEqualTo(
-            Outcome.failed("1", Outcome.BAD_CHECKSUM).withObserved(HashFunction.SHA512, "abc123", 0));
+            Outcome.failed("1", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM).withObserved(HashFunction.SHA512, "abc123", 0L));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.appupdate.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.internal.Fields;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,20 +64,20 @@ class HashFunctionTest {
   }
 
   @Test
-  void checkHexValue_validDigest_isAccepted() {
-    assertThat(HashFunction.SHA512.checkHexValue(TestDocs.hex(HashFunction.SHA512, "x"))).isNull();
+  void fieldsHashValue_validDigest_isAccepted() {
+    assertThat(Fields.hashValue(HashFunction.SHA512, TestDocs.hex(HashFunction.SHA512, "x"))).isNull();
   }
 
   @Test
-  void checkHexValue_wrongLength_namesTheExpectedLength() {
-    assertThat(HashFunction.SHA512.checkHexValue("abc123"))
+  void fieldsHashValue_wrongLength_namesTheExpectedLength() {
+    assertThat(Fields.hashValue(HashFunction.SHA512, "abc123"))
         .isEqualTo("must be 128 lower-case hex digits for sha512, got 6 characters");
   }
 
   @Test
-  void checkHexValue_upperCase_isRefused() {
+  void fieldsHashValue_upperCase_isRefused() {
     String upper = TestDocs.hex(HashFunction.SHA256, "x").toUpperCase(java.util.Locale.ROOT);
-    assertThat(HashFunction.SHA256.checkHexValue(upper))
+    assertThat(Fields.hashValue(HashFunction.SHA256, upper))
         .startsWith("must be lower-case hex digits, got '")
         .endsWith("' at offset " + firstLetter(upper));
   }

@@ -40,13 +40,11 @@ class ProblemCodecTest {
   @Test
   void encode_writesRfc9457MembersAndErrors() {
     Problem p =
-        new Problem(
-            URI.create("about:blank"),
-            "Bad Request",
-            400,
-            "bad",
-            URI.create("/v1/update"),
-            List.of(new FieldError("version", "is required")));
+        Problem.builder(400, "Bad Request").type(URI.create("about:blank"))
+            .detail("bad")
+            .instance(URI.create("/v1/update"))
+            .errors(List.of(new FieldError("version", "is required")))
+            .build();
 
     assertThat(new String(server.encodeProblem(p), StandardCharsets.UTF_8))
         .isEqualTo(
@@ -65,7 +63,7 @@ class ProblemCodecTest {
   void decode_missingMembers_useDefaults() {
     Problem p = client.decodeProblem(doc("{}"), 503);
 
-    assertThat(p).isEqualTo(new Problem(Problem.ABOUT_BLANK, "", 503, null, null, List.of()));
+    assertThat(p).isEqualTo(Problem.builder(503, "").build());
   }
 
   @Test
@@ -90,7 +88,7 @@ class ProblemCodecTest {
   void decode_titleOfWrongType_isIgnored() {
     Problem p = client.decodeProblem(doc("{'title':5,'status':404,'detail':'gone'}"), 500);
 
-    assertThat(p).isEqualTo(new Problem(Problem.ABOUT_BLANK, "", 404, "gone", null, List.of()));
+    assertThat(p).isEqualTo(Problem.builder(404, "").detail("gone").build());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -11,10 +12,16 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.appupdate.protocol.requestid.RequestIdClaims;
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -84,7 +91,7 @@ class ProtocolSpecExamplesTest {
       case COMPLETION_REPORT -> server.decodeCompletionReport(body);
       case PROBLEM -> client.decodeProblem(body, 500);
       case UPDATE_RESPONSE -> {
-        DecodedUpdateResponse r = client.decodeUpdateResponse(body);
+        UpdateResponse r = client.decodeUpdateResponse(body);
         if (!r.rejected().isEmpty()) {
           List<FieldError> errors = new ArrayList<>();
           r.rejected().forEach(o -> errors.addAll(o.errors()));
@@ -142,6 +149,107 @@ class ProtocolSpecExamplesTest {
                         assertThat(decode(e.schema(), e.json())).isNotNull();
                       }
                     }));
+  }
+
+  /** The key the specification's example request ids were issued under: bytes 0 to 31. */
+  private static byte[] exampleKey() {
+    byte[] key = new byte[RequestIds.KEY_LENGTH];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) i;
+    }
+    return key;
+  }
+
+  @Test
+  void exampleRequestIds_areIdsTheReferenceServerIssuesAndVerifies() throws IOException {
+    // Clocked at the examples' issue time, so only the syntax and the MAC decide.
+    RequestIds ids =
+        RequestIds.create(
+            exampleKey(),
+            Clock.fixed(Instant.parse("2026-03-02T09:30:00Z"), ZoneOffset.UTC),
+            Duration.ofDays(30));
+    ObjectMapper mapper = new ObjectMapper();
+    int checked = 0;
+    for (Example e : examples()) {
+      JsonNode id = e.invalid() ? null : mapper.readTree(e.json()).get("request_id");
+      // "xyz321" is the seed sketch's own example, kept verbatim in its section.
+      if (id == null || id.asText().equals("xyz321")) {
+        continue;
+      }
+      RequestIdClaims claims = ids.verify(id.asText());
+      assertThat(claims.product()).as(e.toString()).isEqualTo("your_app");
+      assertThat(claims.offered("my_important_data", "1.0")).as(e.toString()).isTrue();
+      assertThat(claims.offered("my_important_binary_blob", "2.0")).as(e.toString()).isTrue();
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void problemSchema_requiresType() {
+    assertThat(validate(ProtocolSchema.PROBLEM, "{\"title\":\"Bad Request\",\"status\":400}"))
+        .isNotEmpty();
+    assertThat(
+            validate(
+                ProtocolSchema.PROBLEM,
+                "{\"type\":\"about:blank\",\"title\":\"Bad Request\",\"status\":400}"))
+        .isEmpty();
+  }
+
+  /**
+   * ajv's strict mode ({@code strictTypes}) refuses a keyword that applies to one JSON type in a
+   * schema object that does not say that type; the schemas name it next to every such keyword.
+   */
+  @Test
+  void everySchema_namesTheTypeNextToEveryTypeSpecificKeyword() throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    for (ProtocolSchema s : ProtocolSchema.values()) {
+      List<String> missing = new ArrayList<>();
+      missingTypes(mapper.readTree(s.text()), "#", missing);
+      assertThat(missing).as(s.schemaName()).isEmpty();
+    }
+  }
+
+  /** A keyword that applies to strings or numbers only, and the type it needs beside it. */
+  private static final Map<String, String> KEYWORD_TYPES =
+      Map.of(
+          "pattern", "string",
+          "minLength", "string",
+          "maxLength", "string",
+          "format", "string",
+          "minimum", "number",
+          "maximum", "number");
+
+  private static void missingTypes(JsonNode node, String path, List<String> missing) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        missingTypes(node.get(i), path + "/" + i, missing);
+      }
+      return;
+    }
+    if (!node.isObject()) {
+      return;
+    }
+    String type = node.path("type").asText();
+    for (Map.Entry<String, String> k : KEYWORD_TYPES.entrySet()) {
+      boolean named =
+          type.equals(k.getValue()) || (k.getValue().equals("number") && type.equals("integer"));
+      if (node.has(k.getKey()) && !named) {
+        missing.add(path + ": " + k.getKey() + " without \"type\": \"" + k.getValue() + "\"");
+      }
+    }
+    node.properties().forEach(m -> missingTypes(m.getValue(), path + "/" + m.getKey(), missing));
+  }
+
+  @Test
+  void sizeSchemas_noteThatJavaScriptNumbersCannotHoldTheMaximum() throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    for (ProtocolSchema s :
+        List.of(ProtocolSchema.UPDATE_RESPONSE, ProtocolSchema.COMPLETION_REPORT)) {
+      JsonNode size = mapper.readTree(s.text()).path("$defs").path("size");
+      assertThat(size.path("maximum").asText()).isEqualTo("9223372036854775807");
+      assertThat(size.path("$comment").asText()).as(s.schemaName()).contains("JavaScript");
+    }
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,18 +89,19 @@ class RecordValidationTest {
 
     assertThat(changed)
         .isEqualTo(
-            new UpdateRequest(
-                "app", "1", "Linux", "en", "nightly", null, "15", "id-2", java.util.Map.of()));
+            UpdateRequest.builder("app", "1", "Linux", "en")
+                .channel("nightly")
+                .osVersion("15")
+                .installationId("id-2")
+                .build());
     assertThatThrownBy(() -> r.toBuilder().channel("a").channel("b"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("channel already set to a");
   }
 
   @Test
-  void updateRequest_installedMap_isCopiedAndUnmodifiable() {
-    Map<String, String> installed = new HashMap<>(Map.of("t", "1"));
-    UpdateRequest r = new UpdateRequest("a", "1", "p", "en", "release", null, null, null, installed);
-    installed.put("u", "2");
+  void updateRequest_installedMap_isUnmodifiable() {
+    UpdateRequest r = UpdateRequest.builder("a", "1", "p", "en").installed("t", "1").build();
 
     assertThat(r.installed()).containsOnlyKeys("t");
     assertThatThrownBy(() -> r.installed().put("v", "3"))
@@ -109,14 +109,10 @@ class RecordValidationTest {
   }
 
   @Test
-  void updateRequest_installedNullVersion_isRefusedNamingTheType() {
-    Map<String, String> installed = new HashMap<>();
-    installed.put("t", null);
-
-    assertThatThrownBy(
-            () -> new UpdateRequest("a", "1", "p", "en", "release", null, null, null, installed))
+  void updateRequest_installedNullVersion_isRefused() {
+    assertThatThrownBy(() -> UpdateRequest.builder("a", "1", "p", "en").installed("t", null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessage("installed[t] == null");
+        .hasMessage("version == null");
   }
 
   @Test
@@ -140,7 +136,8 @@ class RecordValidationTest {
 
   @Test
   void availableUpdate_hashOfWrongLength_isRefused() {
-    assertThatThrownBy(() -> AvailableUpdate.of("t", URL, HashFunction.SHA512, SHA256, 1, "1"))
+    assertThatThrownBy(() -> AvailableUpdate.builder()
+        .updateType("t").url(URL).hashFunction(HashFunction.SHA512).hashValue(SHA256).size(1).version("1").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("hash_value: must be 128 lower-case hex digits for sha512, got 64 characters");
   }
@@ -149,8 +146,15 @@ class RecordValidationTest {
   void availableUpdate_relativeMirror_isRefused() {
     assertThatThrownBy(
             () ->
-                new AvailableUpdate(
-                    "t", URL, HashFunction.SHA256, SHA256, 1, "1", List.of(URI.create("/m")), false))
+                AvailableUpdate.builder()
+                    .updateType("t")
+                    .url(URL)
+                    .hashFunction(HashFunction.SHA256)
+                    .hashValue(SHA256)
+                    .size(1)
+                    .version("1")
+                    .mirrors(List.of(URI.create("/m")))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("mirrors[0]: must be an absolute http or https URL with a host, got \"/m\"");
   }
@@ -160,7 +164,15 @@ class RecordValidationTest {
     URI m1 = URI.create("https://m1.example/x");
     URI m2 = URI.create("https://m2.example/x");
     AvailableUpdate u =
-        new AvailableUpdate("t", URL, HashFunction.SHA256, SHA256, 1, "1", List.of(m1, m2), false);
+        AvailableUpdate.builder()
+            .updateType("t")
+            .url(URL)
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
+            .version("1")
+            .mirrors(List.of(m1, m2))
+            .build();
 
     assertThat(u.urls()).containsExactly(URL, m1, m2);
     assertThat(u.parsedVersion()).isEqualTo(Version.parse("1.0"));
@@ -168,44 +180,72 @@ class RecordValidationTest {
 
   @Test
   void updateResponse_withoutOffers_isRefused() {
-    assertThatThrownBy(() -> new UpdateResponse(List.of(), "r"))
+    assertThatThrownBy(() -> UpdateResponse.of(List.of(), "r"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("available_updates: must not be empty (answer 204)");
   }
 
   @Test
   void updateResponse_sameUpdateTypeTwice_isRefused() {
-    AvailableUpdate u = AvailableUpdate.of("t", URL, HashFunction.SHA256, SHA256, 1, "1");
+    AvailableUpdate u = AvailableUpdate.builder()
+        .updateType("t")
+        .url(URL)
+        .hashFunction(HashFunction.SHA256)
+        .hashValue(SHA256)
+        .size(1)
+        .version("1")
+        .build();
 
-    assertThatThrownBy(() -> new UpdateResponse(List.of(u, u), "r"))
+    assertThatThrownBy(() -> UpdateResponse.of(List.of(u, u), "r"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("available_updates: update_type t offered twice");
   }
 
   @Test
   void outcome_failedWithoutReason_isRefused() {
-    assertThatThrownBy(() -> Outcome.failed("1", null))
+    assertThatThrownBy(() -> Outcome.failed("1", FailureCode.OTHER, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("reason: required when status is failed");
   }
 
   @Test
-  void outcome_successWithReason_isRefused() {
-    assertThatThrownBy(() -> new Outcome(Outcome.Status.SUCCESS, "1", "why", null, null, null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("reason: must be absent when status is success");
+  void outcome_success_hasNeitherCodeNorReason() {
+    Outcome ok = Outcome.success("1");
+
+    assertThat(ok.code()).isNull();
+    assertThat(ok.reason()).isNull();
+  }
+
+  @Test
+  void outcome_failedWithoutCode_isRefused() {
+    assertThatThrownBy(() -> Outcome.failed("1", null, "why"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("code == null");
+  }
+
+  @Test
+  void outcome_withObserved_keepsStatusCodeAndReasonAndAcceptsUnknownParts() {
+    Outcome failed = Outcome.failed("1", FailureCode.SIZE_MISMATCH, "size mismatch");
+
+    Outcome observed = failed.withObserved(null, null, 12L);
+
+    assertThat(observed.code()).isEqualTo(FailureCode.SIZE_MISMATCH);
+    assertThat(observed.reason()).isEqualTo("size mismatch");
+    assertThat(observed.size()).isEqualTo(12L);
+    assertThat(observed.hashFunction()).isNull();
+    assertThat(observed).isNotEqualTo(failed);
   }
 
   @Test
   void completionReport_withoutOutcomes_isRefused() {
-    assertThatThrownBy(() -> new CompletionReport("r", Map.of()))
+    assertThatThrownBy(() -> CompletionReport.of("r", Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("updates: must not be empty");
   }
 
   @Test
   void completionReport_invalidRequestId_isRefused() {
-    assertThatThrownBy(() -> new CompletionReport("", Map.of("t", Outcome.success("1"))))
+    assertThatThrownBy(() -> CompletionReport.of("", Map.of("t", Outcome.success("1"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("request_id: must not be empty");
   }
@@ -237,7 +277,7 @@ class RecordValidationTest {
         new RejectedOffer(0, "t", "1", List.of(new FieldError("f", "x".repeat(2000))));
 
     assertThat(r.reason()).hasSize(1024).startsWith("invalid offer: f: xxx").endsWith("...");
-    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+    assertThat(Outcome.failed("1", FailureCode.OTHER, r.reason()).reason()).isEqualTo(r.reason());
   }
 
   @Test
@@ -246,7 +286,7 @@ class RecordValidationTest {
         new RejectedOffer(0, "t", "1", List.of(new FieldError("f", "bad \u0001 and \ud800 here")));
 
     assertThat(r.reason()).isEqualTo("invalid offer: f: bad \\u0001 and \\ud800 here");
-    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+    assertThat(Outcome.failed("1", FailureCode.OTHER, r.reason()).reason()).isEqualTo(r.reason());
   }
 
   @Test
@@ -266,16 +306,21 @@ class RecordValidationTest {
         .startsWith(
             "invalid offer: available_updates[0].hash_function: unsupported hash function"
                 + " \"\\u0001\\ud800xxx");
-    assertThat(Outcome.failed("1", r.reason()).reason()).isEqualTo(r.reason());
+    assertThat(Outcome.failed("1", FailureCode.OTHER, r.reason()).reason()).isEqualTo(r.reason());
   }
 
   @Test
   void availableUpdate_urlWithUserInformation_isRefusedWithoutEchoingIt() {
     assertThatThrownBy(
             () ->
-                AvailableUpdate.of(
-                    "t", URI.create("https://u:secret@h.example/x"), HashFunction.SHA256, SHA256,
-                    1, "1"))
+                AvailableUpdate.builder()
+                    .updateType("t")
+                    .url(URI.create("https://u:secret@h.example/x"))
+                    .hashFunction(HashFunction.SHA256)
+                    .hashValue(SHA256)
+                    .size(1)
+                    .version("1")
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("url: must not hold user information (user:password@) before the host");
   }

@@ -67,27 +67,29 @@ class SeedCompatibilityTest {
         """
             .formatted(dataHash, blobHash);
 
-    DecodedUpdateResponse decoded = client.decodeUpdateResponse(utf8(seed));
+    UpdateResponse decoded = client.decodeUpdateResponse(utf8(seed));
     byte[] reencoded =
-        server.encodeUpdateResponse(new UpdateResponse(decoded.offers(), decoded.requestId()));
+        server.encodeUpdateResponse(UpdateResponse.of(decoded.availableUpdates(), decoded.requestId()));
 
     assertThat(decoded.rejected()).isEmpty();
-    assertThat(decoded.offers())
+    assertThat(decoded.availableUpdates())
         .containsExactly(
-            AvailableUpdate.of(
-                "my_important_data",
-                URI.create("https://localhost:8080/src/important_data_v1.json"),
-                HashFunction.SHA512,
-                dataHash,
-                1234,
-                "1.0"),
-            AvailableUpdate.of(
-                "my_important_binary_blob",
-                URI.create("https://localhost:8080/src/important_binary_v2.zip"),
-                HashFunction.SHA512,
-                blobHash,
-                4321,
-                "2.0"));
+            AvailableUpdate.builder()
+                .updateType("my_important_data")
+                .url(URI.create("https://localhost:8080/src/important_data_v1.json"))
+                .hashFunction(HashFunction.SHA512)
+                .hashValue(dataHash)
+                .size(1234)
+                .version("1.0")
+                .build(),
+            AvailableUpdate.builder()
+                .updateType("my_important_binary_blob")
+                .url(URI.create("https://localhost:8080/src/important_binary_v2.zip"))
+                .hashFunction(HashFunction.SHA512)
+                .hashValue(blobHash)
+                .size(4321)
+                .version("2.0")
+                .build());
     ObjectMapper mapper = new ObjectMapper();
     JsonNode original = mapper.readTree(seed);
     JsonNode again = mapper.readTree(reencoded);
@@ -148,8 +150,8 @@ class SeedCompatibilityTest {
             entry("blocklist", Outcome.success("1.0")),
             entry(
                 "gecko_media_plugins",
-                Outcome.failed("2.0", Outcome.BAD_CHECKSUM)
-                    .withObserved(HashFunction.SHA512, "abc123", 1234)));
+                Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)
+                    .withObserved(HashFunction.SHA512, "abc123", 1234L)));
   }
 
   @Test

@@ -43,14 +43,14 @@ class UpdateResponseCodecTest {
     return doc("{'available_updates':[" + String.join(",", offers) + "],'request_id':'r1'}");
   }
 
-  private DecodedUpdateResponse decode(byte[] body) {
+  private UpdateResponse decode(byte[] body) {
     return client.decodeUpdateResponse(body);
   }
 
   /** Decodes a response holding only {@code offer} and returns the one rejection it must cause. */
   private RejectedOffer rejectedAlone(String offer) {
-    DecodedUpdateResponse r = decode(response(offer));
-    assertThat(r.offers()).isEmpty();
+    UpdateResponse r = decode(response(offer));
+    assertThat(r.availableUpdates()).isEmpty();
     assertThat(r.rejected()).hasSize(1);
     return r.rejected().get(0);
   }
@@ -62,48 +62,51 @@ class UpdateResponseCodecTest {
   @Test
   void encodeThenDecode_offersWithEveryField_roundTrip() {
     AvailableUpdate data =
-        new AvailableUpdate(
-            "my_important_data",
-            URI.create("https://updates.example.com/data-1.0.json"),
-            HashFunction.SHA512,
-            SHA512,
-            1234,
-            "1.0",
-            List.of(URI.create("https://mirror.example.net/data-1.0.json")),
-            true);
+        AvailableUpdate.builder()
+            .updateType("my_important_data")
+            .url(URI.create("https://updates.example.com/data-1.0.json"))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(SHA512)
+            .size(1234)
+            .version("1.0")
+            .mirrors(List.of(URI.create("https://mirror.example.net/data-1.0.json")))
+            .critical(true)
+            .build();
     AvailableUpdate blob =
-        AvailableUpdate.of(
-            "my_important_binary_blob",
-            URI.create("http://127.0.0.1:8000/files/blob-2.0.zip"),
-            HashFunction.SHA256,
-            SHA256,
-            0,
-            "2.0b3");
+        AvailableUpdate.builder()
+            .updateType("my_important_binary_blob")
+            .url(URI.create("http://127.0.0.1:8000/files/blob-2.0.zip"))
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(0)
+            .version("2.0b3")
+            .build();
 
-    DecodedUpdateResponse decoded =
-        decode(server.encodeUpdateResponse(new UpdateResponse(List.of(data, blob), "xyz321")));
+    UpdateResponse decoded =
+        decode(server.encodeUpdateResponse(UpdateResponse.of(List.of(data, blob), "xyz321")));
 
     assertThat(decoded.requestId()).isEqualTo("xyz321");
-    assertThat(decoded.offers()).containsExactly(data, blob);
+    assertThat(decoded.availableUpdates()).containsExactly(data, blob);
     assertThat(decoded.rejected()).isEmpty();
   }
 
   @Test
   void encode_writesSnakeCaseNamesAndJsonTypes() {
     AvailableUpdate u =
-        new AvailableUpdate(
-            "t",
-            URI.create("https://a.example/x"),
-            HashFunction.SHA256,
-            SHA256,
-            42,
-            "1.0",
-            List.of(URI.create("https://b.example/x")),
-            true);
+        AvailableUpdate.builder()
+            .updateType("t")
+            .url(URI.create("https://a.example/x"))
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(42)
+            .version("1.0")
+            .mirrors(List.of(URI.create("https://b.example/x")))
+            .critical(true)
+            .build();
 
     String json =
         new String(
-            server.encodeUpdateResponse(new UpdateResponse(List.of(u), "r-1")),
+            server.encodeUpdateResponse(UpdateResponse.of(List.of(u), "r-1")),
             StandardCharsets.UTF_8);
 
     assertThat(json)
@@ -117,11 +120,18 @@ class UpdateResponseCodecTest {
   @Test
   void encode_withoutMirrorsAndNotCritical_omitsBoth() {
     AvailableUpdate u =
-        AvailableUpdate.of("t", URI.create("https://a.example/x"), HashFunction.SHA256, SHA256, 1, "1");
+        AvailableUpdate.builder()
+            .updateType("t")
+            .url(URI.create("https://a.example/x"))
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
+            .version("1")
+            .build();
 
     String json =
         new String(
-            server.encodeUpdateResponse(new UpdateResponse(List.of(u), "r")),
+            server.encodeUpdateResponse(UpdateResponse.of(List.of(u), "r")),
             StandardCharsets.UTF_8);
 
     assertThat(json).doesNotContain("mirrors").doesNotContain("critical");
@@ -129,20 +139,20 @@ class UpdateResponseCodecTest {
 
   @Test
   void decode_unknownMembers_areIgnored() {
-    DecodedUpdateResponse r =
+    UpdateResponse r =
         decode(
             doc(
                 "{'available_updates':[" + offer("data", ",'signature':{'alg':'ed25519'}")
                     + "],'request_id':'r1','server_time':1700000000}"));
 
-    assertThat(r.offers()).hasSize(1);
+    assertThat(r.availableUpdates()).hasSize(1);
     assertThat(r.rejected()).isEmpty();
   }
 
   @Test
   void decode_nullMirrorsAndCritical_readAsDefaults() {
     AvailableUpdate u =
-        decode(response(offer("data", ",'mirrors':null,'critical':null"))).offers().get(0);
+        decode(response(offer("data", ",'mirrors':null,'critical':null"))).availableUpdates().get(0);
 
     assertThat(u.mirrors()).isEmpty();
     assertThat(u.critical()).isFalse();
@@ -150,14 +160,14 @@ class UpdateResponseCodecTest {
 
   @Test
   void decode_oneInvalidOffer_keepsTheValidOnesAndReportsItSeparately() {
-    DecodedUpdateResponse r =
+    UpdateResponse r =
         decode(
             response(
                 offer("first", ""),
                 offer("second", "").replace("'size':1234", "'size':-5"),
                 offer("third", "")));
 
-    assertThat(r.offers()).extracting(AvailableUpdate::updateType).containsExactly("first", "third");
+    assertThat(r.availableUpdates()).extracting(AvailableUpdate::updateType).containsExactly("first", "third");
     assertThat(r.rejected()).hasSize(1);
     RejectedOffer bad = r.rejected().get(0);
     assertThat(bad.index()).isEqualTo(1);
@@ -173,16 +183,16 @@ class UpdateResponseCodecTest {
   void decode_rejectedOfferReason_isAValidCompletionReason() {
     RejectedOffer bad = rejectedAlone(offerWith("url", "'" + "h".repeat(2100) + "'"));
 
-    Outcome outcome = Outcome.failed("1.0", bad.reason());
+    Outcome outcome = Outcome.failed("1.0", FailureCode.OTHER, bad.reason());
 
     assertThat(outcome.reason()).startsWith("invalid offer: available_updates[0].url: ");
   }
 
   @Test
   void decode_offerNotAnObject_isRejectedWithoutType() {
-    DecodedUpdateResponse r = decode(response(offer("a", ""), "'just text'"));
+    UpdateResponse r = decode(response(offer("a", ""), "'just text'"));
 
-    assertThat(r.offers()).hasSize(1);
+    assertThat(r.availableUpdates()).hasSize(1);
     RejectedOffer bad = r.rejected().get(0);
     assertThat(bad.updateType()).isNull();
     assertThat(bad.version()).isNull();
@@ -193,9 +203,9 @@ class UpdateResponseCodecTest {
 
   @Test
   void decode_updateTypeOfferedTwice_keepsTheFirstAndRejectsTheSecond() {
-    DecodedUpdateResponse r = decode(response(offer("data", ""), offer("data", "")));
+    UpdateResponse r = decode(response(offer("data", ""), offer("data", "")));
 
-    assertThat(r.offers()).hasSize(1);
+    assertThat(r.availableUpdates()).hasSize(1);
     assertThat(r.rejected()).hasSize(1);
     assertThat(r.rejected().get(0).index()).isEqualTo(1);
     assertThat(r.rejected().get(0).errors())
@@ -207,10 +217,10 @@ class UpdateResponseCodecTest {
 
   @Test
   void decode_updateTypeOfferedTwiceFirstInvalid_rejectsBoth() {
-    DecodedUpdateResponse r =
+    UpdateResponse r =
         decode(response(offer("data", "").replace("'size':1234", "'size':'big'"), offer("data", "")));
 
-    assertThat(r.offers()).isEmpty();
+    assertThat(r.availableUpdates()).isEmpty();
     assertThat(r.rejected()).extracting(RejectedOffer::index).containsExactly(0, 1);
   }
 
@@ -362,14 +372,14 @@ class UpdateResponseCodecTest {
 
   @Test
   void decode_offerUrlWithIpv6AndIpv4Hosts_isAccepted() {
-    DecodedUpdateResponse r =
+    UpdateResponse r =
         decode(
             response(
                 offer("a", "").replace("https://updates.example.com/a", "https://[::1]:8443/a"),
                 offer("b", "").replace("https://updates.example.com/b", "http://10.0.0.1/b")));
 
     assertThat(r.rejected()).isEmpty();
-    assertThat(r.offers()).extracting(u -> u.url().getHost()).containsExactly("[::1]", "10.0.0.1");
+    assertThat(r.availableUpdates()).extracting(u -> u.url().getHost()).containsExactly("[::1]", "10.0.0.1");
   }
 
   @Test

@@ -31,6 +31,10 @@ final class Call {
     return exchange;
   }
 
+  ServerCodec codec() {
+    return codec;
+  }
+
   String method() {
     return exchange.getRequestMethod();
   }

@@ -4,6 +4,7 @@ import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.CatalogProblem;
 import dev.appupdate.protocol.catalog.Matcher;
+import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -63,7 +64,7 @@ final class CatalogReloader {
     CatalogHolder.Snapshot snapshot;
     try {
       catalog = file.read();
-      RequestIdBudget.check(catalog);
+      RequestIds.checkCatalog(catalog);
       snapshot = compile.apply(catalog);
     } catch (CatalogException e) {
       reject(e);

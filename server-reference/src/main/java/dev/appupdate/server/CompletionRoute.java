@@ -2,7 +2,6 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.FieldError;
-import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /v1/completion}: checks the report against its request id and records it durably
@@ -58,31 +56,7 @@ final class CompletionRoute implements Route {
       throw HttpProblem.unprocessable(
           e.getMessage(), List.of(new FieldError("request_id", e.getMessage())));
     }
-    int reported = report.updates().size();
-    if (reported > claims.offerCount()) {
-      // Before any tag is checked: each entry is a guess at a 4-byte tag, and a 422 that named the
-      // entries that failed would tell a forger which guesses passed.
-      String message =
-          "the report names "
-              + reported
-              + " updates, but only "
-              + claims.offerCount()
-              + (claims.offerCount() == 1 ? " was" : " were")
-              + " offered under this request_id";
-      throw HttpProblem.unprocessable(message, List.of(new FieldError("updates", message)));
-    }
-    List<FieldError> notOffered = new ArrayList<>();
-    for (Map.Entry<String, Outcome> entry : report.updates().entrySet()) {
-      String type = entry.getKey();
-      String version = entry.getValue().version();
-      if (!claims.offered(type, version)) {
-        String message =
-            claims.offeredUpdateType(type)
-                ? "version " + version + " of " + type + " was not offered under this request_id"
-                : "update_type " + type + " was not offered under this request_id";
-        notOffered.add(new FieldError("updates." + type, message));
-      }
-    }
+    List<FieldError> notOffered = claims.notOffered(report);
     if (!notOffered.isEmpty()) {
       throw HttpProblem.unprocessable(
           notOffered.size() == 1

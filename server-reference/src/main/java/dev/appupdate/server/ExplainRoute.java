@@ -11,13 +11,11 @@ import java.io.IOException;
  */
 final class ExplainRoute implements Route {
   private final ServerCodec codec;
-  private final ServerJson json;
   private final CatalogHolder catalog;
   private final int bodyLimit;
 
-  ExplainRoute(ServerCodec codec, ServerJson json, CatalogHolder catalog, int bodyLimit) {
+  ExplainRoute(ServerCodec codec, CatalogHolder catalog, int bodyLimit) {
     this.codec = codec;
-    this.json = json;
     this.catalog = catalog;
     this.bodyLimit = bodyLimit;
   }
@@ -26,6 +24,6 @@ final class ExplainRoute implements Route {
   public void handle(Call call) throws IOException, HttpProblem {
     UpdateRequest request = UpdateRoute.readRequest(call, codec, bodyLimit);
     call.responseHeaders().set("Cache-Control", "no-store");
-    call.send(200, "application/json", json.explanation(catalog.explain(request)));
+    call.send(200, "application/json", codec.encodeExplanation(catalog.explain(request)));
   }
 }

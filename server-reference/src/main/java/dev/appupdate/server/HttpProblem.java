@@ -66,8 +66,8 @@ final class HttpProblem extends Exception {
         true);
   }
 
-  static HttpProblem unsupportedMediaType(String detail) {
-    return new HttpProblem(Problem.of(415, "Unsupported Media Type", detail), Map.of(), true);
+  static HttpProblem unsupportedMediaType(Problem problem) {
+    return new HttpProblem(problem, Map.of(), true);
   }
 
   static HttpProblem rangeNotSatisfiable(String range, long size) {
@@ -82,7 +82,7 @@ final class HttpProblem extends Exception {
 
   static HttpProblem unprocessable(String detail, List<FieldError> errors) {
     return new HttpProblem(
-        new Problem(Problem.ABOUT_BLANK, "Unprocessable Content", 422, detail, null, errors),
+        Problem.builder(422, "Unprocessable Content").detail(detail).errors(errors).build(),
         Map.of(),
         false);
   }

@@ -49,7 +49,7 @@ record RunningServer(
     // First, so that an invalid catalog leaves no trace: no data directory, no key, no socket.
     CatalogFile file = config.catalogFile() == null ? null : new CatalogFile(config.catalogFile());
     Catalog initial = file == null ? CatalogFile.readDemo() : file.read();
-    RequestIdBudget.check(initial);
+    RequestIds.checkCatalog(initial);
     config.refuseToServePrivateFiles();
     CloseStack resources = new CloseStack();
     RunningServer running;
@@ -133,7 +133,7 @@ record RunningServer(
                 "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit),
                 "/v1/completion",
                     new CompletionRoute(codec, ids, completions, config.clock(), bodyLimit),
-                "/v1/explain", new ExplainRoute(codec, json, catalog, bodyLimit)),
+                "/v1/explain", new ExplainRoute(codec, catalog, bodyLimit)),
             Map.of("/healthz", new HealthRoute(json, catalog, completions)),
             new FileRoute(files),
             inFlight,

@@ -5,27 +5,39 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Outcome;
-import dev.appupdate.protocol.catalog.Explanation;
+import dev.appupdate.protocol.Version;
+import dev.appupdate.protocol.internal.Nodes;
+import dev.appupdate.protocol.internal.OutcomeJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The server's own JSON, apart from the protocol documents that {@code ServerCodec} handles: the
- * completion log's lines, the {@code /healthz} document and the {@code /v1/explain} document. The
- * one place Jackson is used here.
+ * The server's own JSON, apart from the documents that {@code ServerCodec} handles: the completion
+ * log's lines, whose outcome members protocol-core maps ({@code OutcomeJson}), and the {@code
+ * /healthz} document. The one place Jackson is used here.
  */
 final class ServerJson {
+  /** The member of a completion line holding the client's version text, when not canonical. */
+  static final String REPORTED_VERSION = "reported_version";
+
   private final ObjectMapper mapper =
       new ObjectMapper(
           new JsonFactoryBuilder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
-  /** Returns {@code record} as one line of JSON, ending with {@code '\n'}. */
+  /**
+   * Returns {@code record} as one line of JSON, ending with {@code '\n'}. The outcome's members are
+   * written as a completion report carries them, except that {@code version} is the {@linkplain
+   * Version#canonical() canonical} spelling, so that one search finds every record of a version
+   * however clients spelled it; when the client's text differs, it is kept in {@code
+   * reported_version}.
+   */
   byte[] completionLine(CompletionRecord record) {
     ObjectNode o = mapper.createObjectNode();
     o.put("received_at", record.receivedAt().toString());
@@ -34,19 +46,11 @@ final class ServerJson {
     o.put("issued_at", record.issuedAt().toString());
     o.put("update_type", record.updateType());
     Outcome outcome = record.outcome();
-    o.put("status", outcome.status().wireName());
-    o.put("version", outcome.version());
-    if (outcome.reason() != null) {
-      o.put("reason", outcome.reason());
-    }
-    if (outcome.hashFunction() != null) {
-      o.put("hash_function", outcome.hashFunction().wireName());
-    }
-    if (outcome.hashValue() != null) {
-      o.put("hash_value", outcome.hashValue());
-    }
-    if (outcome.size() != null) {
-      o.put("size", outcome.size().longValue());
+    OutcomeJson.write(o, outcome);
+    String canonical = Version.parse(outcome.version()).canonical();
+    if (!canonical.equals(outcome.version())) {
+      o.put("version", canonical);
+      o.put(REPORTED_VERSION, outcome.version());
     }
     byte[] json = write(o);
     byte[] line = new byte[json.length + 1];
@@ -56,7 +60,8 @@ final class ServerJson {
   }
 
   /**
-   * Reads one line of the completion log, without its {@code '\n'}.
+   * Reads one line of the completion log, without its {@code '\n'}. Lines of servers older than
+   * failure codes, without {@code code} or {@code reported_version}, read as their reports would.
    *
    * @throws IllegalArgumentException saying what is wrong with the line
    */
@@ -72,20 +77,18 @@ final class ServerJson {
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException("not a JSON object");
     }
+    JsonNode reported = o.get(REPORTED_VERSION);
+    if (reported != null && reported.isTextual()) {
+      // The outcome holds the client's text; the canonical one is derived from it.
+      ((ObjectNode) o).set("version", reported);
+    }
+    List<FieldError> errors = Nodes.errors();
+    Outcome outcome = OutcomeJson.read(Nodes.root(o, errors));
+    if (outcome == null) {
+      throw new IllegalArgumentException(
+          errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+    }
     try {
-      String hashFunction = optionalText(o, "hash_function");
-      JsonNode size = o.get("size");
-      if (size != null && !size.isNull() && !(size.isIntegralNumber() && size.canConvertToLong())) {
-        throw new IllegalArgumentException("size: not an integer");
-      }
-      Outcome outcome =
-          new Outcome(
-              Outcome.Status.fromWireName(text(o, "status")),
-              text(o, "version"),
-              optionalText(o, "reason"),
-              hashFunction == null ? null : HashFunction.fromWireName(hashFunction),
-              optionalText(o, "hash_value"),
-              size == null || size.isNull() ? null : size.longValue());
       return new CompletionRecord(
           Instant.parse(text(o, "received_at")),
           text(o, "request_id"),
@@ -113,21 +116,6 @@ final class ServerJson {
       o.put("last_catalog_error_at", failure.at().toString());
     }
     o.put("completion_log", "ok");
-    return write(o);
-  }
-
-  /** Returns the {@code /v1/explain} document. */
-  byte[] explanation(Explanation explanation) {
-    ObjectNode o = mapper.createObjectNode();
-    o.put("product", explanation.product());
-    ArrayNode candidates = o.putArray("candidates");
-    for (Explanation.Candidate c : explanation.candidates()) {
-      ObjectNode n = candidates.addObject();
-      n.put("update_type", c.updateType());
-      n.put("version", c.version());
-      n.put("offered", c.offered());
-      n.put("reason", c.reason());
-    }
     return write(o);
   }
 

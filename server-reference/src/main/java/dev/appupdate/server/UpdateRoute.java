@@ -50,7 +50,7 @@ final class UpdateRoute implements Route {
       throw HttpProblem.internalError("the server cannot issue a request id for this response");
     }
     call.send(
-        200, "application/json", codec.encodeUpdateResponse(new UpdateResponse(offers, requestId)));
+        200, "application/json", codec.encodeUpdateResponse(UpdateResponse.of(offers, requestId)));
   }
 
   /**

@@ -68,7 +68,7 @@ class CatalogReloadTest {
     for (AvailableUpdate u :
         ClientCodec.create()
             .decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8))
-            .offers()) {
+            .availableUpdates()) {
       offers.add(u.updateType() + ":" + u.version());
     }
     return offers;

@@ -3,6 +3,8 @@ package dev.appupdate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.FailureCode;
+import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
@@ -134,6 +136,52 @@ class CompletionLogTest {
     append(newId(), "a");
 
     assertThat(log.keyCount()).isEqualTo(1);
+  }
+
+  @Test
+  void line_failedWithNonCanonicalVersion_roundTripsAndNamesTheCanonicalVersion() {
+    CompletionRecord record =
+        new CompletionRecord(
+            T0,
+            newId(),
+            "your_app",
+            T0,
+            "b",
+            Outcome.failed("2.0.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)
+                .withObserved(HashFunction.SHA512, "abc123", 7L));
+
+    byte[] line = json.completionLine(record);
+    String text = new String(line, StandardCharsets.UTF_8);
+
+    assertThat(text)
+        .contains("\"version\":\"2\"", "\"reported_version\":\"2.0.0\"")
+        .contains("\"code\":\"bad_checksum\"");
+    assertThat(json.readCompletionLine(line, 0, line.length - 1)).isEqualTo(record);
+  }
+
+  @Test
+  void line_canonicalVersion_hasNoReportedVersion() {
+    byte[] line =
+        json.completionLine(
+            new CompletionRecord(T0, newId(), "your_app", T0, "a", Outcome.success("3")));
+
+    assertThat(new String(line, StandardCharsets.UTF_8))
+        .contains("\"version\":\"3\"")
+        .doesNotContain("reported_version");
+  }
+
+  @Test
+  void line_ofAServerOlderThanFailureCodes_readsWithTheDerivedCode() {
+    byte[] line =
+        ("{\"received_at\":\"2025-06-01T10:00:00Z\",\"request_id\":\"x\",\"product\":\"your_app\","
+                + "\"issued_at\":\"2025-06-01T10:00:00Z\",\"update_type\":\"b\",\"status\":\"failed\","
+                + "\"version\":\"2.0\",\"reason\":\"bad checksum\"}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    CompletionRecord record = json.readCompletionLine(line, 0, line.length);
+
+    assertThat(record.outcome())
+        .isEqualTo(Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, "bad checksum"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.appupdate.server.Fixtures.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.protocol.ClientCodec;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.requestid.RequestIds;
@@ -88,8 +89,8 @@ class CompletionRouteTest {
                 "your_app",
                 T0,
                 "my_important_binary_blob",
-                Outcome.failed("2.0", "bad checksum")
-                    .withObserved(HashFunction.SHA512, "abc123", 1234)));
+                Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, "bad checksum")
+                    .withObserved(HashFunction.SHA512, "abc123", 1234L)));
   }
 
   @Test
@@ -105,7 +106,57 @@ class CompletionRouteTest {
                 + id
                 + "\",\"product\":\"your_app\",\"issued_at\":\"2025-06-01T10:00:00Z\","
                 + "\"update_type\":\"my_important_data\",\"status\":\"success\","
-                + "\"version\":\"1.0\"}\n");
+                + "\"version\":\"1\",\"reported_version\":\"1.0\"}\n");
+  }
+
+  @Test
+  void completion_logLine_recordsCanonicalVersionAndFailureCode() throws Exception {
+    String id = requestId();
+
+    Fixtures.postJson(
+        server,
+        "/v1/completion",
+        "{\"request_id\": \"" + id + "\", \"updates\": {\"my_important_binary_blob\":"
+            + " {\"status\": \"failed\", \"version\": \"2.0.0\", \"code\": \"size_mismatch\","
+            + " \"reason\": \"size mismatch\"}}}");
+
+    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+        .contains(
+            "\"status\":\"failed\",\"version\":\"2\",\"code\":\"size_mismatch\","
+                + "\"reason\":\"size mismatch\",\"reported_version\":\"2.0.0\"}\n");
+  }
+
+  @Test
+  void completion_withoutCodeFromAnOlderClient_isRecordedWithTheDerivedCode() throws Exception {
+    String id = requestId();
+
+    HttpResponse<String> r =
+        Fixtures.postJson(
+            server,
+            "/v1/completion",
+            "{\"request_id\": \"" + id + "\", \"updates\": {\"my_important_binary_blob\":"
+                + " {\"status\": \"failed\", \"version\": \"2.0\", \"reason\": \"bad checksum\"}}}");
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+        .contains("\"code\":\"bad_checksum\",\"reason\":\"bad checksum\"");
+  }
+
+  @Test
+  void completion_withAnUnknownCode_is204AndRecordedAsOther() throws Exception {
+    String id = requestId();
+
+    HttpResponse<String> r =
+        Fixtures.postJson(
+            server,
+            "/v1/completion",
+            "{\"request_id\": \"" + id + "\", \"updates\": {\"my_important_binary_blob\":"
+                + " {\"status\": \"failed\", \"version\": \"2.0\", \"code\": \"gremlins\","
+                + " \"reason\": \"gremlins\"}}}");
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+        .contains("\"code\":\"other\",\"reason\":\"gremlins\"");
   }
 
   @Test

@@ -27,22 +27,24 @@ final class Fixtures {
       "{\"product\":\"your_app\",\"version\":666,\"platform\":\"macOS\",\"locale\":\"en-US\"}";
 
   static final AvailableUpdate DATA =
-      AvailableUpdate.of(
-          "my_important_data",
-          URI.create("http://127.0.0.1:8000/files/important_data_v1.json"),
-          HashFunction.SHA512,
-          "28509e5485e293810dc71c25fc046b9396bcffcc426043f0db0863c35ad47dabf49f010e15f65e7b001642bfa0bae58451a057bd253ffa74dfd80e650af33251",
-          246,
-          "1.0");
+      AvailableUpdate.builder()
+          .updateType("my_important_data")
+          .url(URI.create("http://127.0.0.1:8000/files/important_data_v1.json"))
+          .hashFunction(HashFunction.SHA512)
+          .hashValue("28509e5485e293810dc71c25fc046b9396bcffcc426043f0db0863c35ad47dabf49f010e15f65e7b001642bfa0bae58451a057bd253ffa74dfd80e650af33251")
+          .size(246)
+          .version("1.0")
+          .build();
 
   static final AvailableUpdate BLOB =
-      AvailableUpdate.of(
-          "my_important_binary_blob",
-          URI.create("http://127.0.0.1:8000/files/important_binary_v2.zip"),
-          HashFunction.SHA512,
-          "640826cc3e301ea140991091ab850051f2998d793fc26825d5f2eb598926c908a732675eb8b922795bf3c86d492109260b331e55516d4fd1fb69fcf12e2d42a9",
-          1312,
-          "2.0");
+      AvailableUpdate.builder()
+          .updateType("my_important_binary_blob")
+          .url(URI.create("http://127.0.0.1:8000/files/important_binary_v2.zip"))
+          .hashFunction(HashFunction.SHA512)
+          .hashValue("640826cc3e301ea140991091ab850051f2998d793fc26825d5f2eb598926c908a732675eb8b922795bf3c86d492109260b331e55516d4fd1fb69fcf12e2d42a9")
+          .size(1312)
+          .version("2.0")
+          .build();
 
   static final List<AvailableUpdate> DEMO_OFFERS = List.of(DATA, BLOB);
 
@@ -55,13 +57,14 @@ final class Fixtures {
   }
 
   private static AvailableUpdate at(AvailableUpdate u, URI base) {
-    return AvailableUpdate.of(
-        u.updateType(),
-        base.resolve(u.url().getPath().substring(1)),
-        u.hashFunction(),
-        u.hashValue(),
-        u.size(),
-        u.version());
+    return AvailableUpdate.builder()
+        .updateType(u.updateType())
+        .url(base.resolve(u.url().getPath().substring(1)))
+        .hashFunction(u.hashFunction())
+        .hashValue(u.hashValue())
+        .size(u.size())
+        .version(u.version())
+        .build();
   }
 
   /** A catalog snapshot serving {@code offers} and explaining nothing, loaded at the epoch. */

@@ -61,7 +61,7 @@ class ServerJarIT {
 
       assertThat(r.status()).isEqualTo(200);
       List<AvailableUpdate> offers =
-          ClientCodec.create().decodeUpdateResponse(r.body()).offers();
+          ClientCodec.create().decodeUpdateResponse(r.body()).availableUpdates();
       assertThat(offers)
           .containsExactlyElementsOf(
               Fixtures.demoOffers(URI.create("http://127.0.0.1:" + port + "/")));

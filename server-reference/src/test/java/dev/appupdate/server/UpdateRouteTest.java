@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
-import dev.appupdate.protocol.DecodedUpdateResponse;
+import dev.appupdate.protocol.UpdateResponse;
 import dev.appupdate.protocol.requestid.RequestIdClaims;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -33,7 +33,7 @@ class UpdateRouteTest {
     server.close();
   }
 
-  private DecodedUpdateResponse seedResponse() throws Exception {
+  private UpdateResponse seedResponse() throws Exception {
     HttpResponse<String> r = Fixtures.postJson(server, "/v1/update", SEED_REQUEST);
     assertThat(r.statusCode()).isEqualTo(200);
     return ClientCodec.create().decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8));
@@ -46,9 +46,9 @@ class UpdateRouteTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
-    DecodedUpdateResponse response =
+    UpdateResponse response =
         ClientCodec.create().decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8));
-    assertThat(response.offers())
+    assertThat(response.availableUpdates())
         .containsExactlyElementsOf(Fixtures.demoOffers(server.publicUrl()));
     assertThat(response.rejected()).isEmpty();
     assertThat(response.requestId()).hasSize(70);
@@ -60,7 +60,7 @@ class UpdateRouteTest {
 
   @Test
   void update_seedRequest_offeredUrlsDownloadTheBytesTheOffersDescribe() throws Exception {
-    List<AvailableUpdate> offers = seedResponse().offers();
+    List<AvailableUpdate> offers = seedResponse().availableUpdates();
 
     assertThat(offers).hasSize(2);
     for (AvailableUpdate offer : offers) {
@@ -85,7 +85,7 @@ class UpdateRouteTest {
     assertThat(
             ClientCodec.create()
                 .decodeUpdateResponse(r.body().getBytes(StandardCharsets.UTF_8))
-                .offers())
+                .availableUpdates())
         .extracting(AvailableUpdate::updateType)
         .containsExactly("my_important_binary_blob");
   }
@@ -203,13 +203,14 @@ class UpdateRouteTest {
     List<AvailableUpdate> many = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       many.add(
-          AvailableUpdate.of(
-              "type_" + i,
-              Fixtures.DATA.url(),
-              Fixtures.DATA.hashFunction(),
-              Fixtures.DATA.hashValue(),
-              246,
-              "1.0"));
+          AvailableUpdate.builder()
+              .updateType("type_" + i)
+              .url(Fixtures.DATA.url())
+              .hashFunction(Fixtures.DATA.hashFunction())
+              .hashValue(Fixtures.DATA.hashValue())
+              .size(246)
+              .version("1.0")
+              .build());
     }
     server.catalog().install(Fixtures.snapshot(request -> many, 30));
 

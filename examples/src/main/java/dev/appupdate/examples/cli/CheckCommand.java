@@ -4,11 +4,11 @@ import dev.appupdate.client.Sleeper;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CodecLimits;
-import dev.appupdate.protocol.DecodedUpdateResponse;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
+import dev.appupdate.protocol.UpdateResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -126,7 +126,7 @@ final class CheckCommand implements Command {
         out.println();
       }
     }
-    DecodedUpdateResponse decoded;
+    UpdateResponse decoded;
     try {
       decoded = codec.decodeUpdateResponse(body);
     } catch (ProtocolException e) {
@@ -203,12 +203,12 @@ final class CheckCommand implements Command {
     return message.toString();
   }
 
-  private static void printTable(DecodedUpdateResponse decoded, PrintStream out) {
-    if (decoded.offers().isEmpty()) {
+  private static void printTable(UpdateResponse decoded, PrintStream out) {
+    if (decoded.availableUpdates().isEmpty()) {
       out.println("no valid offer");
     } else {
       Table table = new Table("update_type", "version", "size", "critical", "url");
-      for (AvailableUpdate u : decoded.offers()) {
+      for (AvailableUpdate u : decoded.availableUpdates()) {
         table.row(
             u.updateType(),
             u.version(),

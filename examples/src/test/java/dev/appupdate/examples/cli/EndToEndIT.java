@@ -85,10 +85,11 @@ class EndToEndIT {
             r -> r.path("update_type").asText(),
             r -> r.path("status").asText(),
             r -> r.path("version").asText(),
+            r -> r.path("reported_version").asText(),
             r -> r.has("reason"))
         .containsExactlyInAnyOrder(
-            tuple("your_app", "my_important_data", "success", "1.0", false),
-            tuple("your_app", "my_important_binary_blob", "success", "2.0", false));
+            tuple("your_app", "my_important_data", "success", "1", "1.0", false),
+            tuple("your_app", "my_important_binary_blob", "success", "2", "2.0", false));
     assertOneRequestId(log);
   }
 
@@ -156,16 +157,18 @@ class EndToEndIT {
             r -> r.path("update_type").asText(),
             r -> r.path("status").asText(),
             r -> r.path("version").asText(),
+            r -> r.path("code").asText(null),
             r -> r.path("reason").asText(null),
             r -> r.path("hash_function").asText(null),
             r -> r.path("hash_value").asText(null),
             r -> r.path("size").isMissingNode() ? null : r.path("size").asLong())
         .containsExactlyInAnyOrder(
-            tuple("my_important_data", "success", "1.0", null, null, null, null),
+            tuple("my_important_data", "success", "1", null, null, null, null, null),
             tuple(
                 "my_important_binary_blob",
                 "failed",
-                "2.0",
+                "2",
+                "bad_checksum",
                 "bad checksum",
                 "sha512",
                 ServedCatalog.sha512(tampered),

@@ -16,11 +16,23 @@ class ProgressDisplayTest {
   private static final URI URL = URI.create("https://cdn.example.com/data.json");
   private static final URI MIRROR = URI.create("https://mirror.example.org/data.json");
   private static final AvailableUpdate DATA =
-      AvailableUpdate.of(
-          "my_important_data", URL, HashFunction.SHA512, "a2".repeat(64), 2048, "1.0");
+      AvailableUpdate.builder()
+          .updateType("my_important_data")
+          .url(URL)
+          .hashFunction(HashFunction.SHA512)
+          .hashValue("a2".repeat(64))
+          .size(2048)
+          .version("1.0")
+          .build();
   private static final AvailableUpdate BLOB =
-      AvailableUpdate.of(
-          "my_important_binary_blob", URL, HashFunction.SHA512, "b2".repeat(64), 1000, "2.0");
+      AvailableUpdate.builder()
+          .updateType("my_important_binary_blob")
+          .url(URL)
+          .hashFunction(HashFunction.SHA512)
+          .hashValue("b2".repeat(64))
+          .size(1000)
+          .version("2.0")
+          .build();
 
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -147,7 +159,14 @@ class ProgressDisplayTest {
   @Test
   void plain_emptyUpdateIsReceivedAtOnce() {
     AvailableUpdate empty =
-        AvailableUpdate.of("empty", URL, HashFunction.SHA512, "c2".repeat(64), 0, "1");
+        AvailableUpdate.builder()
+            .updateType("empty")
+            .url(URL)
+            .hashFunction(HashFunction.SHA512)
+            .hashValue("c2".repeat(64))
+            .size(0)
+            .version("1")
+            .build();
 
     display(false).onProgress(at(empty, URL, 0, 0));
 

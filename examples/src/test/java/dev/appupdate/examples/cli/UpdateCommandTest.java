@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.appupdate.examples.DownloadedFiles;
 import dev.appupdate.examples.ServedCatalog;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import java.io.IOException;
@@ -103,9 +104,9 @@ class UpdateCommandTest {
       Outcome blob = server.completions().get(0).updates().get("my_important_binary_blob");
       assertThat(blob)
           .isEqualTo(
-              Outcome.failed("2.0", Outcome.BAD_CHECKSUM)
+              Outcome.failed("2.0", FailureCode.BAD_CHECKSUM, Outcome.BAD_CHECKSUM)
                   .withObserved(
-                      HashFunction.SHA512, ServedCatalog.sha512(tampered), tampered.length));
+                      HashFunction.SHA512, ServedCatalog.sha512(tampered), (long) tampered.length));
     }
   }
 

@@ -60,6 +60,7 @@ public final class Catalog {
    *
    * @param json the UTF-8 JSON document, at most {@link #MAX_DOCUMENT_BYTES}
    * @param source where the document came from, for messages, for example a file path or URL
+   * @return the catalog
    * @throws CatalogException listing every problem: malformed JSON (then alone), unknown keys,
    *     wrong types, invalid values, duplicate releases
    */
@@ -72,6 +73,8 @@ public final class Catalog {
   /**
    * Reads a catalog from a file.
    *
+   * @param file the catalog file
+   * @return the catalog
    * @throws IOException if the file cannot be read
    * @throws CatalogException listing every problem, with the file's path as source
    */
@@ -95,6 +98,8 @@ public final class Catalog {
   /**
    * Returns a catalog of releases built in code, for example from a database.
    *
+   * @param releases the releases, in order
+   * @return a catalog of releases built in code
    * @throws CatalogException if two releases share product, update type and version
    */
   public static Catalog of(List<Release> releases) {
@@ -185,17 +190,27 @@ public final class Catalog {
   /**
    * Returns where the catalog came from: the file path, the source given to {@link #parse}, or
    * {@code (in memory)}.
+   *
+   * @return where the catalog came from
    */
   public String source() {
     return source;
   }
 
-  /** Returns the releases in document order. */
+  /**
+   * Returns the releases in document order.
+   *
+   * @return the releases in document order
+   */
   public List<Release> releases() {
     return releases;
   }
 
-  /** Returns the number of releases. */
+  /**
+   * Returns the number of releases.
+   *
+   * @return the number of releases
+   */
   public int size() {
     return releases.size();
   }

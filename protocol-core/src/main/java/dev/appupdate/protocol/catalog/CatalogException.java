@@ -16,7 +16,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public class CatalogException extends RuntimeException {
+public final class CatalogException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** How many problems the message spells out; {@link #problems()} holds them all. */
@@ -65,12 +65,20 @@ public class CatalogException extends RuntimeException {
     return sb.toString();
   }
 
-  /** Returns where the catalog came from, for example its file path. */
+  /**
+   * Returns where the catalog came from, for example its file path.
+   *
+   * @return where the catalog came from
+   */
   public String source() {
     return source;
   }
 
-  /** Returns every problem found, in document order; never empty. */
+  /**
+   * Returns every problem found, in document order; never empty.
+   *
+   * @return every problem found
+   */
   public List<CatalogProblem> problems() {
     return problems;
   }

@@ -19,7 +19,13 @@ public record CatalogProblem(int index, String field, String message) {
   /** The {@link #index} of a problem of the document rather than of one release. */
   public static final int DOCUMENT = -1;
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param index the position of the release, or {@value #DOCUMENT}
+   * @param field the path of the field within the release
+   * @param message a human message
+   */
   public CatalogProblem {
     Objects.requireNonNull(field, "field == null");
     Objects.requireNonNull(message, "message == null");
@@ -32,6 +38,8 @@ public record CatalogProblem(int index, String field, String message) {
    * Returns the path of the field within the document, for example {@code releases[3].size}, or
    * {@code releases[3]["rollout percent"]} for a key that is not a plain name (see
    * docs/PROTOCOL.md, "Field paths").
+   *
+   * @return the path of the field within the document
    */
   public String path() {
     if (index == DOCUMENT) {

@@ -144,19 +144,20 @@ final class CatalogReader {
     if (errors.isEmpty() && percentProblem == null) {
       try {
         add(
-            new Release(
-                product,
-                updateType,
-                version,
-                url,
-                function,
-                hashValue,
-                size,
-                mirrors,
-                critical,
-                rolloutPercent,
-                paused,
-                match),
+            Release.builder()
+                .product(product)
+                .updateType(updateType)
+                .version(version)
+                .url(url)
+                .hashFunction(function)
+                .hashValue(hashValue)
+                .size(size)
+                .mirrors(mirrors)
+                .critical(critical)
+                .rolloutPercent(rolloutPercent)
+                .paused(paused)
+                .match(match)
+                .build(),
             index);
         return;
       } catch (IllegalArgumentException e) {

@@ -25,7 +25,12 @@ public record Explanation(String product, List<Candidate> candidates) {
   /** The {@link Candidate#reason()} of an offered release. */
   public static final String OFFERED = "offered";
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @param product the requested product
+   * @param candidates every release of the product with its verdict
+   */
   public Explanation {
     Objects.requireNonNull(product, "product == null");
     candidates = List.copyOf(Objects.requireNonNull(candidates, "candidates == null"));
@@ -46,7 +51,14 @@ public record Explanation(String product, List<Candidate> candidates) {
    */
   public record Candidate(String updateType, String version, boolean offered, String reason) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param updateType the release's update type
+     * @param version the release's version as written in the catalog
+     * @param offered whether the release was offered
+     * @param reason {@value Explanation#OFFERED} or the first rule that kept it back
+     */
     public Candidate {
       Objects.requireNonNull(updateType, "updateType == null");
       Objects.requireNonNull(version, "version == null");

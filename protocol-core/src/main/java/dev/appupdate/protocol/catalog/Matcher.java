@@ -47,10 +47,12 @@ public final class Matcher {
    * it serves: a resolved URL must be a valid offer URL, at most 2048 characters, and must not
    * climb above the root of the base URL ({@code ../../x.zip} against {@code https://host/app/}).
    *
+   * @param catalog the catalog to offer from
    * @param publicBaseUrl the absolute http or https URL that relative release URLs and mirrors
    *     resolve against, for example {@code https://updates.example.com/}; its path is taken as a
    *     directory, so {@code https://host/app} and {@code https://host/app/} both resolve {@code
    *     files/a.zip} to {@code https://host/app/files/a.zip}
+   * @return the compiled matcher
    * @throws IllegalArgumentException if {@code publicBaseUrl} is not an absolute http or https
    *     URL with a host, or has a query or fragment
    * @throws CatalogException listing every release whose url or mirror does not resolve to a
@@ -157,6 +159,9 @@ public final class Matcher {
   /**
    * Returns the updates to offer: at most one per update type, sorted by update type; empty
    * when there is nothing to offer (answer {@code 204}).
+   *
+   * @param request the update request
+   * @return the updates to offer
    */
   public List<AvailableUpdate> match(UpdateRequest request) {
     Objects.requireNonNull(request, "request == null");
@@ -191,6 +196,9 @@ public final class Matcher {
    * Explains, for operators, why each release of the requested product was or was not offered.
    * Gives the same offers as {@link #match}; slower, since it judges every release of the
    * product.
+   *
+   * @param request the update request
+   * @return why each release of the product was or was not offered
    */
   public Explanation explain(UpdateRequest request) {
     Objects.requireNonNull(request, "request == null");
@@ -229,12 +237,20 @@ public final class Matcher {
     return new Explanation(request.product(), candidates);
   }
 
-  /** Returns the number of releases in the catalog this matcher was built from. */
+  /**
+   * Returns the number of releases in the catalog this matcher was built from.
+   *
+   * @return the number of releases in the catalog this matcher was built from
+   */
   public int releaseCount() {
     return releaseCount;
   }
 
-  /** Returns the URL relative release URLs resolve against, its path ending in {@code /}. */
+  /**
+   * Returns the URL relative release URLs resolve against, its path ending in {@code /}.
+   *
+   * @return the URL relative release URLs resolve against
+   */
   public URI publicBaseUrl() {
     return publicBaseUrl;
   }
@@ -283,15 +299,16 @@ public final class Matcher {
         mirrors.add(resolve(m));
       }
       offer =
-          new AvailableUpdate(
-              r.updateType(),
-              resolve(r.url()),
-              r.hashFunction(),
-              r.hashValue(),
-              r.size(),
-              r.version(),
-              mirrors,
-              r.critical());
+          AvailableUpdate.builder()
+              .updateType(r.updateType())
+              .url(resolve(r.url()))
+              .hashFunction(r.hashFunction())
+              .hashValue(r.hashValue())
+              .size(r.size())
+              .version(r.version())
+              .mirrors(mirrors)
+              .critical(r.critical())
+              .build();
       e.offer = offer;
     }
     return offer;

@@ -21,7 +21,7 @@ import java.util.Objects;
  *     "your_app", "my_important_data", "1.0"); // 44.742443303114065, for display
  * }</pre>
  */
-public final class Rollout {
+final class Rollout {
   private Rollout() {}
 
   /** The most digits a rollout percent may have after the decimal point. */
@@ -40,7 +40,7 @@ public final class Rollout {
    * @param updateType the release's update type
    * @param version the release's version exactly as written in the catalog
    */
-  public static long unscaledBucket(
+  static long unscaledBucket(
       String installationId, String product, String updateType, String version) {
     Objects.requireNonNull(installationId, "installationId == null");
     Objects.requireNonNull(product, "product == null");
@@ -68,7 +68,7 @@ public final class Rollout {
    * @param version the release's version exactly as written in the catalog
    * @return a number in [0, 100)
    */
-  public static double bucket(
+  static double bucket(
       String installationId, String product, String updateType, String version) {
     long n = unscaledBucket(installationId, product, updateType, version);
     return (n >>> 11) * 0x1.0p-53 * 100.0;
@@ -82,7 +82,7 @@ public final class Rollout {
    *
    * @param installationId the request's installation id, or null when it gave none
    */
-  public static boolean admits(Release release, String installationId) {
+  static boolean admits(Release release, String installationId) {
     Objects.requireNonNull(release, "release == null");
     double percent = release.rolloutPercent();
     if (percent >= Release.FULL_ROLLOUT) {

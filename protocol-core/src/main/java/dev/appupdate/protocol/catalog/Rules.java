@@ -45,7 +45,7 @@ final class Rules {
     check(sink, "version", version == null ? null : Fields.version(version));
     check(sink, "url", url == null ? null : url(url));
     if (hashFunction != null && hashValue != null) {
-      check(sink, "hash_value", hashFunction.checkHexValue(hashValue));
+      check(sink, "hash_value", Fields.hashValue(hashFunction, hashValue));
     }
     check(sink, "size", size == null ? null : Fields.size(size));
     if (mirrors != null) {

@@ -16,7 +16,7 @@
  * if (offers.isEmpty()) {
  *   // answer 204 No Content
  * } else {
- *   byte[] json = codec.encodeUpdateResponse(new UpdateResponse(offers, requestId));
+ *   byte[] json = codec.encodeUpdateResponse(UpdateResponse.of(offers, requestId));
  * }
  * }</pre>
  */

@@ -375,9 +375,19 @@ public final class Fields {
     }
   }
 
-  /** A digest as lower-case hex for {@code function}. */
+  /** A digest of {@code function} written as lower-case hex. */
   public static String hashValue(HashFunction function, String value) {
-    return function.checkHexValue(value);
+    if (value.length() != function.hexLength()) {
+      return "must be " + function.hexLength() + " lower-case hex digits for " + function
+          + ", got " + value.length() + " characters";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return "must be lower-case hex digits, got '" + c + "' at offset " + i;
+      }
+    }
+    return null;
   }
 
   /** A digest a client reports: lower-case hex of any allowed length. */

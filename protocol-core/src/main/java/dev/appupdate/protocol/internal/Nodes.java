@@ -104,6 +104,11 @@ public final class Nodes {
     return !errors.isEmpty();
   }
 
+  /** Returns how many errors the shared list holds, to tell whether a step added any. */
+  public int errorCount() {
+    return errors.size();
+  }
+
   /** Returns the node of {@code field}, or null when absent or JSON null. */
   public JsonNode raw(String field) {
     JsonNode n = object.get(field);

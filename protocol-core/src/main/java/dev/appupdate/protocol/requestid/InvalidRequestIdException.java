@@ -28,6 +28,7 @@ public final class InvalidRequestIdException extends RuntimeException {
     EXPIRED
   }
 
+  /** Why the request id was refused. */
   private final Kind kind;
 
   /**
@@ -41,7 +42,11 @@ public final class InvalidRequestIdException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind, "kind == null");
   }
 
-  /** Returns why the request id was refused. */
+  /**
+   * Returns why the request id was refused.
+   *
+   * @return why the request id was refused
+   */
   public Kind kind() {
     return kind;
   }

@@ -1,6 +1,13 @@
 package dev.appupdate.protocol.requestid;
 
+import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.internal.Nodes;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,27 +48,47 @@ public final class RequestIdClaims {
     this.issuer = issuer;
   }
 
-  /** Returns the request id these claims were read from. */
+  /**
+   * Returns the request id these claims were read from.
+   *
+   * @return the request id these claims were read from
+   */
   public String requestId() {
     return requestId;
   }
 
-  /** Returns the product the id was issued for. */
+  /**
+   * Returns the product the id was issued for.
+   *
+   * @return the product the id was issued for
+   */
   public String product() {
     return product;
   }
 
-  /** Returns when the id was issued, to the second. */
+  /**
+   * Returns when the id was issued, to the second.
+   *
+   * @return when the id was issued
+   */
   public Instant issuedAt() {
     return issuedAt;
   }
 
-  /** Returns the last instant at which the id is valid: issue time plus retention. */
+  /**
+   * Returns the last instant at which the id is valid: issue time plus retention.
+   *
+   * @return the last instant at which the id is valid
+   */
   public Instant expiresAt() {
     return expiresAt;
   }
 
-  /** Returns how many updates were offered under the id. */
+  /**
+   * Returns how many updates were offered under the id.
+   *
+   * @return how many updates were offered under the id
+   */
   public int offerCount() {
     return token[headerLength] & 0xff;
   }
@@ -74,6 +101,9 @@ public final class RequestIdClaims {
    * in 2<sup>32</sup>. Refuse a report that names more updates than {@link #offerCount()} before
    * calling this, so that one report cannot carry more guesses than there were offers.
    *
+   * @param updateType the update type
+   * @param version the version text, compared by version order
+   * @return whether {@code version} of {@code updateType} was offered under the id
    * @throws IllegalArgumentException if {@code version} is not a version (see {@link
    *     dev.appupdate.protocol.Version#parse})
    */
@@ -88,11 +118,71 @@ public final class RequestIdClaims {
    * Returns whether some version of {@code updateType} was offered under the id. Use it to explain
    * a failed {@link #offered} check; on its own it may, rarely, answer true for a type that was not
    * offered.
+   *
+   * @param updateType the update type
+   * @return whether some version of {@code updateType} was offered under the id
    */
   public boolean offeredUpdateType(String updateType) {
     Objects.requireNonNull(updateType, "updateType == null");
     byte[] tag = issuer.typeTag(token, headerLength, updateType);
     return matches(0, tag, RequestIds.TYPE_TAG_BYTES);
+  }
+
+  /**
+   * Checks that every entry of {@code report} names an update offered under this id, the check a
+   * server makes before it records a completion (docs/PROTOCOL.md, "Completion"): a report that
+   * names more updates than {@link #offerCount()} is refused as a whole, before any pair is
+   * checked, so that one report carries at most as many guesses as there were offers; otherwise
+   * each entry whose update type or version was not offered gets an error on {@code
+   * updates.<update_type>}. Answer {@code 422} with these errors when the list is not empty.
+   *
+   * <pre>{@code
+   * RequestIdClaims claims = requestIds.verify(report.requestId()); // 422 when it throws
+   * List<FieldError> notOffered = claims.notOffered(report);
+   * if (!notOffered.isEmpty()) {
+   *   // answer 422 listing notOffered; record nothing
+   * }
+   * }</pre>
+   *
+   * @param report a completion report naming this id
+   * @return what was not offered; empty when everything was
+   * @throws IllegalArgumentException if the report names another request id
+   */
+  public List<FieldError> notOffered(CompletionReport report) {
+    Objects.requireNonNull(report, "report == null");
+    if (!report.requestId().equals(requestId)) {
+      throw new IllegalArgumentException(
+          "the report names request id " + report.requestId() + ", not " + requestId);
+    }
+    int reported = report.updates().size();
+    if (reported > offerCount()) {
+      // Each entry is a guess at a 4-byte tag; naming the entries that failed would tell a forger
+      // which guesses passed.
+      return List.of(
+          new FieldError(
+              "updates",
+              "the report names "
+                  + reported
+                  + " updates, but only "
+                  + offerCount()
+                  + (offerCount() == 1 ? " was" : " were")
+                  + " offered under this request_id"));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (Map.Entry<String, Outcome> entry : report.updates().entrySet()) {
+      String type = entry.getKey();
+      String version = entry.getValue().version();
+      if (!offered(type, version)) {
+        errors.add(
+            new FieldError(
+                Nodes.memberPath("updates", type),
+                offeredUpdateType(type)
+                    ? "version " + version + " of " + type
+                        + " was not offered under this request_id"
+                    : "update_type " + type + " was not offered under this request_id"));
+      }
+    }
+    return errors;
   }
 
   private boolean matches(int offsetInOffer, byte[] tag, int length) {

@@ -2,6 +2,10 @@ package dev.appupdate.protocol.requestid;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.Version;
+import dev.appupdate.protocol.catalog.Catalog;
+import dev.appupdate.protocol.catalog.CatalogException;
+import dev.appupdate.protocol.catalog.CatalogProblem;
+import dev.appupdate.protocol.catalog.Release;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.requestid.InvalidRequestIdException.Kind;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +15,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -138,6 +146,7 @@ public final class RequestIds {
    * @param clock the source of issue and verification times
    * @param retention how long an id stays valid after it was issued; positive and at most {@link
    *     #MAX_RETENTION}
+   * @return an issuer and verifier of request ids
    * @throws IllegalArgumentException if the key is too short or the retention not positive or
    *     longer than {@link #MAX_RETENTION}
    */
@@ -165,8 +174,8 @@ public final class RequestIds {
   /**
    * Returns how many offers an id for {@code product} can name: {@link #issue} accepts at most this
    * many for it. The product name's length plus 6 per offer must be at most 116, so {@code
-   * your_app} can have 18 offers and a 40-character product 12. A server can check its catalog with it: a product with more update types than this can
-   * be offered more updates than one id can name.
+   * your_app} can have 18 offers and a 40-character product 12. {@link #checkCatalog} checks a
+   * whole catalog with it.
    *
    * <pre>{@code
    * if (updateTypes.size() > RequestIds.maxOffers(product)) {
@@ -188,14 +197,78 @@ public final class RequestIds {
     return Math.max(0, (MAX_PAYLOAD_BYTES - product.length()) / OFFER_BYTES);
   }
 
-  /** Returns {@value #KEY_LENGTH} bytes from a {@link SecureRandom}, fit for {@link #create}. */
+  /**
+   * Checks that one request id can name every offer {@code catalog} can make: the matcher offers
+   * up to one release per update type, so a product with more update types than {@link
+   * #maxOffers} would answer some update check with an id that cannot be issued. A server checks
+   * its catalog with this when it loads it, and refuses the catalog like any other invalid one.
+   *
+   * <pre>{@code
+   * Catalog catalog = Catalog.read(Path.of("catalog.json"));
+   * RequestIds.checkCatalog(catalog); // CatalogException naming each product over the limit
+   * }</pre>
+   *
+   * @param catalog the catalog to check
+   * @throws CatalogException naming, for each product over the limit, the release that brings the
+   *     first update type too many
+   */
+  public static void checkCatalog(Catalog catalog) {
+    Objects.requireNonNull(catalog, "catalog == null");
+    Map<String, Set<String>> types = new HashMap<>();
+    // Product to the position of the release that brings its first update type too many.
+    Map<String, Integer> firstOver = new LinkedHashMap<>();
+    List<Release> releases = catalog.releases();
+    for (int i = 0; i < releases.size(); i++) {
+      Release r = releases.get(i);
+      Set<String> seen = types.computeIfAbsent(r.product(), p -> new HashSet<>());
+      if (seen.add(r.updateType()) && seen.size() > maxOffers(r.product())) {
+        firstOver.putIfAbsent(r.product(), i);
+      }
+    }
+    if (firstOver.isEmpty()) {
+      return;
+    }
+    List<CatalogProblem> problems = new ArrayList<>();
+    firstOver.forEach(
+        (product, at) -> {
+          int count = types.get(product).size();
+          problems.add(
+              new CatalogProblem(
+                  at,
+                  "update_type",
+                  "product "
+                      + product
+                      + " has "
+                      + count
+                      + (count == 1 ? " update type" : " update types")
+                      + ", more than the "
+                      + maxOffers(product)
+                      + " that one request id can name for it: the product name's length ("
+                      + product.length()
+                      + ") plus "
+                      + OFFER_BYTES
+                      + " per update type must be at most "
+                      + MAX_PAYLOAD_BYTES));
+        });
+    throw new CatalogException(catalog.source(), problems);
+  }
+
+  /**
+   * Returns {@value #KEY_LENGTH} bytes from a {@link SecureRandom}, fit for {@link #create}.
+   *
+   * @return {@value #KEY_LENGTH} bytes from a {@link SecureRandom}
+   */
   public static byte[] newKey() {
     byte[] key = new byte[KEY_LENGTH];
     new SecureRandom().nextBytes(key);
     return key;
   }
 
-  /** Returns how long an id stays valid after it was issued. */
+  /**
+   * Returns how long an id stays valid after it was issued.
+   *
+   * @return how long an id stays valid after it was issued
+   */
   public Duration retention() {
     return retention;
   }

@@ -106,7 +106,7 @@ class CatalogDocsTest {
         Matcher.create(Catalog.read(file), URI.create("https://updates.example.com/"));
     UpdateRequest request = codec.decodeUpdateRequest(body);
     List<AvailableUpdate> offers = matcher.match(request);
-    byte[] json = codec.encodeUpdateResponse(new UpdateResponse(offers, "req-1"));
+    byte[] json = codec.encodeUpdateResponse(UpdateResponse.of(offers, "req-1"));
 
     JsonNode response = new ObjectMapper().readTree(json);
     assertThat(response.get("available_updates")).hasSize(1);
@@ -143,8 +143,14 @@ class CatalogDocsTest {
         Catalog.of(
             List.of(
                 MatcherTest.release("data", "1").build(),
-                Release.builder("your_app", "data", "2", "../../x.zip", HashFunction.SHA256,
-                        MatcherTest.SHA256, 1)
+                Release.builder()
+                    .product("your_app")
+                    .updateType("data")
+                    .version("2")
+                    .url("../../x.zip")
+                    .hashFunction(HashFunction.SHA256)
+                    .hashValue(MatcherTest.SHA256)
+                    .size(1)
                     .build()));
 
     CatalogException e =

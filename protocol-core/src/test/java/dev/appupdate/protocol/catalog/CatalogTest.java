@@ -85,25 +85,25 @@ class CatalogTest {
     Release r = catalog.releases().get(0);
     assertThat(r)
         .isEqualTo(
-            new Release(
-                "your_app",
-                "data",
-                "1.0",
-                "https://cdn.example.com/data-1.0.json",
-                HashFunction.SHA512,
-                SHA512,
-                1234,
-                List.of("https://mirror.example.com/d.json", "files/d.json"),
-                true,
-                12.5,
-                true,
-                new Match(
+            Release.builder()
+                .product("your_app")
+                .updateType("data")
+                .version("1.0")
+                .url("https://cdn.example.com/data-1.0.json")
+                .hashFunction(HashFunction.SHA512)
+                .hashValue(SHA512)
+                .size(1234)
+                .mirrors(List.of("https://mirror.example.com/d.json", "files/d.json"))
+                .critical(true)
+                .rolloutPercent(12.5)
+                .paused(true)
+                .match(new Match(
                     List.of("beta*"),
                     List.of("macOS"),
                     List.of("en-*"),
                     List.of("arm64"),
                     ">=1.0 <2.0",
-                    "12")));
+                    "12")).build());
     assertThat(catalog.size()).isEqualTo(1);
     assertThat(catalog.source()).isEqualTo("test.json");
   }
@@ -726,9 +726,25 @@ class CatalogTest {
   @Test
   void of_releasesBuiltInCode_areCheckedForDuplicates() {
     Release one =
-        Release.builder("app", "data", "1", "a.json", HashFunction.SHA256, SHA256, 1).build();
+        Release.builder()
+            .product("app")
+            .updateType("data")
+            .version("1")
+            .url("a.json")
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
+            .build();
     Release same =
-        Release.builder("app", "data", "1.0.0", "b.json", HashFunction.SHA256, SHA256, 1).build();
+        Release.builder()
+            .product("app")
+            .updateType("data")
+            .version("1.0.0")
+            .url("b.json")
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
+            .build();
 
     assertThatThrownBy(() -> Catalog.of(List.of(one, same)))
         .isInstanceOf(CatalogException.class)

@@ -4,10 +4,16 @@ import static dev.appupdate.protocol.catalog.MatcherTest.matcher;
 import static dev.appupdate.protocol.catalog.MatcherTest.release;
 import static dev.appupdate.protocol.catalog.MatcherTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.ClientCodec;
+import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.ServerCodec;
 import dev.appupdate.protocol.UpdateRequest;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -117,14 +123,14 @@ class ExplanationTest {
   @Test
   void explain_outsideRollout_givesBucketAndPercent() {
     Release.Builder r =
-        Release.builder(
-                "your_app",
-                "my_important_data",
-                "1.0",
-                "files/d.json",
-                HashFunction.SHA256,
-                MatcherTest.SHA256,
-                1)
+        Release.builder()
+            .product("your_app")
+            .updateType("my_important_data")
+            .version("1.0")
+            .url("files/d.json")
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(MatcherTest.SHA256)
+            .size(1)
             .rolloutPercent(25);
 
     assertThat(explain(matcher(r), request().installationId(ID)))
@@ -196,16 +202,55 @@ class ExplanationTest {
     // The worked example's bucket is 44.742443303...: not admitted at 44.742443, admitted at
     // 44.742444.
     Release.Builder r =
-        Release.builder(
-            "your_app",
-            "my_important_data",
-            "1.0",
-            "files/d.json",
-            HashFunction.SHA256,
-            MatcherTest.SHA256,
-            1);
+        Release.builder()
+            .product("your_app")
+            .updateType("my_important_data")
+            .version("1.0")
+            .url("files/d.json")
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(MatcherTest.SHA256)
+            .size(1);
 
     assertThat(explain(matcher(r.rolloutPercent(44.742443)), request().installationId(ID)))
         .containsExactly("my_important_data 1.0: bucket 44.742443 >= rollout 44.742443");
+  }
+
+  @Test
+  void explanationCodec_roundTripsThroughServerAndClient() {
+    Explanation explanation =
+        new Explanation(
+            "your_app",
+            List.of(
+                new Explanation.Candidate("my_important_data", "2.0", false, "paused"),
+                new Explanation.Candidate("my_important_data", "1.0", true, Explanation.OFFERED)));
+
+    byte[] json = ServerCodec.create().encodeExplanation(explanation);
+
+    assertThat(new String(json, StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"my_important_data\","
+                + "\"version\":\"2.0\",\"offered\":false,\"reason\":\"paused\"},"
+                + "{\"update_type\":\"my_important_data\",\"version\":\"1.0\",\"offered\":true,"
+                + "\"reason\":\"offered\"}]}");
+    assertThat(ClientCodec.create().decodeExplanation(json)).isEqualTo(explanation);
+  }
+
+  @Test
+  void decodeExplanation_badCandidate_listsEveryBadField() {
+    byte[] json =
+        "{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"a b\",\"offered\":1}]}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> ClientCodec.create().decodeExplanation(json))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(FieldError::field)
+                    .containsExactly(
+                        "candidates[0].update_type",
+                        "candidates[0].version",
+                        "candidates[0].offered",
+                        "candidates[0].reason"));
   }
 }

@@ -21,14 +21,14 @@ class MatcherTest {
   static final URI BASE = URI.create("https://updates.example.com/");
 
   static Release.Builder release(String updateType, String version) {
-    return Release.builder(
-        "your_app",
-        updateType,
-        version,
-        "files/" + updateType + "-" + version + ".bin",
-        HashFunction.SHA256,
-        SHA256,
-        100);
+    return Release.builder()
+        .product("your_app")
+        .updateType(updateType)
+        .version(version)
+        .url("files/" + updateType + "-" + version + ".bin")
+        .hashFunction(HashFunction.SHA256)
+        .hashValue(SHA256)
+        .size(100);
   }
 
   static Matcher matcher(Release.Builder... releases) {
@@ -97,7 +97,8 @@ class MatcherTest {
   void platforms(String patterns, String platform, boolean matches) {
     UpdateRequest.Builder request = UpdateRequest.builder("your_app", "1.0", platform, "en-US");
 
-    assertThat(offered(Match.builder().platforms(split(patterns)).build(), request))
+    assertThat(offered(Match.builder()
+        .platforms(split(patterns)).build(), request))
         .isEqualTo(matches);
   }
 
@@ -126,7 +127,8 @@ class MatcherTest {
   void locales(String patterns, String locale, boolean matches) {
     UpdateRequest.Builder request = UpdateRequest.builder("your_app", "1.0", "macOS", locale);
 
-    assertThat(offered(Match.builder().locales(split(patterns)).build(), request))
+    assertThat(offered(Match.builder()
+        .locales(split(patterns)).build(), request))
         .isEqualTo(matches);
   }
 
@@ -139,7 +141,8 @@ class MatcherTest {
     "arm64|aarch64, AArch64, true",
   })
   void archs(String patterns, String arch, boolean matches) {
-    assertThat(offered(Match.builder().archs(split(patterns)).build(), request().arch(arch)))
+    assertThat(offered(Match.builder()
+        .archs(split(patterns)).build(), request().arch(arch)))
         .isEqualTo(matches);
   }
 
@@ -309,7 +312,14 @@ class MatcherTest {
   @Test
   void otherProducts_areNeverOffered() {
     Release other =
-        Release.builder("other_app", "data", "9.0", "x.bin", HashFunction.SHA256, SHA256, 1)
+        Release.builder()
+            .product("other_app")
+            .updateType("data")
+            .version("9.0")
+            .url("x.bin")
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
             .build();
     Matcher m =
         Matcher.create(Catalog.of(List.of(other, release("data", "1.0").build())), BASE);
@@ -336,17 +346,16 @@ class MatcherTest {
 
     assertThat(offer)
         .isEqualTo(
-            new AvailableUpdate(
-                "data",
-                URI.create("https://updates.example.com/files/data-2.0.0.bin"),
-                HashFunction.SHA256,
-                SHA256,
-                100,
-                "2.0.0",
-                List.of(
+            AvailableUpdate.builder()
+                .updateType("data")
+                .url(URI.create("https://updates.example.com/files/data-2.0.0.bin"))
+                .hashFunction(HashFunction.SHA256)
+                .hashValue(SHA256)
+                .size(100)
+                .version("2.0.0")
+                .mirrors(List.of(
                     URI.create("https://mirror.example.com/d.bin"),
-                    URI.create("https://updates.example.com/mirror/d.bin")),
-                true));
+                    URI.create("https://updates.example.com/mirror/d.bin"))).critical(true).build());
   }
 
   @ParameterizedTest(name = "base {0} + {1} = {2}")
@@ -362,7 +371,15 @@ class MatcherTest {
   })
   void relativeUrl_resolvesAgainstThePublicBaseUrl(String base, String url, String expected) {
     Release r =
-        Release.builder("your_app", "data", "1", url, HashFunction.SHA256, SHA256, 1).build();
+        Release.builder()
+            .product("your_app")
+            .updateType("data")
+            .version("1")
+            .url(url)
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1)
+            .build();
     Matcher m = Matcher.create(Catalog.of(List.of(r)), URI.create(base));
 
     assertThat(m.match(request().build()).get(0).url()).isEqualTo(URI.create(expected));
@@ -409,7 +426,14 @@ class MatcherTest {
   }
 
   static Release.Builder releaseAt(String version, String url) {
-    return Release.builder("your_app", "data", version, url, HashFunction.SHA256, SHA256, 1);
+    return Release.builder()
+        .product("your_app")
+        .updateType("data")
+        .version(version)
+        .url(url)
+        .hashFunction(HashFunction.SHA256)
+        .hashValue(SHA256)
+        .size(1);
   }
 
   @Test
@@ -511,7 +535,8 @@ class MatcherTest {
       releases.add(release("data", v + ".0").rolloutPercent(v * 5).build());
       releases.add(
           release("blob", "0." + v)
-              .match(Match.builder().channels(v % 2 == 0 ? "beta*" : "release").build())
+              .match(Match.builder()
+              .channels(v % 2 == 0 ? "beta*" : "release").build())
               .build());
     }
     List<Release> shuffled = new ArrayList<>(releases);

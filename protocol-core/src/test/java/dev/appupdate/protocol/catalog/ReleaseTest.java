@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Version;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseTest {
   static final String SHA512 = CatalogTest.SHA512;
 
   static Release.Builder builder() {
-    return Release.builder(
-        "your_app", "data", "1.0", "files/d.json", HashFunction.SHA512, SHA512, 10);
+    return Release.builder()
+        .product("your_app")
+        .updateType("data")
+        .version("1.0")
+        .url("files/d.json")
+        .hashFunction(HashFunction.SHA512)
+        .hashValue(SHA512)
+        .size(10);
   }
 
   @Test
@@ -31,7 +36,15 @@ class ReleaseTest {
   @Test
   void constructor_invalidHash_namesTheFieldLikeTheCatalogDoes() {
     assertThatThrownBy(
-            () -> Release.builder("a", "b", "1", "x", HashFunction.SHA512, "abc123", 1).build())
+            () -> Release.builder()
+                .product("a")
+                .updateType("b")
+                .version("1")
+                .url("x")
+                .hashFunction(HashFunction.SHA512)
+                .hashValue("abc123")
+                .size(1)
+                .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("hash_value: must be 128 lower-case hex digits for sha512, got 6 characters");
   }
@@ -86,9 +99,16 @@ class ReleaseTest {
   void constructor_nullMatch_isRefused() {
     assertThatThrownBy(
             () ->
-                new Release(
-                    "a", "b", "1", "x", HashFunction.SHA512, SHA512, 1, List.of(), false, 100,
-                    false, null))
+                Release.builder()
+                    .product("a")
+                    .updateType("b")
+                    .version("1")
+                    .url("x")
+                    .hashFunction(HashFunction.SHA512)
+                    .hashValue(SHA512)
+                    .size(1)
+                    .match(null)
+                    .build())
         .isInstanceOf(NullPointerException.class)
         .hasMessage("match == null");
   }
@@ -102,7 +122,8 @@ class ReleaseTest {
 
   @Test
   void match_invalidRange_isRefusedWithItsReason() {
-    assertThatThrownBy(() -> Match.builder().appVersion("=>1.0").build())
+    assertThatThrownBy(() -> Match.builder()
+        .appVersion("=>1.0").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "app_version: \"=>1.0\" is not a comparator; use <, <=, >, >=, = or nothing before a"
@@ -111,14 +132,16 @@ class ReleaseTest {
 
   @Test
   void matchBuilder_emptyList_isRefused() {
-    assertThatThrownBy(() -> Match.builder().channels())
+    assertThatThrownBy(() -> Match.builder()
+        .channels())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("channels: given no values; leave it unset to match everything");
   }
 
   @Test
   void matchBuilder_settingAKeyTwice_isRefused() {
-    assertThatThrownBy(() -> Match.builder().locales("de").locales("fr"))
+    assertThatThrownBy(() -> Match.builder()
+        .locales("de").locales("fr"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("locales already set to [de]");
   }

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.catalog.Catalog;
+import dev.appupdate.protocol.catalog.CatalogException;
+import dev.appupdate.protocol.catalog.Release;
 import dev.appupdate.protocol.requestid.InvalidRequestIdException.Kind;
 import java.net.URI;
 import java.time.Clock;
@@ -14,7 +20,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,8 +46,14 @@ class RequestIdsTest {
   }
 
   private static AvailableUpdate offer(String type, String version) {
-    return AvailableUpdate.of(
-        type, URI.create("https://example.com/" + type), HashFunction.SHA512, HASH, 10, version);
+    return AvailableUpdate.builder()
+        .updateType(type)
+        .url(URI.create("https://example.com/" + type))
+        .hashFunction(HashFunction.SHA512)
+        .hashValue(HASH)
+        .size(10)
+        .version(version)
+        .build();
   }
 
   private static List<AvailableUpdate> demoOffers() {
@@ -407,5 +421,100 @@ class RequestIdsTest {
             InvalidRequestIdException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MALFORMED))
         .hasMessageStartingWith("request_id is malformed: ")
         .hasMessageContaining(reason);
+  }
+
+  // ---- checking a catalog and a report against the request-id format ----
+
+  private static Release release(String product, String type) {
+    return Release.builder()
+        .product(product)
+        .updateType(type)
+        .version("1.0")
+        .url("files/" + type)
+        .hashFunction(HashFunction.SHA512)
+        .hashValue(HASH)
+        .size(1)
+        .build();
+  }
+
+  @Test
+  void checkCatalog_productWithAsManyUpdateTypesAsAnIdCanName_passes() {
+    List<Release> releases = new ArrayList<>();
+    for (int i = 0; i < RequestIds.maxOffers("your_app"); i++) {
+      releases.add(release("your_app", "type" + i));
+    }
+
+    RequestIds.checkCatalog(Catalog.of(releases));
+  }
+
+  @Test
+  void checkCatalog_oneUpdateTypeTooMany_namesTheReleaseThatBringsIt() {
+    List<Release> releases = new ArrayList<>();
+    releases.add(release("other", "a"));
+    for (int i = 0; i <= RequestIds.maxOffers("your_app"); i++) {
+      releases.add(release("your_app", "type" + i));
+    }
+
+    assertThatThrownBy(() -> RequestIds.checkCatalog(Catalog.of(releases)))
+        .isInstanceOfSatisfying(
+            CatalogException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .hasToString(
+                        "releases[19].update_type: product your_app has 19 update types, more"
+                            + " than the 18 that one request id can name for it: the product"
+                            + " name's length (8) plus 6 per update type must be at most 116"));
+  }
+
+  private static CompletionReport report(String id, String... typeVersionPairs) {
+    Map<String, Outcome> updates = new LinkedHashMap<>();
+    for (int i = 0; i < typeVersionPairs.length; i += 2) {
+      updates.put(typeVersionPairs[i], Outcome.success(typeVersionPairs[i + 1]));
+    }
+    return CompletionReport.of(id, updates);
+  }
+
+  @Test
+  void notOffered_everyEntryOffered_isEmpty() {
+    String id = ids.issue("your_app", demoOffers());
+
+    assertThat(
+            ids.verify(id)
+                .notOffered(report(id, "my_important_data", "1.0.0", "my_important_binary_blob", "2")))
+        .isEmpty();
+  }
+
+  @Test
+  void notOffered_wrongVersionAndUnknownType_namesEachEntry() {
+    String id = ids.issue("your_app", demoOffers());
+
+    assertThat(ids.verify(id).notOffered(report(id, "my_important_data", "1.1", "org.blocklist", "1")))
+        .containsExactly(
+            new FieldError(
+                "updates.my_important_data",
+                "version 1.1 of my_important_data was not offered under this request_id"),
+            new FieldError(
+                "updates[\"org.blocklist\"]",
+                "update_type org.blocklist was not offered under this request_id"));
+  }
+
+  @Test
+  void notOffered_moreEntriesThanOffers_isRefusedWholeWithoutNamingEntries() {
+    String id = ids.issue("your_app", List.of(offer("my_important_data", "1.0")));
+
+    assertThat(ids.verify(id).notOffered(report(id, "my_important_data", "1.0", "b", "1")))
+        .containsExactly(
+            new FieldError(
+                "updates", "the report names 2 updates, but only 1 was offered under this request_id"));
+  }
+
+  @Test
+  void notOffered_reportOfAnotherId_isMisuse() {
+    String id = ids.issue("your_app", demoOffers());
+    String other = ids.issue("your_app", demoOffers());
+
+    assertThatThrownBy(() -> ids.verify(id).notOffered(report(other, "my_important_data", "1.0")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
