@@ -22,8 +22,8 @@ import java.time.Duration;
  * accepting, finish requests in flight for up to 10 seconds, answering 503 to new ones, flush the
  * completion log); 1 when the server cannot start, with the reason on standard error (for an
  * invalid catalog, a line naming the file and then every problem on a line of its own, with the
- * release's position and field), or when the completion log could not be flushed at the stop; 2
- * for a bad command line, with a one-line reason on standard error.
+ * release's position and field), or when the completion log could not be flushed at the stop; 2 for
+ * a bad command line, with a line per problem on standard error.
  */
 public final class Main {
   private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -49,16 +49,21 @@ public final class Main {
     }
     PrintStream out = System.out;
     PrintStream err = System.err;
-    CommandLine.Options options;
+    ServerCommand options;
     try {
-      options = CommandLine.parse(args);
-    } catch (CommandLine.UsageException e) {
-      err.println("appupdate-server: " + e.getMessage() + " (see --help)");
+      options = ServerCommand.parse(args);
+    } catch (ServerCommand.UsageException e) {
+      err.println(e.getMessage());
       System.exit(2);
       return;
     }
-    if (options.help()) {
-      out.print(CommandLine.USAGE);
+    if (options.helpRequested()) {
+      out.print(ServerCommand.usage());
+      out.flush();
+      return;
+    }
+    if (options.versionRequested()) {
+      out.println(ServerCommand.version());
       out.flush();
       return;
     }
@@ -101,7 +106,7 @@ public final class Main {
     }
   }
 
-  static AppUpdateServer server(CommandLine.Options options) {
+  static AppUpdateServer server(ServerCommand options) {
     AppUpdateServer.Builder b =
         AppUpdateServer.builder()
             .port(options.port())
