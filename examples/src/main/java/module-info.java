@@ -6,4 +6,9 @@ module dev.appupdate.examples {
   requires dev.appupdate.client;
   requires java.logging;
   requires jdk.httpserver;
+  requires info.picocli;
+
+  // Picocli reads the commands' options from annotated private members.
+  opens dev.appupdate.examples.cli to
+      info.picocli;
 }

@@ -7,8 +7,12 @@ module dev.appupdate.server {
   requires jdk.httpserver;
   requires java.logging;
   requires com.fasterxml.jackson.databind;
+  requires info.picocli;
 
   exports dev.appupdate.server;
+  // Picocli reads the command line's options from annotated private members (ServerCommand).
+  opens dev.appupdate.server to
+      info.picocli;
   // Not an API: java.util.logging instantiates the command line's log manager by name.
   exports dev.appupdate.server.internal to
       java.logging;

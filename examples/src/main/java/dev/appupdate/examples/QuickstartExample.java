@@ -5,10 +5,13 @@ import dev.appupdate.client.Installer;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateSummary;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Properties;
 
 /**
  * The whole client flow in one call: check, download and verify, install, report.
@@ -16,7 +19,8 @@ import java.nio.file.StandardCopyOption;
  * <p>Arguments, all optional, in order: server URL ({@code http://127.0.0.1:8000}), product
  * ({@code your_app}), version ({@code 666}), platform ({@code macOS}), locale ({@code en-US}) and
  * the directory the example works in ({@code quickstart}). Installed updates end up in {@code
- * quickstart/installed/<update_type>}.
+ * quickstart/installed/<update_type>}, and their versions in {@code
+ * quickstart/installed.properties}, which the next run sends so that it gets only newer ones.
  */
 public final class QuickstartExample {
   private QuickstartExample() {}
@@ -29,24 +33,38 @@ public final class QuickstartExample {
    */
   public static void main(String[] args) throws IOException {
     Path home = Path.of(arg(args, 5, "quickstart"));
-    UpdateClient client =
+    // The installed version of each update type, sent with every check: the server offers only
+    // newer ones, so a second run does not download again what the first one installed.
+    Path installedFile = home.resolve("installed.properties");
+    Properties installed = new Properties();
+    if (Files.exists(installedFile)) {
+      try (Reader in = Files.newBufferedReader(installedFile)) {
+        installed.load(in);
+      }
+    }
+    UpdateClient.Builder builder =
         UpdateClient.builder()
             .serverUri(URI.create(arg(args, 0, "http://127.0.0.1:8000")))
             .product(arg(args, 1, "your_app"))
             .version(arg(args, 2, "666"))
             .platform(arg(args, 3, "macOS"))
             .locale(arg(args, 4, "en-US"))
-            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")))
-            .build();
+            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")));
+    installed.stringPropertyNames().forEach(t -> builder.installed(t, installed.getProperty(t)));
+    UpdateClient client = builder.build();
 
-    // Gets each verified file; whatever it throws is reported to the server as a failure.
-    // Copying (not moving) leaves the verified download in place, so the next run does not
-    // download the same release again.
+    // Gets each verified file; whatever it throws is reported to the server as a failure. The
+    // version is recorded only once the file is in place.
     Installer installer =
         downloaded -> {
-          Path target = home.resolve("installed").resolve(downloaded.update().updateType());
+          String type = downloaded.update().updateType();
+          Path target = home.resolve("installed").resolve(type);
           Files.createDirectories(target.getParent());
-          Files.copy(downloaded.path(), target, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(downloaded.path(), target, StandardCopyOption.REPLACE_EXISTING);
+          installed.setProperty(type, downloaded.update().version());
+          try (Writer out = Files.newBufferedWriter(installedFile)) {
+            installed.store(out, "update type = installed version");
+          }
         };
 
     UpdateSummary summary = client.update(home.resolve("downloads"), installer);

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.appupdate.protocol.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +44,6 @@ class QuickstartExampleTest {
     try (ServedCatalog server = ServedCatalog.start(DATA, BLOB)) {
       String printed = runQuickstart(server);
 
-      assertThat(DownloadedFiles.of(home.resolve("downloads"), DATA))
-          .hasBinaryContent(DATA.bytes());
       assertThat(home.resolve("installed/my_important_data")).hasBinaryContent(DATA.bytes());
       assertThat(home.resolve("installed/my_important_binary_blob"))
           .hasBinaryContent(BLOB.bytes());
@@ -62,6 +62,41 @@ class QuickstartExampleTest {
               "my_important_binary_blob 2.0 installed",
               "my_important_data 1.0 installed",
               "reported to the server");
+    }
+  }
+
+  @Test
+  void main_secondRun_sendsTheInstalledVersionsAndDownloadsNothingAgain() throws Exception {
+    try (ServedCatalog server = ServedCatalog.start(DATA, BLOB)) {
+      runQuickstart(server);
+
+      String second = runQuickstart(server);
+
+      assertThat(second.lines()).containsExactly("no update available");
+      assertThat(server.completions()).hasSize(1);
+      assertThat(home.resolve("installed/my_important_data")).hasBinaryContent(DATA.bytes());
+      Properties installed = new Properties();
+      try (Reader in = Files.newBufferedReader(home.resolve("installed.properties"))) {
+        installed.load(in);
+      }
+      assertThat(installed)
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("my_important_data", "1.0", "my_important_binary_blob", "2.0"));
+    }
+  }
+
+  @Test
+  void main_newerReleaseAfterAnInstall_downloadsOnlyTheNewerOne() throws Exception {
+    ServedCatalog.Offered data2 = ServedCatalog.release("my_important_data", "2.0", 2345, 3);
+    try (ServedCatalog server = ServedCatalog.start(DATA, BLOB)) {
+      runQuickstart(server);
+    }
+    try (ServedCatalog server = ServedCatalog.start(data2, BLOB)) {
+      String printed = runQuickstart(server);
+
+      assertThat(printed.lines())
+          .containsExactly("my_important_data 2.0 installed", "reported to the server");
+      assertThat(home.resolve("installed/my_important_data")).hasBinaryContent(data2.bytes());
     }
   }
 

@@ -27,7 +27,7 @@ import java.util.Properties;
  * start, with the reason on standard error (for an invalid catalog, a line naming the file and then
  * every problem on a line of its own, with the release's position and field), or when the
  * completion log could not be flushed at the stop; 2 for a bad command line, with a one-line reason
- * on standard error.
+ *  on standard error.
  *
  * <p>Before anything else, it sets the JVM-wide properties of the JDK's HTTP server that {@link
  * AppUpdateServer} recommends, and those of {@code java.util.logging} (one line per record, log
@@ -73,16 +73,21 @@ public final class Main {
     setDefaults(System.getProperties());
     PrintStream out = System.out;
     PrintStream err = System.err;
-    CommandLine.Options options;
+    ServerCommand options;
     try {
-      options = CommandLine.parse(args);
-    } catch (CommandLine.UsageException e) {
-      err.println("appupdate-server: " + e.getMessage() + " (see --help)");
+      options = ServerCommand.parse(args);
+    } catch (ServerCommand.UsageException e) {
+      err.println(e.getMessage());
       System.exit(2);
       return;
     }
-    if (options.help()) {
-      out.print(CommandLine.USAGE);
+    if (options.helpRequested()) {
+      out.print(ServerCommand.usage());
+      out.flush();
+      return;
+    }
+    if (options.versionRequested()) {
+      out.println(ServerCommand.version());
       out.flush();
       return;
     }
@@ -141,7 +146,7 @@ public final class Main {
     }
   }
 
-  static AppUpdateServer server(CommandLine.Options options) {
+  static AppUpdateServer server(ServerCommand options) {
     AppUpdateServer.Builder b =
         AppUpdateServer.builder()
             .port(options.port())

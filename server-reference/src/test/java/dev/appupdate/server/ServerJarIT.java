@@ -41,7 +41,63 @@ class ServerJarIT {
               "--retention",
               "--max-completion-keys",
               "--help",
+              "--version",
+              "Exit codes:",
               "POST /v1/explain");
+      assertThat(p.stderr()).isEmpty();
+    }
+  }
+
+  @Test
+  void version_printsTheProjectVersionAndExits0() throws Exception {
+    try (ServerProcess p = ServerProcess.start(dir, "--version")) {
+      assertThat(p.awaitExit()).isZero();
+      assertThat(p.stdoutLines())
+          .containsExactly("appupdate-server " + System.getProperty("appupdate.version"));
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
+    }
+  }
+
+  @Test
+  void misspelledFlag_exits2SuggestingTheFlagMeant() throws Exception {
+    try (ServerProcess p = ServerProcess.start(dir, "--prot", "0")) {
+      assertThat(p.awaitExit()).isEqualTo(2);
+      assertThat(p.stdoutLines()).isEmpty();
+      assertThat(p.stderr())
+          .isEqualTo(
+              "appupdate-server: unknown option \"--prot\"; did you mean --port? (see --help)"
+                  + System.lineSeparator());
+    }
+  }
+
+  @Test
+  void severalBadValues_exit2ListingEachOnALineOfItsOwn() throws Exception {
+    try (ServerProcess p =
+        ServerProcess.start(dir, "--port", "http", "--retention=soon", "--catalog", "nope.json")) {
+      assertThat(p.awaitExit()).isEqualTo(2);
+      assertThat(p.stderr().lines())
+          .containsExactly(
+              "appupdate-server: --port: must be a number 0-65535, got \"http\"",
+              "appupdate-server: --retention: must be like 30d, 12h, 90m, 3600s or P30D, got"
+                  + " \"soon\"",
+              "appupdate-server: --catalog: \"nope.json\" does not exist (see --help)");
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
+    }
+  }
+
+  @Test
+  void modulePath_runsTheServerAsANamedModule() throws Exception {
+    try (ServerProcess version = ServerProcess.startOnModulePath(dir, "--version")) {
+      assertThat(version.awaitExit()).as("stderr: %s", version.stderr()).isZero();
+      assertThat(version.stdoutLines())
+          .containsExactly("appupdate-server " + System.getProperty("appupdate.version"));
+    }
+    // Picocli sets the options through reflection, which the module must open to it.
+    try (ServerProcess p = ServerProcess.startOnModulePath(dir, "--port", "0")) {
+      int port = p.awaitPort();
+      assertThat(RawHttp.send(port, "GET /healthz HTTP/1.1\nHost: x").status()).isEqualTo(200);
+      p.process().destroy();
+      assertThat(p.awaitExit()).isZero();
     }
   }
 

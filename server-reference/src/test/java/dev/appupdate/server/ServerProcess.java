@@ -61,12 +61,35 @@ final class ServerProcess implements AutoCloseable {
   /** Starts {@code java [jvmOptions] -jar appupdate-server.jar args}. */
   static ServerProcess start(Path workDir, List<String> jvmOptions, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    List<String> command = new ArrayList<>(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
+    return run(workDir, command);
+  }
+
+  /**
+   * Starts the module's own jar and its dependencies on the module path: {@code java -p PATH -m
+   * dev.appupdate.server/dev.appupdate.server.Main args}.
+   */
+  static ServerProcess startOnModulePath(Path workDir, String... args) throws IOException {
+    String modulePath = System.getProperty("appupdate.server.modulePath");
+    if (modulePath == null) {
+      throw new IllegalStateException(
+          "system property appupdate.server.modulePath is not set: run the *IT tests with mvn"
+              + " verify");
+    }
+    List<String> command =
+        new ArrayList<>(
+            List.of("-p", modulePath, "-m", "dev.appupdate.server/" + Main.class.getName()));
+    command.addAll(List.of(args));
+    return run(workDir, command);
+  }
+
+  private static ServerProcess run(Path workDir, List<String> javaArgs) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(javaArgs);
     Files.createDirectories(workDir);
     Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
     Process p =

@@ -17,11 +17,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code appupdate check}: one update check, shown as a table or as the server's own JSON.
@@ -32,66 +33,64 @@ import java.util.stream.Collectors;
  * read by the client's own decoder, so the valid and invalid offers listed are those the client
  * would see.
  */
+@CommandLine.Command(
+    name = "check",
+    header = "ask an update server what it offers",
+    customSynopsis = {
+      "appupdate check --server URL --product P --version V --platform X",
+      "                       --locale L [--channel C] [--installation-id ID]",
+      "                       [--installed TYPE=VERSION ...] [--insecure-http]",
+      "                       [--json]"
+    },
+    description = {
+      "Asks an update server what it offers (POST /v1/update) and prints the offers as a"
+          + " table: update_type, version, size in bytes, critical and url (mirrors below"
+          + " it). Offers the client could not use (an unsupported hash function, a bad size,"
+          + " ...) are listed separately. When the server answers 204 No Content, prints \"no"
+          + " update available\".",
+      "",
+      "check sends exactly one request: no retries, no redirects followed. Nothing is"
+          + " downloaded and nothing is reported to the server."
+    },
+    exitCodeList = {
+      "0:the server answered 200 or 204 (also when some offers are invalid)",
+      "2:usage error: unknown option, missing or invalid value",
+      "3:no usable answer: the server could not be reached, answered another status (such"
+          + " as 400 or 503), or its 200 answer is not an update response"
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  appupdate check --server http://127.0.0.1:8000 --product your_app \\",
+      "      --version 666 --platform macOS --locale en-US"
+    })
 final class CheckCommand implements Command {
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final String JSON = "--json";
-
   private final ClientCodec codec = ClientCodec.create();
+  private final PrintStream out;
+  private final PrintStream err;
 
-  @Override
-  public String help() {
-    return """
-        Usage: appupdate check --server URL --product P --version V --platform X
-                               --locale L [--channel C] [--installation-id ID]
-                               [--installed TYPE=VERSION ...] [--insecure-http]
-                               [--json]
+  @Mixin private ServerOptions options;
 
-        Asks an update server what it offers (POST /v1/update) and prints the
-        offers as a table: update_type, version, size in bytes, critical and url
-        (mirrors below it). Offers the client could not use (an unsupported hash
-        function, a bad size, ...) are listed separately. When the server answers
-        204 No Content, prints "no update available".
+  @Option(
+      names = "--json",
+      order = 20,
+      description =
+          "print the server's response body as it came; messages (no update available,"
+              + " invalid offers) go to stderr")
+  private boolean json;
 
-        check sends exactly one request: no retries, no redirects followed. Nothing
-        is downloaded and nothing is reported to the server.
-
-        Options:
-        """
-        + ServerOptions.HELP
-        + """
-          --json                    print the server's response body as it came;
-                                    messages (no update available, invalid offers)
-                                    go to stderr
-          --help                    print this help
-
-        Exit codes:
-          0  the server answered 200 or 204 (also when some offers are invalid)
-          2  usage error: unknown option, missing or invalid value
-          3  no usable answer: the server could not be reached, answered another
-             status (such as 400 or 503), or its 200 answer is not an update
-             response
-
-        Example:
-          appupdate check --server http://127.0.0.1:8000 --product your_app \\
-              --version 666 --platform macOS --locale en-US
-        """;
+  CheckCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-    Args a =
-        Args.parse(
-            args,
-            ServerOptions.SINGLE,
-            ServerOptions.REPEATABLE,
-            Set.of(ServerOptions.INSECURE_HTTP, JSON));
-    a.expectPositionals();
-    ServerOptions options = ServerOptions.from(a);
-    // Building the client validates every value and applies the client's HTTPS rule.
-    byte[] request = codec.encodeUpdateRequest(options.client(Sleeper.system()).request());
-    boolean json = a.flag(JSON);
+  public List<String> validate() {
+    return options.validate(Sleeper.system());
+  }
+
+  @Override
+  public int run() {
+    byte[] request = codec.encodeUpdateRequest(options.client().request());
     URI uri = options.updateUri();
     HttpResponse<InputStream> response;
     byte[] body;
@@ -147,12 +146,12 @@ final class CheckCommand implements Command {
   private static HttpResponse<InputStream> send(URI uri, byte[] body) throws IOException {
     HttpClient client =
         HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
+            .connectTimeout(ServerOptions.CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(ServerOptions.REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, application/problem+json")
             .header("User-Agent", "appupdate-cli")

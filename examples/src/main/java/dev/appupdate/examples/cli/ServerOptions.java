@@ -7,191 +7,248 @@ import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
 
-/** The options that {@code check} and {@code update} share: which server, and what to ask it. */
+/**
+ * The options that {@code check} and {@code update} share, a picocli mixin: which server, and what
+ * to ask it.
+ */
 final class ServerOptions {
-  /** Options taking one value. */
-  static final Set<String> SINGLE =
-      Set.of(
-          "--server",
-          "--product",
-          "--version",
-          "--platform",
-          "--locale",
-          "--channel",
-          "--installation-id");
+  /** How long connecting to a server may take. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Options taking a value, repeatable. */
-  static final Set<String> REPEATABLE = Set.of("--installed");
+  /** How long a server may take to answer a request. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-  /** The flag that allows plain HTTP to hosts other than loopback. */
-  static final String INSECURE_HTTP = "--insecure-http";
+  // Valid stand-ins, so that each value can be checked on its own and every problem be reported.
+  private static final String PRODUCT = "p";
+  private static final String VERSION = "1";
+  private static final String PLATFORM = "p";
+  private static final String LOCALE = "en";
 
-  /** The help lines of the shared options. */
-  static final String HELP =
-      """
-        --server URL              the update server's base URL, such as
-                                  http://127.0.0.1:8000: https, or plain http
-                                  to a loopback host (localhost, 127.0.0.0/8, ::1)
-        --product P               the product asking, such as your_app
-        --version V               the installed application version, such as 666
-        --platform X              the platform, such as macOS, Windows or Linux
-        --locale L                a BCP 47 language tag, such as en-US
-        --channel C               the update channel; release by default
-        --installation-id ID      a stable id of this installation; without it the
-                                  server offers only fully rolled-out releases
-        --installed TYPE=VERSION  an update already installed, so that only newer
-                                  ones are offered; repeatable
-        --insecure-http           allow plain http to any host, for the server and
-                                  for downloads
-      """;
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      required = true,
+      order = 1,
+      description =
+          "the update server's base URL: https, or plain http to a loopback host"
+              + " (localhost, 127.0.0.0/8, ::1) such as http://127.0.0.1:8000")
+  private String server;
 
-  /** Protocol field names, as the client's validation messages start, to the options. */
-  private static final Map<String, String> OPTION_OF_FIELD =
-      Map.of(
-          "product", "--product",
-          "version", "--version",
-          "platform", "--platform",
-          "locale", "--locale",
-          "channel", "--channel",
-          "installation_id", "--installation-id");
+  @Option(
+      names = "--product",
+      paramLabel = "P",
+      required = true,
+      order = 2,
+      description = "the product asking, such as your_app")
+  private String product;
 
-  private final Args args;
-  private final URI server;
-  private final Map<String, String> installed;
+  @Option(
+      names = "--version",
+      paramLabel = "V",
+      required = true,
+      order = 3,
+      description = "the installed application version, such as 666")
+  private String version;
 
-  private ServerOptions(Args args, URI server, Map<String, String> installed) {
-    this.args = args;
-    this.server = server;
-    this.installed = installed;
-  }
+  @Option(
+      names = "--platform",
+      paramLabel = "X",
+      required = true,
+      order = 4,
+      description = "the platform, such as macOS, Windows or Linux")
+  private String platform;
 
-  /**
-   * Reads the shared options from {@code args}.
-   *
-   * @throws UsageException if a required option is missing or a value is malformed
-   */
-  static ServerOptions from(Args args) throws UsageException {
-    String serverText = args.required("--server");
-    for (String name : new String[] {"--product", "--version", "--platform", "--locale"}) {
-      args.required(name);
-    }
-    if (!serverText.contains("://")) {
-      throw new UsageException(
-          "--server must be an absolute URL such as http://127.0.0.1:8000, got "
-              + Args.quote(serverText));
-    }
-    URI server;
-    try {
-      server = new URI(serverText);
-    } catch (URISyntaxException e) {
-      throw new UsageException("--server: not a URL: " + Failures.oneLine(e.getMessage()));
-    }
-    Map<String, String> installed = new LinkedHashMap<>();
-    for (String entry : args.values("--installed")) {
-      int eq = entry.indexOf('=');
-      if (eq <= 0 || eq == entry.length() - 1) {
-        throw new UsageException("--installed needs TYPE=VERSION, got " + Args.quote(entry));
-      }
-      String type = entry.substring(0, eq);
-      String version = entry.substring(eq + 1);
-      String earlier = installed.putIfAbsent(type, version);
-      if (earlier != null) {
-        throw new UsageException(
-            "--installed names " + type + " twice (" + earlier + " and " + version + ")");
-      }
-      try {
-        // The protocol's own rules, on this entry alone, so the message can quote the entry.
-        UpdateRequest.builder("p", "1", "p", "en").installed(type, version).build();
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(
-            "--installed " + Args.quote(entry) + ": " + afterField(e.getMessage()));
-      }
-    }
-    return new ServerOptions(args, server, installed);
-  }
+  @Option(
+      names = "--locale",
+      paramLabel = "L",
+      required = true,
+      order = 5,
+      description = "a BCP 47 language tag, such as en-US")
+  private String locale;
 
-  /** Returns the URL of the update check: {@code v1/update} under the base URL. */
-  URI updateUri() {
-    String path = server.getRawPath();
-    URI base = path != null && path.endsWith("/") ? server : URI.create(server + "/");
-    return base.resolve("v1/update");
-  }
+  @Option(
+      names = "--channel",
+      paramLabel = "C",
+      order = 6,
+      description = "the update channel; release by default")
+  private String channel;
 
-  /** Returns true when plain HTTP to any host is allowed. */
-  boolean insecureHttp() {
-    return args.flag(INSECURE_HTTP);
-  }
+  @Option(
+      names = "--installation-id",
+      paramLabel = "ID",
+      order = 7,
+      description =
+          "a stable id of this installation; without it the server offers only fully"
+              + " rolled-out releases")
+  private String installationId;
+
+  @Option(
+      names = "--installed",
+      paramLabel = "TYPE=VERSION",
+      order = 8,
+      description = "an update already installed, so that only newer ones are offered; repeatable")
+  private List<String> installed = new ArrayList<>();
+
+  @Option(
+      names = "--insecure-http",
+      order = 9,
+      description = "allow plain http to any host, for the server and for downloads")
+  private boolean insecureHttp;
+
+  private URI serverUri;
+  private UpdateClient client;
 
   /**
-   * Builds a client for these options.
+   * Checks every value, each on its own, then builds the client, which applies the HTTPS rule.
    *
    * @param sleeper how the client waits between retries
-   * @throws UsageException if a value is invalid, naming its option
+   * @return one message per problem, each naming its option; empty when {@link #client()} is ready
    */
-  UpdateClient client(Sleeper sleeper) throws UsageException {
-    try {
-      return builder(insecureHttp()).sleeper(sleeper).build();
-    } catch (IllegalArgumentException e) {
-      if (!insecureHttp() && "http".equalsIgnoreCase(server.getScheme()) && allowedInsecure()) {
-        throw new UsageException(
-            "--server: plain http to "
-                + server.getHost()
-                + " is refused; use https, or add "
-                + INSECURE_HTTP
-                + " (loopback hosts need neither)");
-      }
-      throw new UsageException(translate(e.getMessage()));
+  List<String> validate(Sleeper sleeper) {
+    List<String> problems = new ArrayList<>();
+    serverUri = server == null ? null : serverUri(server, problems);
+    String p = field(problems, "--product", product, y -> request(y, VERSION, PLATFORM, LOCALE));
+    String v = field(problems, "--version", version, y -> request(PRODUCT, y, PLATFORM, LOCALE));
+    String x = field(problems, "--platform", platform, y -> request(PRODUCT, VERSION, y, LOCALE));
+    String l = field(problems, "--locale", locale, y -> request(PRODUCT, VERSION, PLATFORM, y));
+    String c = field(problems, "--channel", channel, y -> request().channel(y));
+    String id =
+        field(problems, "--installation-id", installationId, y -> request().installationId(y));
+    Map<String, String> types = installed(problems);
+    if (serverUri == null) {
+      return problems;
     }
-  }
-
-  /** Returns true when only the plain-HTTP rule refuses the server URL. */
-  private boolean allowedInsecure() {
-    try {
-      builder(true).build();
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private UpdateClient.Builder builder(boolean allowInsecureHttp) {
+    // Stand-ins for invalid values: the client is built in any case, to check the server URL.
     UpdateClient.Builder b =
         UpdateClient.builder()
-            .serverUri(server)
-            .product(args.value("--product"))
-            .version(args.value("--version"))
-            .platform(args.value("--platform"))
-            .locale(args.value("--locale"))
-            .allowInsecureHttp(allowInsecureHttp);
-    if (args.value("--channel") != null) {
-      b.channel(args.value("--channel"));
+            .serverUri(serverUri)
+            .product(p == null ? PRODUCT : p)
+            .version(v == null ? VERSION : v)
+            .platform(x == null ? PLATFORM : x)
+            .locale(l == null ? LOCALE : l)
+            .allowInsecureHttp(insecureHttp)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .requestTimeout(REQUEST_TIMEOUT)
+            .sleeper(sleeper);
+    if (c != null) {
+      b.channel(c);
     }
-    if (args.value("--installation-id") != null) {
-      b.installationId(args.value("--installation-id"));
+    if (id != null) {
+      b.installationId(id);
     }
-    installed.forEach(b::installed);
-    return b;
+    types.forEach(b::installed);
+    try {
+      client = b.build();
+    } catch (IllegalArgumentException e) {
+      problems.add(serverProblem(e));
+    }
+    if (!problems.isEmpty()) {
+      client = null;
+    }
+    return problems;
   }
 
-  /** Rewrites a validation message of the client or protocol to name the option. */
-  private static String translate(String message) {
-    if (message.startsWith("serverUri")) {
-      return "--server" + message.substring("serverUri".length());
+  private static UpdateRequest.Builder request() {
+    return request(PRODUCT, VERSION, PLATFORM, LOCALE);
+  }
+
+  private static UpdateRequest.Builder request(String p, String v, String x, String l) {
+    return UpdateRequest.builder(p, v, x, l);
+  }
+
+  /**
+   * Returns {@code value} if the protocol accepts it in the request {@code probe} builds, else adds
+   * why not and returns null; null when the option was not given.
+   */
+  private static String field(
+      List<String> problems,
+      String option,
+      String value,
+      Function<String, UpdateRequest.Builder> probe) {
+    if (value == null) {
+      return null;
     }
-    int colon = message.indexOf(": ");
-    if (colon > 0) {
-      String option = OPTION_OF_FIELD.get(message.substring(0, colon));
-      if (option != null) {
-        return option + message.substring(colon);
+    try {
+      probe.apply(value).build();
+      return value;
+    } catch (IllegalArgumentException e) {
+      problems.add(option + ": " + afterField(e.getMessage()));
+      return null;
+    }
+  }
+
+  private static URI serverUri(String text, List<String> problems) {
+    if (!text.contains("://")) {
+      problems.add(
+          "--server must be an absolute URL such as http://127.0.0.1:8000, got "
+              + Usage.quote(text));
+      return null;
+    }
+    try {
+      return new URI(text);
+    } catch (URISyntaxException e) {
+      problems.add("--server: not a URL: " + Failures.oneLine(e.getMessage()));
+      return null;
+    }
+  }
+
+  private Map<String, String> installed(List<String> problems) {
+    Map<String, String> types = new LinkedHashMap<>();
+    for (String entry : installed) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0 || eq == entry.length() - 1) {
+        problems.add("--installed needs TYPE=VERSION, got " + Usage.quote(entry));
+        continue;
+      }
+      String type = entry.substring(0, eq);
+      String v = entry.substring(eq + 1);
+      try {
+        // The protocol's own rules, on this entry alone, so the message can quote the entry.
+        request().installed(type, v).build();
+      } catch (IllegalArgumentException e) {
+        problems.add("--installed " + Usage.quote(entry) + ": " + afterField(e.getMessage()));
+        continue;
+      }
+      String earlier = types.putIfAbsent(type, v);
+      if (earlier != null) {
+        problems.add("--installed names " + type + " twice (" + earlier + " and " + v + ")");
       }
     }
-    return message;
+    return types;
+  }
+
+  /** Says why the client refused the server URL, naming the option. */
+  private String serverProblem(IllegalArgumentException e) {
+    if (!insecureHttp && "http".equalsIgnoreCase(serverUri.getScheme())) {
+      try {
+        UpdateClient.builder()
+            .serverUri(serverUri)
+            .product(PRODUCT)
+            .version(VERSION)
+            .allowInsecureHttp(true)
+            .build();
+        return "--server: plain http to "
+            + serverUri.getHost()
+            + " is refused; use https, or add --insecure-http (loopback hosts need neither)";
+      } catch (IllegalArgumentException stillRefused) {
+        // not only the plain-HTTP rule: the message below says what
+      }
+    }
+    String message = e.getMessage();
+    return message.startsWith("serverUri")
+        ? "--server" + message.substring("serverUri".length())
+        : message;
   }
 
   private static String afterField(String message) {
@@ -199,9 +256,24 @@ final class ServerOptions {
     return colon > 0 ? message.substring(colon + 2) : message;
   }
 
+  /** Returns the client for these options, once {@link #validate} found no problem. */
+  UpdateClient client() {
+    if (client == null) {
+      throw new IllegalStateException("validate() has not passed");
+    }
+    return client;
+  }
+
+  /** Returns the URL of the update check: {@code v1/update} under the base URL. */
+  URI updateUri() {
+    String path = serverUri.getRawPath();
+    URI base = path != null && path.endsWith("/") ? serverUri : URI.create(serverUri + "/");
+    return base.resolve("v1/update");
+  }
+
   /**
    * Returns the message for a failed update check, for example {@code cannot reach the update
-   * server at http://127.0.0.1:8000/v1/update: Connection refused (ConnectException)}.
+   * server at http://127.0.0.1:8000/v1/update: connection refused to 127.0.0.1:8000}.
    */
   String checkFailure(Exception e) {
     if (e instanceof UpdateServerException) {
@@ -213,12 +285,17 @@ final class ServerOptions {
           + " is not a valid update response: "
           + Failures.oneLine(e.getMessage());
     }
-    if (e instanceof InterruptedIOException) {
+    if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
       return "update check interrupted";
     }
     if (e instanceof IOException) {
-      return "cannot reach the update server at " + updateUri() + ": " + Failures.describe(e);
+      return "cannot reach the update server at " + updateUri() + ": " + describe(e);
     }
-    return "update check failed: " + Failures.describe(e);
+    return "update check failed: " + describe(e);
+  }
+
+  /** Describes a failure to talk to the server, as a person would. */
+  String describe(Throwable t) {
+    return Failures.describe(t, serverUri, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
   }
 }

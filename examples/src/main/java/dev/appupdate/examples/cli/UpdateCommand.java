@@ -9,96 +9,106 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code appupdate update}: the client's whole flow. Checks, downloads and verifies every offer
  * into a directory, keeps the verified files there, and reports the outcome to the server.
  */
+@CommandLine.Command(
+    name = "update",
+    header = "download, verify and report every offer into a directory",
+    customSynopsis = {
+      "appupdate update --server URL --product P --version V --platform X",
+      "                        --locale L --dir DIR [--channel C]",
+      "                        [--installation-id ID] [--installed TYPE=VERSION ...]",
+      "                        [--insecure-http]"
+    },
+    description = {
+      "Asks an update server what it offers, downloads and verifies every offer into DIR,"
+          + " and reports the outcome of each to the server (POST /v1/completion). A verified"
+          + " file is kept as DIR/<update_type>-<version>-<hash>; a file already there that"
+          + " verifies is not downloaded again, and a broken download is resumed when the"
+          + " server allows it.",
+      "",
+      "Progress goes to stderr: a progress bar on a terminal, occasional plain lines"
+          + " otherwise. Then one line per update goes to stdout, and whether the completion"
+          + " report was delivered:",
+      "  my_important_data 1.0 ok",
+      "  my_important_binary_blob 2.0 failed: bad checksum",
+      "  completion reported",
+      "",
+      "Checks, downloads and reports are retried with backoff after connection failures,"
+          + " timeouts, 408, 429 and 5xx: four attempts within two minutes."
+    },
+    exitCodeList = {
+      "0:every offered update was downloaded and verified and the report was delivered, or"
+          + " the server offered nothing (204)",
+      "1:an update failed (bad checksum, HTTP error, size mismatch, invalid offer, ...) or"
+          + " the completion report was not delivered",
+      "2:usage error: unknown option, missing or invalid value",
+      "3:the update check failed: the server could not be reached, answered an error status"
+          + " (after retries) or an invalid document; nothing was downloaded"
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  appupdate update --server http://127.0.0.1:8000 --product your_app \\",
+      "      --version 666 --platform macOS --locale en-US --dir downloads"
+    })
 final class UpdateCommand implements Command {
-  private static final String DIR = "--dir";
-
   /**
    * The verified file stays where the client put it: {@code DIR/<update_type>-<version>-<hash>}.
    */
   private static final Installer KEEP_IN_DIRECTORY = downloaded -> {};
 
+  private final PrintStream out;
+  private final PrintStream err;
   private final boolean terminal;
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
 
-  UpdateCommand(boolean terminal, Sleeper sleeper, LongSupplier nanoTime) {
+  @Mixin private ServerOptions options;
+
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      required = true,
+      order = 20,
+      description = "where verified files are kept; created if missing")
+  private String dirName;
+
+  private Path dir;
+
+  UpdateCommand(
+      PrintStream out, PrintStream err, boolean terminal, Sleeper sleeper, LongSupplier nanoTime) {
+    this.out = out;
+    this.err = err;
     this.terminal = terminal;
     this.sleeper = sleeper;
     this.nanoTime = nanoTime;
   }
 
   @Override
-  public String help() {
-    return """
-        Usage: appupdate update --server URL --product P --version V --platform X
-                                --locale L --dir DIR [--channel C]
-                                [--installation-id ID] [--installed TYPE=VERSION ...]
-                                [--insecure-http]
-
-        Asks an update server what it offers, downloads and verifies every offer
-        into DIR, and reports the outcome of each to the server (POST
-        /v1/completion). A verified file is kept as
-        DIR/<update_type>-<version>-<hash>; a file already there that verifies is
-        not downloaded again, and a broken download is resumed when the server
-        allows it.
-
-        Progress goes to stderr: a progress bar on a terminal, occasional plain
-        lines otherwise. Then one line per update goes to stdout, and whether the
-        completion report was delivered:
-          my_important_data 1.0 ok
-          my_important_binary_blob 2.0 failed: bad checksum
-          completion reported
-
-        Checks, downloads and reports are retried with backoff after connection
-        failures, timeouts, 408, 429 and 5xx: four attempts within two minutes.
-
-        Options:
-        """
-        + ServerOptions.HELP
-        + """
-          --dir DIR                 where verified files are kept; created if missing
-          --help                    print this help
-
-        Exit codes:
-          0  every offered update was downloaded and verified and the report was
-             delivered, or the server offered nothing (204)
-          1  an update failed (bad checksum, HTTP error, size mismatch, invalid
-             offer, ...) or the completion report was not delivered
-          2  usage error: unknown option, missing or invalid value
-          3  the update check failed: the server could not be reached, answered an
-             error status (after retries) or an invalid document; nothing was
-             downloaded
-
-        Example:
-          appupdate update --server http://127.0.0.1:8000 --product your_app \\
-              --version 666 --platform macOS --locale en-US --dir downloads
-        """;
+  public List<String> validate() {
+    List<String> problems = new ArrayList<>(options.validate(sleeper));
+    if (dirName != null) {
+      try {
+        dir = Path.of(dirName);
+      } catch (InvalidPathException e) {
+        problems.add("--dir: " + Failures.oneLine(e.getMessage()));
+      }
+    }
+    return problems;
   }
 
   @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) throws UsageException {
-    Set<String> single = new HashSet<>(ServerOptions.SINGLE);
-    single.add(DIR);
-    Args a =
-        Args.parse(args, single, ServerOptions.REPEATABLE, Set.of(ServerOptions.INSECURE_HTTP));
-    a.expectPositionals();
-    ServerOptions options = ServerOptions.from(a);
-    Path dir;
-    try {
-      dir = Path.of(a.required(DIR));
-    } catch (InvalidPathException e) {
-      throw new UsageException("--dir: " + Failures.oneLine(e.getMessage()));
-    }
-    UpdateClient client = options.client(sleeper);
+  public int run() {
+    UpdateClient client = options.client();
     ProgressDisplay progress = new ProgressDisplay(err, terminal, nanoTime);
     UpdateSummary summary;
     try {
@@ -124,7 +134,7 @@ final class UpdateCommand implements Command {
     if (summary.reportFailure() == null) {
       out.println("completion reported");
     } else {
-      out.println("completion not reported: " + Failures.describe(summary.reportFailure()));
+      out.println("completion not reported: " + options.describe(summary.reportFailure()));
     }
     return summary.allSucceeded() && summary.reported() ? Exit.OK : Exit.FAILED;
   }

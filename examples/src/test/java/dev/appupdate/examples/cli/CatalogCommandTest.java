@@ -144,6 +144,17 @@ class CatalogCommandTest {
   }
 
   @Test
+  void misspelledSubcommand_isAUsageErrorSuggestingValidate() {
+    CliRun run = CliRun.run("catalog", "validat", "catalog.json");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "appupdate catalog: unknown subcommand \"validat\"; did you mean validate? (see"
+                + " 'appupdate catalog --help')\n");
+  }
+
+  @Test
   void unknownSubcommand_isAUsageError() {
     CliRun run = CliRun.run("catalog", "check", "catalog.json");
 
@@ -157,6 +168,9 @@ class CatalogCommandTest {
     CliRun run = CliRun.run("catalog", "validate");
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).startsWith("appupdate catalog: missing FILE");
+    assertThat(run.err())
+        .isEqualTo(
+            "appupdate catalog validate: missing FILE (see 'appupdate catalog validate"
+                + " --help')\n");
   }
 }

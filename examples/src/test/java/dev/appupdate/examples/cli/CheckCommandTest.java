@@ -244,20 +244,42 @@ class CheckCommandTest {
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
-        .startsWith(
+        .isEqualTo(
             "appupdate check: cannot reach the update server at http://127.0.0.1:"
                 + port
-                + "/v1/update: ")
-        .contains("ConnectException");
+                + "/v1/update: connection refused to 127.0.0.1:"
+                + port
+                + "\n");
   }
 
   @Test
-  void missingServer_isAUsageError() {
+  void tlsToAPlainHttpServer_exits3SayingTheHandshakeFailed() {
+    String https = "https://127.0.0.1:" + server.getPort();
+
+    CliRun run =
+        CliRun.run(
+            "check", "--server", https, "--product", "your_app", "--version", "666",
+            "--platform", "macOS", "--locale", "en-US");
+
+    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.err())
+        .startsWith(
+            "appupdate check: cannot reach the update server at "
+                + https
+                + "/v1/update: TLS handshake failed: ")
+        .doesNotContainPattern("\\w+(Exception|Error)\\b")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void missingOptions_areAUsageErrorNamingEachOnOneLine() {
     CliRun run = CliRun.run("check", "--product", "your_app");
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
-        .isEqualTo("appupdate check: --server is required (see 'appupdate check --help')\n");
+        .isEqualTo(
+            "appupdate check: --server, --version, --platform and --locale are required (see"
+                + " 'appupdate check --help')\n");
   }
 
   @Test
@@ -268,7 +290,8 @@ class CheckCommandTest {
             "--platform", "macOS");
 
     assertThat(run.exit()).isEqualTo(2);
-    assertThat(run.err()).startsWith("appupdate check: --locale is required");
+    assertThat(run.err())
+        .isEqualTo("appupdate check: --locale is required (see 'appupdate check --help')\n");
   }
 
   @Test

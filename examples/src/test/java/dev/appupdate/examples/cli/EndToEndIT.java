@@ -131,6 +131,43 @@ class EndToEndIT {
   }
 
   @Test
+  void bothJars_answerVersionWithTheProjectVersion() throws Exception {
+    String version = System.getProperty("appupdate.version");
+
+    assertThat(runJar("appupdate.cli.jar", "--version")).containsExactly("appupdate " + version);
+    assertThat(runJar("appupdate.server.jar", "--version"))
+        .containsExactly("appupdate-server " + version);
+  }
+
+  @Test
+  void bothJars_printTheirHelpInTheSameLayout() throws Exception {
+    List<String> cli = runJar("appupdate.cli.jar", "check", "--help");
+    List<String> server = runJar("appupdate.server.jar", "--help");
+
+    for (List<String> help : List.of(cli, server)) {
+      // The synopsis, its continuation lines indented, then a blank line.
+      assertThat(help.get(0)).startsWith("Usage: ");
+      assertThat(help.subList(1, help.indexOf(""))).allSatisfy(l -> assertThat(l).startsWith(" "));
+      // Headings on lines of their own, in this order, each after a blank line.
+      assertThat(help).containsSubsequence("", "Options:").containsSubsequence("", "Exit codes:");
+      assertThat(help.indexOf("Options:")).isLessThan(help.indexOf("Exit codes:"));
+      // The help option last among the options, worded alike.
+      String helpOption = help.get(help.indexOf("Exit codes:") - 2);
+      assertThat(helpOption).matches("  -h, --help +print this help and exit");
+      assertThat(help.get(help.indexOf("Exit codes:") + 1)).matches("  0   \\S.*");
+      assertThat(help).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+  }
+
+  private List<String> runJar(String property, String... args) throws Exception {
+    try (JarProcess p = JarProcess.start(property, JarProcess.jar(property), work, List.of(args))) {
+      assertThat(p.awaitExit()).as("stderr: %s", p.stderr()).isZero();
+      assertThat(p.stderr()).isEmpty();
+      return p.stdoutLines();
+    }
+  }
+
+  @Test
   void fileTamperedOnTheServer_exits1WithBadChecksumAndTheServerLogsTheFailure()
       throws Exception {
     server = ReferenceServer.start(serverDir, DATA, BLOB);

@@ -10,15 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-class CommandLineTest {
+class ServerCommandTest {
   @TempDir Path dir;
 
   @Test
   void noArguments_givesTheDefaults() throws Exception {
-    CommandLine.Options o = CommandLine.parse();
+    ServerCommand o = ServerCommand.parse();
 
-    assertThat(o.help()).isFalse();
+    assertThat(o.helpRequested()).isFalse();
+    assertThat(o.versionRequested()).isFalse();
     assertThat(o.port()).isEqualTo(8000);
     assertThat(o.bind().getHostAddress()).isEqualTo("127.0.0.1");
     assertThat(o.publicUrl()).isNull();
@@ -35,8 +38,8 @@ class CommandLineTest {
     Path catalog = Files.writeString(dir.resolve("catalog.json"), "{}");
     Path files = Files.createDirectories(dir.resolve("files"));
 
-    CommandLine.Options o =
-        CommandLine.parse(
+    ServerCommand o =
+        ServerCommand.parse(
             "--port",
             "0",
             "--bind=0.0.0.0",
@@ -65,34 +68,99 @@ class CommandLineTest {
     assertThat(o.maxCompletionKeys()).isEqualTo(1000);
   }
 
-  @Test
-  void help_isRecognizedAndTheUsageListsEveryOption() throws Exception {
-    assertThat(CommandLine.parse("--help").help()).isTrue();
-    assertThat(CommandLine.USAGE)
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "-h"})
+  void help_isRecognizedAndTheUsageListsEveryOptionAndTheRoutes(String flag) throws Exception {
+    assertThat(ServerCommand.parse(flag).helpRequested()).isTrue();
+    assertThat(ServerCommand.usage())
+        .startsWith("Usage: java -jar appupdate-server.jar [OPTION]...")
         .contains(
-            "--port",
-            "--bind",
-            "--public-url",
-            "--catalog",
-            "--files",
-            "--data",
-            "--key",
-            "--retention",
-            "--max-completion-keys",
-            "--help");
+            "--port=N",
+            "--bind=ADDRESS",
+            "--public-url=URL",
+            "--catalog=FILE",
+            "--files=DIR",
+            "--data=DIR",
+            "--key=FILE",
+            "--retention=AGE",
+            "--max-completion-keys=N",
+            "-h, --help",
+            "--version",
+            "Exit codes:",
+            "POST /v1/explain");
+    assertThat(ServerCommand.usage().lines())
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
   }
 
   @Test
-  void retention_acceptsUnitsAndIso() throws Exception {
-    assertThat(CommandLine.retention("30d")).isEqualTo(Duration.ofDays(30));
-    assertThat(CommandLine.retention("90m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(CommandLine.retention("3600s")).isEqualTo(Duration.ofHours(1));
-    assertThat(CommandLine.retention("P7D")).isEqualTo(Duration.ofDays(7));
+  void help_winsOverBadArguments() throws Exception {
+    assertThat(ServerCommand.parse("--port", "x", "--frobnicate", "--help").helpRequested())
+        .isTrue();
   }
 
   @Test
-  void unknownOption_isRefused() {
-    assertUsage("unknown option \"--verbose\"", "--verbose");
+  void version_isRecognizedAndNamesTheToolAndTheBuildsVersion() throws Exception {
+    assertThat(ServerCommand.parse("--version").versionRequested()).isTrue();
+    assertThat(ServerCommand.version()).matches("appupdate-server \\d+\\.\\d+\\.\\d+\\S*");
+  }
+
+  @Test
+  void retention_acceptsUnitsAndIso() {
+    assertThat(ServerCommand.retentionOf("30d")).isEqualTo(Duration.ofDays(30));
+    assertThat(ServerCommand.retentionOf("90m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(ServerCommand.retentionOf("3600s")).isEqualTo(Duration.ofHours(1));
+    assertThat(ServerCommand.retentionOf("P7D")).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void unknownOption_isRefusedSuggestingTheNearestOption() {
+    assertUsage("unknown option \"--prot\"; did you mean --port?", "--prot", "1");
+    assertUsage("unknown option \"--catalogue\"; did you mean --catalog?", "--catalogue=c.json");
+  }
+
+  @Test
+  void abbreviatedOption_isRefusedSuggestingTheOptionItStarts() {
+    assertUsage("unknown option \"--max\"; did you mean --max-completion-keys?", "--max", "1000");
+  }
+
+  @Test
+  void unknownOptionUnlikeAnyOther_isRefusedWithoutSuggestion() {
+    assertUsage("unknown option \"--frobnicate\"", "--frobnicate");
+  }
+
+  @Test
+  void everyProblem_isReportedAtOnce() {
+    assertThatThrownBy(
+            () ->
+                ServerCommand.parse(
+                    "--port",
+                    "http",
+                    "--retention",
+                    "soon",
+                    "--prot",
+                    "1",
+                    "--bind",
+                    "0.0.0.0",
+                    "--max-completion-keys",
+                    "0"))
+        .isInstanceOfSatisfying(
+            ServerCommand.UsageException.class,
+            e -> {
+              assertThat(e.problems())
+                  .containsExactlyInAnyOrder(
+                      "--port: must be a number 0-65535, got \"http\"",
+                      "--retention: must be like 30d, 12h, 90m, 3600s or P30D, got \"soon\"",
+                      "unknown option \"--prot\"; did you mean --port?",
+                      "--max-completion-keys: must be a number 1-536870912, got \"0\"",
+                      "--bind 0.0.0.0 listens on every interface: give --public-url, the URL"
+                          + " clients reach this server at");
+              assertThat(e.getMessage().lines())
+                  .hasSize(5)
+                  .allSatisfy(line -> assertThat(line).startsWith("appupdate-server: "))
+                  .last()
+                  .asString()
+                  .endsWith(" (see --help)");
+            });
   }
 
   @Test
@@ -176,8 +244,8 @@ class CommandLineTest {
   }
 
   @Test
-  void retentionOfTenYears_isAccepted() throws Exception {
-    assertThat(CommandLine.retention("3650d")).isEqualTo(Duration.ofDays(3650));
+  void retentionOfTenYears_isAccepted() {
+    assertThat(ServerCommand.retentionOf("3650d")).isEqualTo(Duration.ofDays(3650));
   }
 
   @Test
@@ -206,8 +274,7 @@ class CommandLineTest {
 
   @Test
   void keyThatIsADirectory_isRefused() {
-    assertUsage(
-        "--key: \"" + dir + "\" exists and is not a regular file", "--key", dir.toString());
+    assertUsage("--key: \"" + dir + "\" exists and is not a regular file", "--key", dir.toString());
   }
 
   @Test
@@ -222,9 +289,14 @@ class CommandLineTest {
         "lots");
   }
 
-  private static void assertUsage(String message, String... args) {
-    assertThatThrownBy(() -> CommandLine.parse(args))
-        .isInstanceOf(CommandLine.UsageException.class)
-        .hasMessage(message);
+  private static void assertUsage(String problem, String... args) {
+    assertThatThrownBy(() -> ServerCommand.parse(args))
+        .isInstanceOfSatisfying(
+            ServerCommand.UsageException.class,
+            e -> {
+              assertThat(e.problems()).containsExactly(problem);
+              assertThat(e.getMessage())
+                  .isEqualTo("appupdate-server: " + problem + " (see --help)");
+            });
   }
 }

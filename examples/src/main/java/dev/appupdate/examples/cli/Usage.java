@@ -1,0 +1,209 @@
+package dev.appupdate.examples.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+
+/**
+ * Usage errors as the CLI prints them, one line per problem, and the layout every command's help
+ * shares (the reference server's help has the same).
+ */
+final class Usage {
+  private Usage() {}
+
+  /**
+   * Sets the help layout of {@code commandLine} and its subcommands, and gives each a {@code
+   * -h}/{@code --help} option.
+   */
+  static void layout(CommandLine commandLine) {
+    UsageMessageSpec help = commandLine.getCommandSpec().usageMessage();
+    help.width(80)
+        .sortOptions(false)
+        .synopsisHeading("Usage: ")
+        .descriptionHeading("%n")
+        .parameterListHeading("%nArguments:%n")
+        .optionListHeading("%nOptions:%n")
+        .commandListHeading("%nCommands:%n")
+        .exitCodeListHeading("%nExit codes:%n");
+    // A command's header is its line in the list of commands, not a line above its usage.
+    List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+    sections.remove(UsageMessageSpec.SECTION_KEY_HEADER_HEADING);
+    sections.remove(UsageMessageSpec.SECTION_KEY_HEADER);
+    commandLine.setHelpSectionKeys(sections);
+    commandLine
+        .getCommandSpec()
+        .addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .order(99)
+                .description("print this help and exit")
+                .build());
+    // Every problem of the command line at once, not only the first.
+    commandLine.getCommandSpec().parser().collectErrors(true);
+    commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    commandLine.getSubcommands().values().forEach(Usage::layout);
+  }
+
+  /**
+   * Describes what picocli found wrong, in the CLI's words: {@code unknown option "--sever"; did
+   * you mean --server?}, {@code --server is required}, {@code --server given twice}.
+   */
+  static List<String> problems(Exception e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException) {
+      return unmatched((CommandLine.UnmatchedArgumentException) e);
+    }
+    if (e instanceof CommandLine.MissingParameterException) {
+      return List.of(missing((CommandLine.MissingParameterException) e));
+    }
+    if (e instanceof CommandLine.OverwrittenOptionException) {
+      return List.of(
+          names(List.of(((CommandLine.OverwrittenOptionException) e).getOverwritten()))
+              + " given twice");
+    }
+    if (e instanceof CommandLine.ParameterException) {
+      CommandLine.ParameterException p = (CommandLine.ParameterException) e;
+      // A flag given a value, as in --json=yes.
+      if (p.getArgSpec() instanceof OptionSpec
+          && (p.getArgSpec().type() == boolean.class || p.getArgSpec().type() == Boolean.class)
+          && p.getValue() != null) {
+        return List.of(
+            ((OptionSpec) p.getArgSpec()).longestName()
+                + " takes no value, got "
+                + quote(p.getValue()));
+      }
+    }
+    return e.getMessage().lines().toList();
+  }
+
+  private static String missing(CommandLine.MissingParameterException e) {
+    List<ArgSpec> missing = e.getMissing();
+    if (missing.get(0).isPositional()) {
+      return "missing " + missing.get(0).paramLabel();
+    }
+    if (e.getMessage().startsWith("Missing required option")) {
+      return names(missing) + (missing.size() == 1 ? " is required" : " are required");
+    }
+    return names(missing) + " needs a value";
+  }
+
+  private static List<String> unmatched(CommandLine.UnmatchedArgumentException e) {
+    CommandLine commandLine = e.getCommandLine();
+    CommandSpec spec = commandLine.getCommandSpec();
+    String first = e.getUnmatched().get(0);
+    if (!spec.subcommands().isEmpty() && !first.startsWith("-")) {
+      String similar = closest(first, spec.subcommands().keySet());
+      String command = spec.parent() == null ? "unknown command " : "unknown subcommand ";
+      return List.of(
+          command
+              + quote(first)
+              + (similar != null
+                  ? "; did you mean " + similar + "?"
+                  : "; expected " + String.join(", ", spec.subcommands().keySet())));
+    }
+    List<String> problems = new ArrayList<>();
+    for (String arg : e.getUnmatched()) {
+      if (!arg.startsWith("-") || arg.equals("-")) {
+        continue;
+      }
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (spec.optionsMap().containsKey(name)) {
+        problems.add(name + " takes no value, got " + quote(arg));
+        continue;
+      }
+      String similar = closest(name, spec.optionsMap().keySet());
+      problems.add(
+          "unknown option "
+              + quote(name)
+              + (similar == null ? "" : "; did you mean " + similar + "?"));
+    }
+    // A value after an unknown option was meant for it: only the option is worth a message.
+    return problems.isEmpty() ? List.of("unexpected argument " + quote(first)) : problems;
+  }
+
+  /**
+   * Returns the name {@code typed} was most likely meant to be, or null: the nearest by edit
+   * distance (a transposed pair of letters counts as one edit) if near enough, else the shortest
+   * name that {@code typed} abbreviates, such as {@code --max-completion-keys} for {@code --max}.
+   */
+  static String closest(String typed, Iterable<String> names) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    String abbreviated = null;
+    for (String name : names) {
+      int d = distance(typed, name);
+      if (d < bestDistance) {
+        best = name;
+        bestDistance = d;
+      }
+      if (name.startsWith(typed)
+          && typed.replace("-", "").length() >= 3
+          && (abbreviated == null || name.length() < abbreviated.length())) {
+        abbreviated = name;
+      }
+    }
+    if (best != null && bestDistance <= Math.max(2, best.length() / 4)) {
+      return best;
+    }
+    return abbreviated;
+  }
+
+  /** Optimal string alignment: insertions, deletions, substitutions and transpositions. */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /** Returns {@code --a}, {@code --a and --b}, {@code --a, --b and --c}. */
+  private static String names(List<ArgSpec> specs) {
+    List<String> names = new ArrayList<>();
+    for (ArgSpec spec : specs) {
+      names.add(spec.isOption() ? ((OptionSpec) spec).longestName() : spec.paramLabel());
+    }
+    int last = names.size() - 1;
+    return last == 0
+        ? names.get(0)
+        : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
+  }
+
+  /** Quotes a command-line value for a message. */
+  static String quote(String value) {
+    StringBuilder sb = new StringBuilder("\"");
+    value
+        .codePoints()
+        .limit(80)
+        .forEach(
+            c -> {
+              if (c == '"' || c == '\\') {
+                sb.append('\\').appendCodePoint(c);
+              } else if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", c));
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
+    if (value.codePointCount(0, value.length()) > 80) {
+      sb.append("...");
+    }
+    return sb.append('"').toString();
+  }
+}
