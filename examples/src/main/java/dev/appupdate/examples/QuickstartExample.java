@@ -4,6 +4,7 @@ import dev.appupdate.client.InstallationId;
 import dev.appupdate.client.Installer;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateSummary;
+import dev.appupdate.protocol.UpdateRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,14 +30,18 @@ public final class QuickstartExample {
    */
   public static void main(String[] args) throws IOException {
     Path home = Path.of(arg(args, 5, "quickstart"));
+    UpdateRequest request =
+        UpdateRequest.builder(
+                arg(args, 1, "your_app"),
+                arg(args, 2, "666"),
+                arg(args, 3, "macOS"),
+                arg(args, 4, "en-US"))
+            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")))
+            .build();
     UpdateClient client =
         UpdateClient.builder()
             .serverUri(URI.create(arg(args, 0, "http://127.0.0.1:8000")))
-            .product(arg(args, 1, "your_app"))
-            .version(arg(args, 2, "666"))
-            .platform(arg(args, 3, "macOS"))
-            .locale(arg(args, 4, "en-US"))
-            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")))
+            .request(request)
             .build();
 
     // Gets each verified file; whatever it throws is reported to the server as a failure.
@@ -44,15 +49,15 @@ public final class QuickstartExample {
     // download the same release again.
     Installer installer =
         downloaded -> {
-          Path target = home.resolve("installed").resolve(downloaded.update().updateType());
+          Path target = home.resolve("installed").resolve(downloaded.offer().updateType());
           Files.createDirectories(target.getParent());
           Files.copy(downloaded.path(), target, StandardCopyOption.REPLACE_EXISTING);
         };
 
     UpdateSummary summary = client.update(home.resolve("downloads"), installer);
     for (UpdateSummary.Entry e : summary.entries()) {
-      String outcome = e.succeeded() ? "installed" : "failed: " + e.reason();
-      System.out.println(e.updateType() + " " + e.version() + " " + outcome);
+      String outcome = e.succeeded() ? "installed" : "failed: " + e.outcome().reason();
+      System.out.println(e.updateType() + " " + e.outcome().version() + " " + outcome);
     }
     System.out.println(
         summary.entries().isEmpty() ? "no update available"

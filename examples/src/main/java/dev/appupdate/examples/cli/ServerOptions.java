@@ -161,22 +161,23 @@ final class ServerOptions {
   }
 
   private UpdateClient.Builder builder(boolean allowInsecureHttp) {
-    UpdateClient.Builder b =
-        UpdateClient.builder()
-            .serverUri(server)
-            .product(args.value("--product"))
-            .version(args.value("--version"))
-            .platform(args.value("--platform"))
-            .locale(args.value("--locale"))
-            .allowInsecureHttp(allowInsecureHttp);
+    UpdateRequest.Builder r =
+        UpdateRequest.builder(
+            args.value("--product"),
+            args.value("--version"),
+            args.value("--platform"),
+            args.value("--locale"));
     if (args.value("--channel") != null) {
-      b.channel(args.value("--channel"));
+      r.channel(args.value("--channel"));
     }
     if (args.value("--installation-id") != null) {
-      b.installationId(args.value("--installation-id"));
+      r.installationId(args.value("--installation-id"));
     }
-    installed.forEach(b::installed);
-    return b;
+    installed.forEach(r::installed);
+    return UpdateClient.builder()
+        .serverUri(server)
+        .request(r.build())
+        .allowInsecureHttp(allowInsecureHttp);
   }
 
   /** Rewrites a validation message of the client or protocol to name the option. */
