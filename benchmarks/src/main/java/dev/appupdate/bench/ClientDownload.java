@@ -79,7 +79,10 @@ public final class ClientDownload {
           "--server, --product, --update-type and --dir are required; --rounds must be >= 1");
     }
     UpdateClient client =
-        UpdateClient.builder().serverUri(server).product(product).version("0").build();
+        UpdateClient.builder()
+            .serverUri(server)
+            .request(UpdateClient.jvmRequest(product, "0").build())
+            .build();
     AvailableUpdate update = offer(client.check(), updateType);
     System.out.printf(
         Locale.ROOT,

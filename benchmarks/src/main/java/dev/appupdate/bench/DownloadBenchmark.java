@@ -83,7 +83,11 @@ public class DownloadBenchmark {
     server.setExecutor(executor);
     server.start();
     URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-    client = UpdateClient.builder().serverUri(base).product("bench").version("1.0").build();
+    client =
+        UpdateClient.builder()
+            .serverUri(base)
+            .request(UpdateClient.jvmRequest("bench", "1.0").build())
+            .build();
     update =
         AvailableUpdate.builder()
             .updateType("payload")

@@ -5,15 +5,19 @@ import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.RejectedOffer;
+import dev.appupdate.protocol.UpdateResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The answer to an update check: the valid offers and, separately, the offers the client could not
- * read (an invalid offer does not spoil the others). When the server answered {@code 204 No
- * Content} there is nothing at all, and no request id.
+ * The answer to an update check: the server's {@link UpdateResponse} as the client decoded it, or
+ * "no update" when the server answered {@code 204 No Content}. The valid offers and, separately,
+ * the offers the client could not read (an invalid offer does not spoil the others) are the
+ * response's; this class adds what a client does with them, such as building the completion
+ * report.
  *
  * <pre>{@code
  * CheckResult result = client.check();
@@ -22,56 +26,118 @@ import java.util.Objects;
  * }
  * client.report(result.report().succeeded(u1).failed(u2, "disk full").build());
  * }</pre>
- *
- * @param requestId the server's request id, to send back in the completion report; null exactly
- *     when the server answered {@code 204} (no offers and no rejected offers)
- * @param offers the valid offers, in the server's order
- * @param rejected the entries of {@code available_updates} that were invalid, in the server's order
  */
-public record CheckResult(
-    String requestId, List<AvailableUpdate> offers, List<RejectedOffer> rejected) {
+public final class CheckResult {
 
-  private static final CheckResult EMPTY = new CheckResult(null, List.of(), List.of());
+  private static final CheckResult NO_UPDATE = new CheckResult(null);
+
+  /** The decoded response; null for a {@code 204} answer. */
+  private final UpdateResponse response;
+
+  CheckResult(UpdateResponse response) {
+    this.response = response;
+  }
+
+  /** The result of a {@code 204 No Content} answer. */
+  static CheckResult noUpdate() {
+    return NO_UPDATE;
+  }
 
   /**
-   * Validates the components.
+   * Returns the server's response, with every field the client read.
    *
-   * @throws IllegalArgumentException if there are offers or rejected offers but no request id
+   * @return the decoded response; empty when the server answered {@code 204} (no update)
    */
-  public CheckResult {
-    offers = List.copyOf(Objects.requireNonNull(offers, "offers == null"));
-    rejected = List.copyOf(Objects.requireNonNull(rejected, "rejected == null"));
-    if (requestId == null && !(offers.isEmpty() && rejected.isEmpty())) {
-      throw new IllegalArgumentException("requestId == null but there are offers");
-    }
+  public Optional<UpdateResponse> response() {
+    return Optional.ofNullable(response);
   }
 
-  /** Returns the result of a {@code 204 No Content} answer: no request id, nothing offered. */
-  public static CheckResult empty() {
-    return EMPTY;
+  /**
+   * Returns the server's request id, to send back in the completion report.
+   *
+   * @return the request id; null exactly when the server answered {@code 204}
+   */
+  public String requestId() {
+    return response == null ? null : response.requestId();
   }
 
-  /** Returns true when the server offered nothing, valid or not (a {@code 204} answer). */
+  /**
+   * Returns the valid offers.
+   *
+   * @return the offers in the server's order, at most one per update type; empty when there are
+   *     none
+   * @see UpdateResponse#availableUpdates()
+   */
+  public List<AvailableUpdate> offers() {
+    return response == null ? List.of() : response.availableUpdates();
+  }
+
+  /**
+   * Returns the entries of {@code available_updates} that the client could not read.
+   *
+   * @return the rejected entries in the server's order; empty when there are none
+   * @see UpdateResponse#rejected()
+   */
+  public List<RejectedOffer> rejected() {
+    return response == null ? List.of() : response.rejected();
+  }
+
+  /**
+   * Returns true when the server offered nothing, valid or not (a {@code 204} answer).
+   *
+   * @return whether there is no response
+   */
   public boolean isEmpty() {
-    return offers.isEmpty() && rejected.isEmpty();
+    return response == null;
   }
 
-  /** Returns true when there is at least one valid offer. */
+  /**
+   * Returns true when there is at least one valid offer.
+   *
+   * @return whether {@link #offers()} is not empty
+   */
   public boolean hasUpdates() {
-    return !offers.isEmpty();
+    return !offers().isEmpty();
   }
 
   /**
    * Starts a completion report for this result.
    *
+   * @return a builder of the report, with no outcome recorded yet
    * @throws IllegalStateException if this result has no request id (the server answered 204)
    */
   public ReportBuilder report() {
-    if (requestId == null) {
+    if (response == null) {
       throw new IllegalStateException(
           "nothing to report: the server offered no updates, so there is no request id");
     }
     return new ReportBuilder(this);
+  }
+
+  /**
+   * Returns true for a result of an equal response, or when both are "no update".
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal result
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CheckResult other && Objects.equals(response, other.response);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hashCode(response);
+  }
+
+  /**
+   * Returns the response, for debugging.
+   *
+   * @return a one-line description
+   */
+  @Override
+  public String toString() {
+    return response == null ? "CheckResult[no update]" : "CheckResult[" + response + "]";
   }
 
   /**
@@ -89,6 +155,8 @@ public record CheckResult(
     /**
      * Records that {@code update} was downloaded, verified and installed.
      *
+     * @param update an offer of this result
+     * @return this builder
      * @throws IllegalArgumentException if {@code update} is not an offer of this result
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
@@ -140,6 +208,9 @@ public record CheckResult(
      * {@code download_failed}) and, for a checksum mismatch, the digest and size the client
      * actually received are included.
      *
+     * @param update an offer of this result
+     * @param failure what {@link UpdateClient#download} threw
+     * @return this builder
      * @throws IllegalArgumentException if {@code update} is not an offer of this result
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
@@ -147,8 +218,7 @@ public record CheckResult(
       Objects.requireNonNull(failure, "failure == null");
       Outcome outcome =
           Outcome.failed(offered(update).version(), failure.failureCode(), failure.reason());
-      if (failure instanceof ChecksumMismatchException) {
-        ChecksumMismatchException m = (ChecksumMismatchException) failure;
+      if (failure instanceof ChecksumMismatchException m) {
         outcome = outcome.withObserved(m.hashFunction(), m.actual(), m.size());
       }
       return put(update, outcome);
@@ -156,8 +226,10 @@ public record CheckResult(
 
     /**
      * Records an invalid offer as failed with {@link RejectedOffer#reason()} ({@code invalid offer:
-     * ...}).
+     * ...}), under its update type and version, with the code {@link FailureCode#OTHER}.
      *
+     * @param offer a rejected offer of this result
+     * @return this builder
      * @throws IllegalArgumentException if {@code offer} is not a rejected offer of this result, or
      *     its update type or version could not be read (there is nothing to report it under)
      * @throws IllegalStateException if an outcome for its update type was already recorded
@@ -179,7 +251,12 @@ public record CheckResult(
           Outcome.failed(offer.version(), FailureCode.OTHER, Reasons.clean(offer.reason())));
     }
 
-    /** Returns true if an outcome for {@code updateType} was recorded. */
+    /**
+     * Returns true if an outcome for {@code updateType} was recorded.
+     *
+     * @param updateType an update type
+     * @return whether this builder holds an outcome for it
+     */
     public boolean contains(String updateType) {
       return outcomes.containsKey(updateType);
     }
@@ -187,6 +264,7 @@ public record CheckResult(
     /**
      * Returns the report.
      *
+     * @return the report of every outcome recorded, in the order recorded
      * @throws IllegalStateException if no outcome was recorded
      */
     public CompletionReport build() {

@@ -48,22 +48,38 @@ public final class ChecksumMismatchException extends DownloadException {
     this.size = size;
   }
 
-  /** Returns the hash function of both digests. */
+  /**
+   * Returns the hash function of both digests.
+   *
+   * @return the offer's hash function
+   */
   public HashFunction hashFunction() {
     return hashFunction;
   }
 
-  /** Returns the digest the offer declared, lower-case hex. */
+  /**
+   * Returns the digest the offer declared.
+   *
+   * @return lower-case hex
+   */
   public String expected() {
     return expected;
   }
 
-  /** Returns the digest of the bytes received, lower-case hex. */
+  /**
+   * Returns the digest of the bytes received.
+   *
+   * @return lower-case hex
+   */
   public String actual() {
     return actual;
   }
 
-  /** Returns the number of bytes the actual digest covers. */
+  /**
+   * Returns the number of bytes the actual digest covers.
+   *
+   * @return the size in bytes
+   */
   public long size() {
     return size;
   }

@@ -14,8 +14,17 @@ import java.util.Optional;
  * URLs (the offer's {@code url} and its mirrors) were tried, the most telling failure is thrown (a
  * checksum mismatch before a size mismatch before anything else) and the failures of the other
  * URLs are attached as {@linkplain #getSuppressed() suppressed} exceptions.
+ *
+ * <p>The hierarchy is sealed: a plain {@code DownloadException} is any other failure (network,
+ * refused URL, local file system, a download already running), reported with the code {@code
+ * download_failed}.
  */
-public class DownloadException extends IOException {
+public sealed class DownloadException extends IOException
+    permits ChecksumMismatchException,
+        DownloadCancelledException,
+        HttpStatusException,
+        SizeMismatchException,
+        StalledTransferException {
   private static final long serialVersionUID = 1L;
 
   /** What the downloader does after a failure of one attempt. */
@@ -62,12 +71,18 @@ public class DownloadException extends IOException {
    * Returns a short reason for a completion report: {@code bad checksum} for a hash mismatch (the
    * protocol's wording), otherwise a few words such as {@code HTTP 404}, {@code size mismatch:
    * expected 1234 bytes, got 1000}, {@code transfer stalled}, {@code cancelled}.
+   *
+   * @return one line of at most 200 characters
    */
   public String reason() {
     return reason;
   }
 
-  /** Returns the URL whose transfer failed; empty when the failure was not tied to one. */
+  /**
+   * Returns the URL whose transfer failed.
+   *
+   * @return the URL; empty when the failure was not tied to one
+   */
   public Optional<URI> url() {
     return Optional.ofNullable(url);
   }

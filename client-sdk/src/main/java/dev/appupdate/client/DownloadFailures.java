@@ -112,6 +112,17 @@ final class DownloadFailures {
     return new DownloadException(reason, answer.refusal(), url, null, Disposition.NEXT_URL);
   }
 
+  /** {@code url} sent its body in a content coding other than {@code identity}. */
+  static DownloadException encoded(URI url, String contentEncoding) {
+    String coding = Reasons.clean(contentEncoding);
+    return new DownloadException(
+        "unexpected content encoding " + coding,
+        "GET " + url + " sent its body with Content-Encoding " + coding + "; only identity is used",
+        url,
+        null,
+        Disposition.NEXT_URL);
+  }
+
   /** {@code url} answered with a status the download cannot use. */
   static HttpStatusException status(URI url, Exchange answer, Instant now) {
     int s = answer.status();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -37,6 +38,10 @@ import java.util.concurrent.ConcurrentMap;
  *       the lock of the file the path names. The second channel stays open until the end, as
  *       closing it early would drop the lock (rule one).
  * </ul>
+ *
+ * <p>The lock file is written to, so it must be nobody else's file: a symbolic link at its path is
+ * removed before opening, and a file that turns out to have another name too (a hard link planted
+ * in the directory) is removed, not written through, and a new file is made.
  */
 final class DownloadLock implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -139,6 +144,9 @@ final class DownloadLock implements AutoCloseable {
       if (lock == null) {
         return Outcome.BUSY;
       }
+      if (!ownFile()) {
+        return Outcome.STALE;
+      }
       byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
       ch.truncate(0);
       ByteBuffer out = ByteBuffer.wrap(token);
@@ -168,6 +176,30 @@ final class DownloadLock implements AutoCloseable {
         closeQuietly(ch);
       }
     }
+  }
+
+  /**
+   * True when the path names a regular file with no other name, which the token may overwrite.
+   * Anything else there is removed (false is returned then, and when the file is already gone):
+   * truncating a hard link to another file would destroy that file's contents.
+   */
+  private boolean ownFile() throws IOException {
+    boolean unix = path.getFileSystem().supportedFileAttributeViews().contains("unix");
+    Map<String, Object> attributes;
+    try {
+      attributes =
+          Files.readAttributes(
+              path, unix ? "unix:isRegularFile,nlink" : "isRegularFile", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (Boolean.TRUE.equals(attributes.get("isRegularFile"))
+        && (!unix || Integer.valueOf(1).equals(attributes.get("nlink")))) {
+      return true;
+    }
+    LOG.log(Level.DEBUG, () -> path + " is not a file of its own " + attributes + "; replacing it");
+    Files.deleteIfExists(path);
+    return false;
   }
 
   /** Removes the lock file and releases the lock. Failures are only logged. */

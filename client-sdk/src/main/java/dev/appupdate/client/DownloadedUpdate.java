@@ -1,31 +1,100 @@
 package dev.appupdate.client;
 
 import dev.appupdate.protocol.AvailableUpdate;
-import dev.appupdate.protocol.HashFunction;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * An update whose bytes are on disk and verified: the file at {@code path} has exactly {@code size}
- * bytes and its digest is {@code hashValue}, as the offer declared.
+ * An offer whose bytes are on disk and verified: the file at {@link #path()} has exactly the size
+ * and the digest that {@link #offer()} declares. Made by {@link UpdateClient#download}; handed to
+ * the {@link Installer} by {@link UpdateClient#update}.
  *
- * @param update the offer the bytes belong to
- * @param path the verified file, named after the update type and version
- * @param hashFunction the hash function the bytes were verified with
- * @param hashValue the verified digest, lower-case hex
- * @param size the size of the file in bytes
+ * <h2>The download directory</h2>
+ *
+ * <p>The bytes stream into {@code .<name>.part} in the download directory while they are hashed;
+ * memory use does not depend on the size. Reading stops as soon as more bytes arrive than the
+ * offer's {@code size}. Only when size and digest match (digests are compared in constant time)
+ * is the file forced to disk, read back and verified once more, and moved, atomically, to its
+ * final name ({@link #path()}). A verified file already at the final path is returned without a
+ * transfer (and without calling the listener); any other file there is removed.
+ *
+ * <p>One download of an update into a directory runs at a time, across threads and processes: it
+ * holds a lock on {@code .<name>.lock} from start to end, and another download of the same update
+ * into the same directory fails at once with the reason {@code download already running}. Once a
+ * download ends, only the verified file (or a resumable partial file) remains.
+ *
+ * <p>Resuming: when a transfer breaks, the partial file is kept together with a small sidecar
+ * ({@code .<name>.part.meta}) holding the server's strong validator (a strong ETag; without any
+ * ETag, a Last-Modified a second older than the Date). The next attempt, in the same call or a
+ * later one, re-hashes the partial bytes and asks for the rest with {@code Range} and {@code
+ * If-Range}. A {@code 200} answer (the file changed) restarts from byte 0, and so does a {@code
+ * 206} whose {@code Content-Range} does not fit or that names another validator. When resumed
+ * bytes fail verification, the same URL is tried once more from byte 0 before the mismatch
+ * counts. Without a validator nothing is kept.
  */
-public record DownloadedUpdate(
-    AvailableUpdate update, Path path, HashFunction hashFunction, String hashValue, long size) {
+public final class DownloadedUpdate {
+  private final AvailableUpdate offer;
+  private final Path path;
 
-  /** Validates the components. */
-  public DownloadedUpdate {
-    Objects.requireNonNull(update, "update == null");
-    Objects.requireNonNull(path, "path == null");
-    Objects.requireNonNull(hashFunction, "hashFunction == null");
-    Objects.requireNonNull(hashValue, "hashValue == null");
-    if (size < 0) {
-      throw new IllegalArgumentException("size must not be negative, got " + size);
-    }
+  DownloadedUpdate(AvailableUpdate offer, Path path) {
+    this.offer = Objects.requireNonNull(offer, "offer == null");
+    this.path = Objects.requireNonNull(path, "path == null");
+  }
+
+  /**
+   * Returns the offer the bytes belong to; its size, hash function and digest are what the file
+   * was verified against.
+   *
+   * @return the offer
+   */
+  public AvailableUpdate offer() {
+    return offer;
+  }
+
+  /**
+   * Returns the verified file. Its name is {@code <update_type>-<version>-<hash>}: update type and
+   * version with characters outside {@code [A-Za-z0-9._+-]} replaced by {@code _}, then 8 hex
+   * digits of a hash of the exact pair, so that distinct updates never share a name (a leading
+   * {@code _} is added when the name would start with a Windows device name). The name never comes
+   * from the URL.
+   *
+   * @return the path of the file
+   */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Returns true for a downloaded update of an equal offer at the same path.
+   *
+   * @param o the object to compare with
+   * @return whether {@code o} is an equal downloaded update
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DownloadedUpdate other
+        && offer.equals(other.offer)
+        && path.equals(other.path);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(offer, path);
+  }
+
+  /**
+   * Returns the update type, version and path, for debugging.
+   *
+   * @return a one-line description
+   */
+  @Override
+  public String toString() {
+    return "DownloadedUpdate["
+        + offer.updateType()
+        + " "
+        + offer.version()
+        + " at "
+        + path
+        + "]";
   }
 }

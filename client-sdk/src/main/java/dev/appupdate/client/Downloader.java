@@ -11,10 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * Downloads one update into a directory, under a {@link DownloadLock}: returns a verified file
@@ -52,23 +50,18 @@ final class Downloader {
 
   /**
    * @param clock the wall clock, for Retry-After dates
-   * @param ticker monotonic nanoseconds, for transfer rates
-   * @param minimumSpeed bytes per second a transfer must reach over every {@code window}; 0 = off
-   * @param idleTimeout how long a read may wait for data before the transfer counts as stalled
+   * @param speed the minimum-speed rule of every transfer
    */
   Downloader(
       Transport transport,
       Retrier retrier,
       Clock clock,
-      LongSupplier ticker,
-      long minimumSpeed,
-      Duration window,
-      Duration idleTimeout,
+      SpeedMeter.Rule speed,
       Checkpoints checkpoints) {
     this.transport = transport;
     this.retrier = retrier;
     this.clock = clock;
-    this.speed = new SpeedMeter.Rule(ticker, minimumSpeed, window, idleTimeout);
+    this.speed = speed;
     this.checkpoints = checkpoints;
   }
 
@@ -193,7 +186,6 @@ final class Downloader {
   }
 
   private static DownloadedUpdate result(AvailableUpdate update, Path target) {
-    return new DownloadedUpdate(
-        update, target, update.hashFunction(), update.hashValue(), update.size());
+    return new DownloadedUpdate(update, target);
   }
 }

@@ -29,12 +29,20 @@ public final class HttpStatusException extends DownloadException {
     this.status = status;
   }
 
-  /** Returns the HTTP status code the URL answered with. */
+  /**
+   * Returns the HTTP status code the URL answered with.
+   *
+   * @return the status, for example 404
+   */
   public int status() {
     return status;
   }
 
-  /** Returns the wait the server asked for with {@code Retry-After}; empty when it sent none. */
+  /**
+   * Returns the wait the server asked for with {@code Retry-After}.
+   *
+   * @return the wait; empty when the server sent none, or none the client could read
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(requestedDelay());
   }

@@ -7,7 +7,7 @@ package dev.appupdate.client;
  *
  * <pre>{@code
  * Installer installer = downloaded -> {
- *   Path target = dataDir.resolve(downloaded.update().updateType() + ".json");
+ *   Path target = dataDir.resolve(downloaded.offer().updateType() + ".json");
  *   Files.move(downloaded.path(), target, StandardCopyOption.REPLACE_EXISTING);
  * };
  * }</pre>
@@ -19,6 +19,7 @@ public interface Installer {
    * Installs {@code update}. The file at {@link DownloadedUpdate#path()} is verified; the installer
    * may move, copy or delete it.
    *
+   * @param update the verified update
    * @throws Exception if installing failed; the message becomes part of the reported reason
    */
   void install(DownloadedUpdate update) throws Exception;

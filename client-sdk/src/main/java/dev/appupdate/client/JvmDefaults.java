@@ -3,9 +3,15 @@ package dev.appupdate.client;
 import dev.appupdate.protocol.UpdateRequest;
 import java.util.Locale;
 
-/** The platform and locale an {@link UpdateClient} reports when the application sets none. */
+/** The platform and locale of this JVM, for {@link UpdateClient#jvmRequest}. */
 final class JvmDefaults {
   private JvmDefaults() {}
+
+  /** A request builder with this JVM's platform and locale. */
+  static UpdateRequest.Builder request(String product, String version) {
+    return UpdateRequest.builder(
+        product, version, platform(System.getProperty("os.name")), locale(Locale.getDefault()));
+  }
 
   /**
    * Maps the {@code os.name} system property: {@code Mac OS X}, {@code macOS}, {@code Darwin} to

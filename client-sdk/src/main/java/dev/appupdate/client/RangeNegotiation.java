@@ -1,9 +1,7 @@
 package dev.appupdate.client;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -17,8 +15,10 @@ import java.util.regex.Pattern;
  * values; the caller acts on the {@link Verdict}.
  */
 final class RangeNegotiation {
+  /** Range unit names are case-insensitive (RFC 9110 14.1): {@code Bytes} is {@code bytes}. */
   private static final Pattern CONTENT_RANGE =
-      Pattern.compile("bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)");
+      Pattern.compile(
+          "bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)", Pattern.CASE_INSENSITIVE);
 
   private RangeNegotiation() {}
 
@@ -111,7 +111,7 @@ final class RangeNegotiation {
       return etag == null || etag.trim().equals(validator);
     }
     return lastModified == null
-        || Objects.equals(httpDate(lastModified.trim()), httpDate(validator));
+        || Objects.equals(HttpDate.parse(lastModified.trim()), HttpDate.parse(validator));
   }
 
   /** The value of a {@code Content-Length} header, or -1 when absent or unreadable. */
@@ -130,15 +130,16 @@ final class RangeNegotiation {
   /**
    * Returns the answer's validator usable in {@code If-Range}, or null. RFC 9110 13.1.5 allows only
    * strong validators: a strong ETag, or a Last-Modified date at least one second older than the
-   * answer's Date.
+   * answer's Date; and a client that has an entity tag must not send a date. So an answer with a
+   * weak (or unreadable) ETag has no validator at all: its Last-Modified is not used.
    */
   static String validatorOf(String etag, String lastModified, String date) {
-    if (etag != null && isStrongEtag(etag.trim())) {
-      return etag.trim();
+    if (etag != null) {
+      return isStrongEtag(etag.trim()) ? etag.trim() : null;
     }
     if (lastModified != null && date != null) {
-      ZonedDateTime lm = httpDate(lastModified.trim());
-      ZonedDateTime d = httpDate(date.trim());
+      Instant lm = HttpDate.parse(lastModified.trim());
+      Instant d = HttpDate.parse(date.trim());
       if (lm != null && d != null && !Duration.between(lm, d).minusSeconds(1).isNegative()) {
         return lastModified.trim();
       }
@@ -148,7 +149,7 @@ final class RangeNegotiation {
 
   /** True for text {@link #validatorOf} can return: a strong ETag or an HTTP date. */
   static boolean isValidator(String v) {
-    return isStrongEtag(v) || httpDate(v) != null;
+    return isStrongEtag(v) || HttpDate.parse(v) != null;
   }
 
   /** A quoted entity tag of visible ASCII, not marked weak. */
@@ -166,16 +167,5 @@ final class RangeNegotiation {
       }
     }
     return true;
-  }
-
-  private static ZonedDateTime httpDate(String v) {
-    if (v == null) {
-      return null;
-    }
-    try {
-      return ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

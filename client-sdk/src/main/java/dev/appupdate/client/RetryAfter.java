@@ -2,9 +2,6 @@ package dev.appupdate.client;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /** Reads the {@code Retry-After} header: delay-seconds or an HTTP date (RFC 9110 10.2.3). */
 final class RetryAfter {
@@ -12,7 +9,8 @@ final class RetryAfter {
 
   /**
    * Returns the wait the header asks for, measured from {@code now}; zero for a date in the past;
-   * null when the header is absent or unreadable (the client then uses its own backoff).
+   * null when the header is absent or unreadable (the client then uses its own backoff). Dates are
+   * read in all three HTTP-date formats ({@link HttpDate}).
    */
   static Duration parse(String value, Instant now) {
     if (value == null) {
@@ -26,12 +24,11 @@ final class RetryAfter {
       // More than 10 digits is beyond any sane wait; treat as "very long" rather than failing.
       return Duration.ofSeconds(v.length() > 10 ? 9_999_999_999L : Long.parseLong(v));
     }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return d.isNegative() ? Duration.ZERO : d;
-    } catch (DateTimeParseException e) {
+    Instant at = HttpDate.parse(v, now);
+    if (at == null) {
       return null;
     }
+    Duration d = Duration.between(now, at);
+    return d.isNegative() ? Duration.ZERO : d;
   }
 }

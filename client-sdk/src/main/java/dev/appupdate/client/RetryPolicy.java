@@ -35,6 +35,11 @@ public record RetryPolicy(
   /**
    * Validates the components.
    *
+   * @param maxAttempts the number of attempts including the first; at least 1
+   * @param baseDelay the backoff cap before the first retry; not negative
+   * @param maxDelay the largest wait before any retry; at least {@code baseDelay}
+   * @param timeBudget how long after the first attempt a retry may still end its wait; not
+   *     negative
    * @throws IllegalArgumentException naming the invalid component and its value
    */
   public RetryPolicy {
@@ -56,12 +61,21 @@ public record RetryPolicy(
     }
   }
 
-  /** 4 attempts, backoff from 1 second up to 30 seconds, within 2 minutes. */
+  /**
+   * Returns the default policy: 4 attempts, backoff from 1 second up to 30 seconds, within 2
+   * minutes.
+   *
+   * @return the default policy
+   */
   public static RetryPolicy defaults() {
     return new RetryPolicy(4, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(2));
   }
 
-  /** A single attempt: nothing is retried. */
+  /**
+   * Returns the policy of a single attempt: nothing is retried.
+   *
+   * @return the policy without retries
+   */
   public static RetryPolicy none() {
     return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }

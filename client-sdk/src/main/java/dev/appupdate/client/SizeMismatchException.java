@@ -60,7 +60,11 @@ public final class SizeMismatchException extends DownloadException {
         url);
   }
 
-  /** Returns the size the offer declared. */
+  /**
+   * Returns the size the offer declared.
+   *
+   * @return the size in bytes
+   */
   public long expected() {
     return expected;
   }
@@ -68,6 +72,8 @@ public final class SizeMismatchException extends DownloadException {
   /**
    * Returns the number of bytes received (for a body that was too long: the count at which reading
    * stopped) or, when the mismatch was seen in the headers, the announced length.
+   *
+   * @return a number of bytes
    */
   public long received() {
     return received;

@@ -26,7 +26,11 @@ public interface Sleeper {
    */
   void sleep(Duration duration) throws InterruptedException;
 
-  /** Returns the sleeper that blocks the calling thread with {@link Thread#sleep(long)}. */
+  /**
+   * Returns the sleeper that blocks the calling thread with {@link Thread#sleep(long)}.
+   *
+   * @return the system sleeper
+   */
   static Sleeper system() {
     return duration -> Thread.sleep(duration.toMillis());
   }

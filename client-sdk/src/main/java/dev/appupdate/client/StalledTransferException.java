@@ -51,17 +51,29 @@ public final class StalledTransferException extends DownloadException {
         url + " sent no data for " + window, url, 0, minimumBytesPerSecond, window);
   }
 
-  /** Returns the rate observed over the window, in bytes per second (0 when nothing arrived). */
+  /**
+   * Returns the rate observed over the window.
+   *
+   * @return bytes per second; 0 when nothing arrived
+   */
   public long bytesPerSecond() {
     return bytesPerSecond;
   }
 
-  /** Returns the configured minimum rate, in bytes per second (0 when the rule is off). */
+  /**
+   * Returns the configured minimum rate.
+   *
+   * @return bytes per second; 0 when the rule is off
+   */
   public long minimumBytesPerSecond() {
     return minimumBytesPerSecond;
   }
 
-  /** Returns the window over which the rate was measured. */
+  /**
+   * Returns the window over which the rate was measured.
+   *
+   * @return the window
+   */
   public Duration window() {
     return window;
   }

@@ -111,6 +111,7 @@ final class Transfer {
           return false;
         }
         case WHOLE_FILE -> {
+          requireIdentity(url, answer);
           if (offset > 0) {
             LOG.log(Level.DEBUG, () -> url + " sent the whole file; restarting from byte 0");
             part.restart();
@@ -123,7 +124,7 @@ final class Transfer {
               RangeNegotiation.validatorOf(
                   answer.header("etag"), answer.header("last-modified"), answer.header("date")));
         }
-        case CONTINUES -> {}
+        case CONTINUES -> requireIdentity(url, answer);
         case FAILURE -> throw DownloadFailures.status(url, answer, clock.instant());
       }
       try {
@@ -141,6 +142,18 @@ final class Transfer {
         return false;
       }
       return true;
+    }
+  }
+
+  /**
+   * Refuses a body in a content coding (a CDN that compresses despite {@code Accept-Encoding:
+   * identity}): its bytes are not the file's, so its length and digest would not match, and the
+   * release would be blamed with a size or checksum mismatch for what the network did.
+   */
+  private static void requireIdentity(URI url, Exchange answer) throws DownloadException {
+    String coding = answer.header("content-encoding");
+    if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+      throw DownloadFailures.encoded(url, coding.trim());
     }
   }
 
@@ -171,7 +184,7 @@ final class Transfer {
 
   private void progress(URI url, long rate) throws DownloadCancelledException {
     long done = part.offset();
-    if (!listener.onProgress(new DownloadProgress(update, url, done, update.size(), rate))) {
+    if (!listener.onProgress(new DownloadProgress(update, url, done, rate))) {
       throw new DownloadCancelledException(
           "download of " + url + " cancelled by the listener at byte " + done);
     }

@@ -2,9 +2,11 @@ package dev.appupdate.client;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpClient.Redirect;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -12,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.LongSupplier;
 
@@ -43,6 +46,42 @@ final class Transport {
     this.requestTimeout = requestTimeout;
     this.ticker = ticker;
     this.poller = poller;
+  }
+
+  /**
+   * Returns a JDK client that leaves redirects to {@link #send}.
+   *
+   * @param proxy the proxy selector, or null for {@link ProxySelector#getDefault()}
+   * @param executor the executor of the client's asynchronous work, or null for its own
+   */
+  static HttpClient newHttpClient(Duration connectTimeout, ProxySelector proxy, Executor executor) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(Redirect.NEVER);
+    ProxySelector p = proxy != null ? proxy : ProxySelector.getDefault();
+    if (p != null) {
+      b.proxy(p);
+    }
+    if (executor != null) {
+      b.executor(executor);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns {@code client} if it leaves redirects to {@link #send}.
+   *
+   * @throws IllegalArgumentException if it follows redirects itself, so that hops would go
+   *     unchecked
+   */
+  static HttpClient requireNoRedirects(HttpClient client) {
+    if (client.followRedirects() != Redirect.NEVER) {
+      throw new IllegalArgumentException(
+          "httpClient follows redirects ("
+              + client.followRedirects()
+              + "); build it with HttpClient.Redirect.NEVER: the update client follows redirects"
+              + " itself to refuse HTTPS-to-HTTP downgrades");
+    }
+    return client;
   }
 
   /**

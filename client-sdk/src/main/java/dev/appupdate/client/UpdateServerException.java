@@ -43,22 +43,38 @@ public final class UpdateServerException extends IOException {
     this.retryAfter = retryAfter;
   }
 
-  /** Returns the URI the failing request went to (after redirects). */
+  /**
+   * Returns the URI the failing request went to, after redirects.
+   *
+   * @return the URI that answered
+   */
   public URI uri() {
     return uri;
   }
 
-  /** Returns the HTTP status code. */
+  /**
+   * Returns the HTTP status code.
+   *
+   * @return the status, for example 422
+   */
   public int status() {
     return status;
   }
 
-  /** Returns the problem document of the answer; empty when the body was not one. */
+  /**
+   * Returns the problem document of the answer.
+   *
+   * @return the problem; empty when the body was not one
+   */
   public Optional<Problem> problem() {
     return Optional.ofNullable(problem);
   }
 
-  /** Returns the wait the server asked for with {@code Retry-After}; empty when it sent none. */
+  /**
+   * Returns the wait the server asked for with {@code Retry-After}.
+   *
+   * @return the wait; empty when the server sent none, or none the client could read
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -6,62 +6,163 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link UpdateClient#update(java.nio.file.Path, Installer)} did: one entry per reported
- * update, and whether the completion report reached the server.
+ * What {@link UpdateClient#update(java.nio.file.Path, Installer)} did: the reported outcome of
+ * each update, and whether the completion report reached the server.
+ *
+ * <p>Outcomes are reported as follows. A download failure: with its {@link
+ * DownloadException#reason()} ({@code bad checksum} for a digest mismatch) and the code of its
+ * kind ({@code bad_checksum}, {@code size_mismatch}, {@code cancelled}, else {@code
+ * download_failed}). An installer exception: {@code install_failed}, {@code install failed:
+ * <message>}. An offer the client could not read: {@code other}, {@code invalid offer: ...}, when
+ * its update type and version are readable (otherwise it is only logged). After a cancelled
+ * download or an interrupted install, every remaining offer: {@code cancelled}. An unchecked
+ * exception during a download: {@code other}, {@code download aborted: <message>}, the remaining
+ * offers {@code cancelled}.
  *
  * <pre>{@code
  * UpdateSummary summary = client.update(downloads, installer);
  * for (UpdateSummary.Entry e : summary.entries()) {
- *   System.out.println(e.updateType() + " " + e.version() + ": "
- *       + (e.succeeded() ? "installed" : "failed, " + e.reason()));
+ *   Outcome o = e.outcome();
+ *   System.out.println(e.updateType() + " " + o.version() + ": "
+ *       + (e.succeeded() ? "installed" : "failed, " + o.reason()));
  * }
  * }</pre>
- *
- * @param requestId the request id of the check; null when the server offered nothing
- * @param entries the outcome of each update, in the server's order; empty when nothing was offered
- * @param reportFailure why the completion report could not be delivered after retries; null when it
- *     was delivered or there was nothing to report
  */
-public record UpdateSummary(String requestId, List<Entry> entries, IOException reportFailure) {
+public final class UpdateSummary {
+  private final String requestId;
+  private final List<Entry> entries;
+  private final IOException reportFailure;
 
-  /** Validates the components. */
-  public UpdateSummary {
-    entries = List.copyOf(Objects.requireNonNull(entries, "entries == null"));
+  UpdateSummary(String requestId, List<Entry> entries, IOException reportFailure) {
+    this.requestId = requestId;
+    this.entries = List.copyOf(Objects.requireNonNull(entries, "entries == null"));
+    this.reportFailure = reportFailure;
   }
 
-  /** Returns true when every entry succeeded (also when there were none). */
+  /**
+   * Returns the request id of the check.
+   *
+   * @return the request id; null when the server offered nothing
+   */
+  public String requestId() {
+    return requestId;
+  }
+
+  /**
+   * Returns the reported outcome of each update.
+   *
+   * @return the entries in the server's order; empty when nothing was reported
+   */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /**
+   * Returns why the completion report could not be delivered, after retries.
+   *
+   * @return the failure; null when the report was delivered or there was nothing to report
+   */
+  public IOException reportFailure() {
+    return reportFailure;
+  }
+
+  /**
+   * Returns true when every entry succeeded (also when there were none).
+   *
+   * @return whether no update failed
+   */
   public boolean allSucceeded() {
     return entries.stream().allMatch(Entry::succeeded);
   }
 
-  /** Returns true when a completion report was delivered to the server. */
+  /**
+   * Returns true when a completion report was delivered to the server.
+   *
+   * @return whether there were outcomes and the server took them
+   */
   public boolean reported() {
     return !entries.isEmpty() && reportFailure == null;
   }
 
   /**
-   * The outcome of one update.
+   * Returns the request id, the entries and the report failure, for debugging.
    *
-   * @param updateType the update type
-   * @param version the offered version
-   * @param status success or failed, as reported
-   * @param reason why it failed, as reported; null on success
+   * @return a one-line description
    */
-  public record Entry(String updateType, String version, Outcome.Status status, String reason) {
+  @Override
+  public String toString() {
+    return "UpdateSummary[requestId="
+        + requestId
+        + ", entries="
+        + entries
+        + (reportFailure == null ? "" : ", reportFailure=" + reportFailure)
+        + "]";
+  }
 
-    /** Validates the components. */
-    public Entry {
-      Objects.requireNonNull(updateType, "updateType == null");
-      Objects.requireNonNull(version, "version == null");
-      Objects.requireNonNull(status, "status == null");
-      if ((status == Outcome.Status.FAILED) != (reason != null)) {
-        throw new IllegalArgumentException("reason must be given exactly when status is failed");
-      }
+  /** The outcome of one update as it was reported: its update type and its {@link Outcome}. */
+  public static final class Entry {
+    private final String updateType;
+    private final Outcome outcome;
+
+    Entry(String updateType, Outcome outcome) {
+      this.updateType = Objects.requireNonNull(updateType, "updateType == null");
+      this.outcome = Objects.requireNonNull(outcome, "outcome == null");
     }
 
-    /** Returns true if the update was installed. */
+    /**
+     * Returns the update type.
+     *
+     * @return the update type the outcome is reported under
+     */
+    public String updateType() {
+      return updateType;
+    }
+
+    /**
+     * Returns the outcome as reported: status, offered version, and for a failure its code and
+     * reason.
+     *
+     * @return the outcome
+     */
+    public Outcome outcome() {
+      return outcome;
+    }
+
+    /**
+     * Returns true if the update was installed.
+     *
+     * @return whether the outcome is a success
+     */
     public boolean succeeded() {
-      return status == Outcome.Status.SUCCESS;
+      return outcome.status() == Outcome.Status.SUCCESS;
+    }
+
+    /**
+     * Returns true for an entry with the same update type and an equal outcome.
+     *
+     * @param o the object to compare with
+     * @return whether {@code o} is an equal entry
+     */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Entry other
+          && updateType.equals(other.updateType)
+          && outcome.equals(other.outcome);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(updateType, outcome);
+    }
+
+    /**
+     * Returns the update type and the outcome, for debugging.
+     *
+     * @return a one-line description
+     */
+    @Override
+    public String toString() {
+      return updateType + "=" + outcome;
     }
   }
 }

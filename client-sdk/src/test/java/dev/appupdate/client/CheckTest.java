@@ -68,10 +68,14 @@ class CheckTest {
   void check_sendsTheRequestAsJson() throws IOException {
     server.stubFor(post("/v1/update").willReturn(aResponse().withStatus(204)));
     UpdateClient c =
-        Fixtures.client(server.baseUrl(), time)
-            .channel("beta")
-            .installationId("3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a")
-            .installed("blocklist", "2.0")
+        Fixtures.client(
+                server.baseUrl(),
+                time,
+                Fixtures.request()
+                    .channel("beta")
+                    .installationId("3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a")
+                    .installed("blocklist", "2.0")
+                    .build())
             .build();
 
     c.check();
@@ -432,8 +436,7 @@ class CheckTest {
     UpdateClient c =
         UpdateClient.builder()
             .serverUri(URI.create(server.baseUrl()))
-            .product("your_app")
-            .version("1.0")
+            .request(UpdateClient.jvmRequest("your_app", "1.0").build())
             .sleeper(waits::add)
             .random(Fixtures.maxJitter())
             .retryPolicy(

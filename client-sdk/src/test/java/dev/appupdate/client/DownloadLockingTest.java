@@ -188,6 +188,41 @@ class DownloadLockingTest {
   }
 
   @Test
+  void tryAcquire_hardLinkAtTheLockPath_isReplacedAndItsTargetLeftAlone() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    Path file = dir.resolve(".x.lock");
+    try {
+      Files.createLink(file, victim);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no hard links here: " + e);
+    }
+
+    try (DownloadLock held = DownloadLock.tryAcquire(file)) {
+      assertThat(held).isNotNull();
+      assertThat(Files.isSameFile(file, victim)).isFalse();
+    }
+
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Fixtures.files(dir)).containsExactly("victim.txt");
+  }
+
+  @Test
+  void download_hardLinkAtTheLockPath_leavesItsTargetAlone() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    try {
+      Files.createLink(dir.resolve(FileNames.lockName(NAME)), victim);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no hard links here: " + e);
+    }
+
+    DownloadedUpdate d = client(Downloader.Checkpoints.NONE).download(offer(), dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Fixtures.files(dir)).containsExactly(NAME, "victim.txt");
+  }
+
+  @Test
   void tryAcquire_linkAtTheLockPath_isReplacedAndItsTargetLeftAlone() throws IOException {
     Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
     Path file = dir.resolve(".x.lock");

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,9 +67,7 @@ class DownloadTest {
     DownloadedUpdate d = client().download(offer(url("/data")), dir, progress::add);
 
     assertThat(d.path()).isEqualTo(dir.resolve(FINAL_NAME));
-    assertThat(d.size()).isEqualTo(PAYLOAD.length);
-    assertThat(d.hashFunction()).isEqualTo(HashFunction.SHA512);
-    assertThat(d.hashValue()).isEqualTo(Fixtures.sha512(PAYLOAD));
+    assertThat(d.offer()).isEqualTo(offer(url("/data")));
     assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
     assertThat(Fixtures.files(dir)).containsExactly(FINAL_NAME);
     assertThat(progress.get(0).bytesDone()).isZero();
@@ -489,6 +490,49 @@ class DownloadTest {
     assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
     assertThat(sources).containsOnly(url("/mirror/data"));
     assertThat(Fixtures.files(dir)).containsExactly(FINAL_NAME);
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void download_encodedBodyOnEveryUrl_failsAsADownloadFailureNotAsABrokenRelease()
+      throws IOException {
+    // Even a body whose length happens to match must not be taken: its bytes are not the file's.
+    byte[] encoded = Fixtures.payload(PAYLOAD.length, 9);
+    server.stubFor(get("/data").willReturn(ok(encoded).withHeader("Content-Encoding", "br")));
+    server.stubFor(
+        get("/mirror/data").willReturn(ok(gzip(PAYLOAD)).withHeader("Content-Encoding", "GZIP")));
+
+    assertThatThrownBy(() -> client().download(offer(url("/data"), url("/mirror/data")), dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> {
+              assertThat(e).isExactlyInstanceOf(DownloadException.class);
+              assertThat(e.reason()).isEqualTo("unexpected content encoding br");
+              assertThat(e.failureCode()).isEqualTo(FailureCode.DOWNLOAD_FAILED);
+              assertThat(e.getSuppressed())
+                  .singleElement()
+                  .satisfies(
+                      s ->
+                          assertThat(((DownloadException) s).reason())
+                              .isEqualTo("unexpected content encoding GZIP"));
+            });
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
+  void download_identityContentEncoding_isAccepted() throws IOException {
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD).withHeader("Content-Encoding", "identity")));
+
+    DownloadedUpdate d = client().download(offer(url("/data")), dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.appupdate.client;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.UpdateRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -43,14 +44,21 @@ final class Fixtures {
         .build();
   }
 
+  /** The request of {@link #client(String, FakeTime)}: your_app 1.0 on Linux in en-US. */
+  static UpdateRequest.Builder request() {
+    return UpdateRequest.builder("your_app", "1.0", "Linux", "en-US");
+  }
+
   /** A client builder for a server at {@code base} with fake time and no real waiting. */
   static UpdateClient.Builder client(String base, FakeTime time) {
+    return client(base, time, request().build());
+  }
+
+  /** A client builder sending {@code request} to a server at {@code base}, with fake time. */
+  static UpdateClient.Builder client(String base, FakeTime time, UpdateRequest request) {
     return UpdateClient.builder()
         .serverUri(URI.create(base))
-        .product("your_app")
-        .version("1.0")
-        .platform("Linux")
-        .locale("en-US")
+        .request(request)
         .clock(time)
         .ticker(time::nanoTime)
         .sleeper(time)

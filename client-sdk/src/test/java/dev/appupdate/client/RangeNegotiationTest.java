@@ -67,6 +67,41 @@ class RangeNegotiationTest {
   }
 
   @Test
+  void judge_rangeUnitInAnotherCase_continues() {
+    // RFC 9110 14.1: range unit names are case-insensitive.
+    assertThat(judge(206, 4_000, ETAG, "content-range", "Bytes 4000-9999/10000", "etag", ETAG))
+        .isEqualTo(Verdict.CONTINUES);
+    assertThat(RangeNegotiation.contentRangeFits("BYTES 1-1/2", null, 1, 2)).isTrue();
+  }
+
+  @Test
+  void judge_otherRangeUnit_isAMisfit() {
+    assertThat(judge(206, 4_000, ETAG, "content-range", "items 4000-9999/10000"))
+        .isEqualTo(Verdict.MISFIT);
+  }
+
+  @Test
+  void judge_rangeNamingTheSameLastModifiedInAnObsoleteDateFormat_continues() {
+    // RFC 9110 5.6.7: recipients accept all three date formats; the same instant is the same date.
+    String validator = "Tue, 01 Jan 2030 00:00:00 GMT";
+
+    for (String lastModified :
+        new String[] {"Tuesday, 01-Jan-30 00:00:00 GMT", "Tue Jan  1 00:00:00 2030"}) {
+      assertThat(
+              judge(
+                  206,
+                  4_000,
+                  validator,
+                  "content-range",
+                  "bytes 4000-9999/10000",
+                  "last-modified",
+                  lastModified))
+          .as(lastModified)
+          .isEqualTo(Verdict.CONTINUES);
+    }
+  }
+
+  @Test
   void judge_restWithUnknownTotalAndNoValidator_continues() {
     assertThat(judge(206, 4_000, ETAG, "content-range", " bytes 4000-9999/* "))
         .isEqualTo(Verdict.CONTINUES);
@@ -175,6 +210,15 @@ class RangeNegotiationTest {
   void validatorOf_weakEtagWithoutUsableDate_isNone() {
     assertThat(RangeNegotiation.validatorOf("W/\"v1\"", null, null)).isNull();
     assertThat(RangeNegotiation.validatorOf("v1", null, null)).isNull();
+  }
+
+  @Test
+  void validatorOf_weakEtagWithAnOldEnoughLastModified_isNoneRatherThanTheDate() {
+    // RFC 9110 13.1.5: a client that has an entity tag must not send a date in If-Range.
+    String later = "Tue, 01 Jan 2030 00:00:01 GMT";
+
+    assertThat(RangeNegotiation.validatorOf("W/\"v1\"", DATE, later)).isNull();
+    assertThat(RangeNegotiation.validatorOf(" W/\"v1\" ", DATE, later)).isNull();
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.Release;
 import dev.appupdate.server.AppUpdateServer;
@@ -42,10 +44,7 @@ class ReferenceServerEndToEndTest {
   private UpdateClient client() {
     return UpdateClient.builder()
         .serverUri(server.baseUrl())
-        .product("your_app")
-        .version("666")
-        .platform("macOS")
-        .locale("en-US")
+        .request(UpdateRequest.of("your_app", "666", "macOS", "en-US"))
         .clock(time)
         .sleeper(time)
         .random(Fixtures.maxJitter())
@@ -91,12 +90,12 @@ class ReferenceServerEndToEndTest {
     assertThat(summary.allSucceeded()).isTrue();
     assertThat(summary.reported()).isTrue();
     assertThat(summary.entries())
-        .extracting(UpdateSummary.Entry::updateType, UpdateSummary.Entry::version)
+        .extracting(UpdateSummary.Entry::updateType, e -> e.outcome().version())
         .containsExactly(Tuple.tuple(BLOB, "2.0"), Tuple.tuple(DATA, "1.0"));
     Map<String, Release> catalog = demoReleases();
     assertThat(installed).hasSize(2);
     for (DownloadedUpdate d : installed) {
-      Release release = catalog.get(d.update().updateType());
+      Release release = catalog.get(d.offer().updateType());
       byte[] bytes = Files.readAllBytes(d.path());
       assertThat(d.path().getParent()).isEqualTo(downloads);
       assertThat(bytes).as(d.path().toString()).hasSize((int) release.size());
@@ -136,11 +135,16 @@ class ReferenceServerEndToEndTest {
     UpdateSummary summary = client().update(downloads, installed::add);
 
     assertThat(summary.entries())
+        .extracting(
+            UpdateSummary.Entry::updateType,
+            e -> e.outcome().status(),
+            e -> e.outcome().code(),
+            e -> e.outcome().reason())
         .containsExactly(
-            new UpdateSummary.Entry(BLOB, "2.0", Outcome.Status.FAILED, "bad checksum"),
-            new UpdateSummary.Entry(DATA, "1.0", Outcome.Status.SUCCESS, null));
+            Tuple.tuple(BLOB, Outcome.Status.FAILED, FailureCode.BAD_CHECKSUM, "bad checksum"),
+            Tuple.tuple(DATA, Outcome.Status.SUCCESS, null, null));
     assertThat(summary.reported()).isTrue();
-    assertThat(installed).extracting(d -> d.update().updateType()).containsExactly(DATA);
+    assertThat(installed).extracting(d -> d.offer().updateType()).containsExactly(DATA);
     assertThat(Fixtures.files(downloads)).containsExactly(Fixtures.finalName(DATA, "1.0"));
     JsonNode failed =
         completions().stream()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class RetryTest {
@@ -41,6 +42,33 @@ class RetryTest {
   void retryAfter_httpDate_isTheTimeUntilThen() {
     assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:01:00 GMT", FakeTime.START))
         .isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void retryAfter_obsoleteDateFormats_areReadToo() {
+    // RFC 9110 5.6.7: recipients MUST accept RFC 850 and asctime dates as well as IMF-fixdate.
+    assertThat(RetryAfter.parse("Tuesday, 01-Jan-30 00:01:00 GMT", FakeTime.START))
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(RetryAfter.parse("Tue Jan  1 00:01:00 2030", FakeTime.START))
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(RetryAfter.parse("Tue Jan 15 00:00:00 2030", FakeTime.START))
+        .isEqualTo(Duration.ofDays(14));
+  }
+
+  @Test
+  void retryAfter_rfc850YearMoreThanFiftyYearsAhead_isInThePastCentury() {
+    // 2030 + 50 = 2080: "81" is 1981, a date in the past, so no wait; "80" is still 2080.
+    assertThat(RetryAfter.parse("Thursday, 01-Jan-81 00:00:00 GMT", FakeTime.START))
+        .isEqualTo(Duration.ZERO);
+    assertThat(RetryAfter.parse("Monday, 01-Jan-80 00:00:00 GMT", FakeTime.START))
+        .isEqualTo(Duration.between(FakeTime.START, Instant.parse("2080-01-01T00:00:00Z")));
+  }
+
+  @Test
+  void retryAfter_malformedObsoleteDates_areIgnored() {
+    assertThat(RetryAfter.parse("Tuesday, 31-Feb-30 00:01:00 GMT", FakeTime.START)).isNull();
+    assertThat(RetryAfter.parse("Tue Jan  1 25:01:00 2030", FakeTime.START)).isNull();
+    assertThat(RetryAfter.parse("Tue Foo  1 00:01:00 2030", FakeTime.START)).isNull();
   }
 
   @Test

@@ -48,8 +48,7 @@ final class SecondProcess {
     UpdateClient client =
         UpdateClient.builder()
             .serverUri(URI.create("http://127.0.0.1/"))
-            .product("your_app")
-            .version("1.0")
+            .request(Fixtures.request().build())
             .retryPolicy(RetryPolicy.none())
             .build();
     try {

@@ -8,20 +8,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UpdateClientBuilderTest {
 
+  private static final UpdateRequest REQUEST = UpdateRequest.of("your_app", "1.0", "Linux", "en");
+
   private static UpdateClient.Builder minimal(String uri) {
-    return UpdateClient.builder().serverUri(URI.create(uri)).product("your_app").version("1.0");
+    return UpdateClient.builder().serverUri(URI.create(uri)).request(REQUEST);
   }
 
   @Test
-  void build_withAllValues_sendsThemInTheRequest() {
-    UpdateClient client =
-        minimal("https://updates.example.com")
-            .platform("macOS")
-            .locale("de-CH")
+  void build_withARequest_sendsItAsItIs() {
+    UpdateRequest request =
+        UpdateRequest.builder("your_app", "1.0", "macOS", "de-CH")
             .channel("beta")
             .arch("aarch64")
             .osVersion("14.2")
@@ -29,42 +30,60 @@ class UpdateClientBuilderTest {
             .installed("blocklist", "2.0")
             .build();
 
-    assertThat(client.request())
-        .isEqualTo(
-            UpdateRequest.builder("your_app", "1.0", "macOS", "de-CH")
-                .channel("beta")
-                .arch("aarch64")
-                .osVersion("14.2")
-                .installationId("3f1c0a9e-52c6-4d1e-9a57-0b4d2f6f1e2a")
-                .installed("blocklist", "2.0")
-                .build());
+    UpdateClient client =
+        UpdateClient.builder().serverUri(URI.create("https://h")).request(request).build();
+
+    assertThat(client.request()).isSameAs(request);
   }
 
   @Test
-  void build_withoutPlatformAndLocale_detectsThemFromTheJvm() {
-    UpdateRequest request = minimal("https://updates.example.com").build().request();
+  void jvmRequest_detectsPlatformAndLocaleFromTheJvm() {
+    UpdateRequest request = UpdateClient.jvmRequest("your_app", "1.0").build();
 
-    assertThat(request.platform()).isEqualTo(JvmDefaults.platform(System.getProperty("os.name")));
-    assertThat(request.locale()).isEqualTo(JvmDefaults.locale(Locale.getDefault()));
+    assertThat(request)
+        .isEqualTo(
+            UpdateRequest.of(
+                "your_app",
+                "1.0",
+                JvmDefaults.platform(System.getProperty("os.name")),
+                JvmDefaults.locale(Locale.getDefault())));
     assertThat(request.channel()).isEqualTo("release");
     assertThat(request.installationId()).isNull();
   }
 
   @Test
+  void jvmRequest_takesTheOptionalFields() {
+    UpdateRequest request =
+        UpdateClient.jvmRequest("your_app", "1.0")
+            .channel("beta")
+            .installed("blocklist", "2.0")
+            .build();
+
+    assertThat(request.channel()).isEqualTo("beta");
+    assertThat(request.installed()).containsExactly(Map.entry("blocklist", "2.0"));
+  }
+
+  @Test
+  void jvmRequest_invalidProduct_namesTheProtocolFieldWhenBuilt() {
+    UpdateRequest.Builder b = UpdateClient.jvmRequest("your app", "1.0");
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("product: must start with a letter or digit");
+  }
+
+  @Test
   void build_withoutServerUri_namesTheMissingProperty() {
-    assertThatThrownBy(() -> UpdateClient.builder()
-        .product("p").version("1").build())
+    assertThatThrownBy(() -> UpdateClient.builder().request(REQUEST).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("serverUri is required");
   }
 
   @Test
-  void build_withoutVersion_namesTheMissingProperty() {
-    assertThatThrownBy(
-            () -> UpdateClient.builder()
-        .serverUri(URI.create("https://h")).product("p").build())
+  void build_withoutRequest_namesTheMissingProperty() {
+    assertThatThrownBy(() -> UpdateClient.builder().serverUri(URI.create("https://h")).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("version is required");
+        .hasMessage("request is required");
   }
 
   @Test
@@ -77,12 +96,23 @@ class UpdateClientBuilderTest {
   }
 
   @Test
-  void installed_sameUpdateTypeTwice_isRejected() {
-    UpdateClient.Builder b = minimal("https://h").installed("blocklist", "1.0");
+  void request_setTwice_isRejected() {
+    UpdateClient.Builder b = minimal("https://h");
 
-    assertThatThrownBy(() -> b.installed("blocklist", "2.0"))
+    assertThatThrownBy(() -> b.request(UpdateRequest.of("other", "2.0", "Linux", "en")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("installed(blocklist) already set to 1.0");
+        .hasMessage("request already set");
+    assertThat(b.build().request()).isSameAs(REQUEST);
+  }
+
+  @Test
+  void request_null_isNamedAndLeavesThePropertyUnset() {
+    UpdateClient.Builder b = UpdateClient.builder().serverUri(URI.create("https://h"));
+
+    assertThatThrownBy(() -> b.request(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("request == null");
+    assertThat(b.request(REQUEST).build().request()).isSameAs(REQUEST);
   }
 
   @Test
@@ -143,19 +173,6 @@ class UpdateClientBuilderTest {
   }
 
   @Test
-  void build_invalidProduct_namesTheProtocolField() {
-    assertThatThrownBy(
-            () ->
-                UpdateClient.builder()
-                    .serverUri(URI.create("https://h"))
-                    .product("your app")
-                    .version("1.0")
-                    .build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("product: must start with a letter or digit");
-  }
-
-  @Test
   void requestTimeout_notPositive_isRejected() {
     assertThatThrownBy(() -> minimal("https://h").requestTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
@@ -173,7 +190,7 @@ class UpdateClientBuilderTest {
 
   @Test
   void serverUri_null_isNamedAndLeavesThePropertyUnset() {
-    UpdateClient.Builder b = UpdateClient.builder().product("your_app").version("1.0");
+    UpdateClient.Builder b = UpdateClient.builder().request(REQUEST);
 
     assertThatThrownBy(() -> b.serverUri(null))
         .isInstanceOf(NullPointerException.class)

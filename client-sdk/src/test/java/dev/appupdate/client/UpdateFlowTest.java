@@ -21,6 +21,7 @@ import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.UpdateResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ class UpdateFlowTest {
   }
 
   private CheckResult resultOf(AvailableUpdate... offers) {
-    return new CheckResult("req-1", List.of(offers), List.of());
+    return new CheckResult(UpdateResponse.of(List.of(offers), "req-1"));
   }
 
   /** Returns update type to failure code of the one completion report the server received. */
@@ -193,15 +194,14 @@ class UpdateFlowTest {
   @Test
   void reportBuilder_rejectedOfferWithoutVersion_cannotBeReported() {
     // An entry whose update type reads but whose version does not.
-    RejectedOffer unnamed =
+    UpdateResponse response =
         ClientCodec.create()
             .decodeUpdateResponse(
                 ("{\"available_updates\": [{\"update_type\": \"blob\", \"version\": \" \"}],"
                         + " \"request_id\": \"req-1\"}")
-                    .getBytes(StandardCharsets.UTF_8))
-            .rejected()
-            .get(0);
-    CheckResult result = new CheckResult("req-1", List.of(), List.of(unnamed));
+                    .getBytes(StandardCharsets.UTF_8));
+    RejectedOffer unnamed = response.rejected().get(0);
+    CheckResult result = new CheckResult(response);
 
     assertThatThrownBy(() -> result.report().failed(unnamed))
         .isInstanceOf(IllegalArgumentException.class)
@@ -273,14 +273,18 @@ class UpdateFlowTest {
         .singleElement()
         .satisfies(
             d -> {
-              assertThat(d.update()).isEqualTo(data());
+              assertThat(d.offer()).isEqualTo(data());
               assertThat(Files.readAllBytes(d.path())).isEqualTo(DATA);
             });
     assertThat(summary.requestId()).isEqualTo("req-1");
     assertThat(summary.reported()).isTrue();
     assertThat(summary.allSucceeded()).isFalse();
     assertThat(summary.entries())
-        .extracting(e -> e.updateType() + " " + e.version() + " " + e.status() + " " + e.reason())
+        .extracting(
+            e -> {
+              Outcome o = e.outcome();
+              return e.updateType() + " " + o.version() + " " + o.status() + " " + o.reason();
+            })
         .containsExactly(
             "my_important_data 1.0 success null",
             "my_important_binary_blob 2.0 failed bad checksum",
@@ -325,7 +329,7 @@ class UpdateFlowTest {
     assertThat(summary.entries())
         .singleElement()
         .satisfies(
-            e -> assertThat(e.reason()).isEqualTo("install failed: cannot replace the data file"));
+            e -> assertThat(e.outcome().reason()).isEqualTo("install failed: cannot replace the data file"));
     server.verify(
         postRequestedFor(urlEqualTo("/v1/completion"))
             .withRequestBody(
@@ -443,7 +447,7 @@ class UpdateFlowTest {
 
     assertThat(summary.entries())
         .singleElement()
-        .satisfies(e -> assertThat(e.reason()).isEqualTo("invalid URL"));
+        .satisfies(e -> assertThat(e.outcome().reason()).isEqualTo("invalid URL"));
     assertThat(summary.reported()).isTrue();
   }
 
@@ -467,7 +471,7 @@ class UpdateFlowTest {
 
     assertThat(summary.reported()).isTrue();
     assertThat(summary.entries())
-        .extracting(UpdateSummary.Entry::reason)
+        .extracting(e -> e.outcome().reason())
         .containsExactly("install interrupted", "cancelled");
     server.verify(1, postRequestedFor(urlEqualTo("/v1/completion")));
   }
@@ -494,7 +498,7 @@ class UpdateFlowTest {
 
     assertThat(summary.reported()).isTrue();
     assertThat(summary.entries())
-        .extracting(UpdateSummary.Entry::reason)
+        .extracting(e -> e.outcome().reason())
         .containsExactly("cancelled");
   }
 
@@ -509,7 +513,7 @@ class UpdateFlowTest {
 
     assertThat(installed).isEmpty();
     assertThat(summary.entries())
-        .extracting(UpdateSummary.Entry::reason)
+        .extracting(e -> e.outcome().reason())
         .containsExactly("cancelled", "cancelled");
     assertThat(summary.reported()).isTrue();
   }

@@ -4,6 +4,7 @@ import dev.appupdate.client.InstallationId;
 import dev.appupdate.client.Installer;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateSummary;
+import dev.appupdate.protocol.UpdateRequest;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -42,26 +43,29 @@ public final class QuickstartExample {
         installed.load(in);
       }
     }
-    UpdateClient.Builder builder =
+    UpdateRequest.Builder request =
+        UpdateRequest.builder(
+                arg(args, 1, "your_app"),
+                arg(args, 2, "666"),
+                arg(args, 3, "macOS"),
+                arg(args, 4, "en-US"))
+            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")));
+    installed.stringPropertyNames().forEach(t -> request.installed(t, installed.getProperty(t)));
+    UpdateClient client =
         UpdateClient.builder()
             .serverUri(URI.create(arg(args, 0, "http://127.0.0.1:8000")))
-            .product(arg(args, 1, "your_app"))
-            .version(arg(args, 2, "666"))
-            .platform(arg(args, 3, "macOS"))
-            .locale(arg(args, 4, "en-US"))
-            .installationId(InstallationId.loadOrCreate(home.resolve("installation-id")));
-    installed.stringPropertyNames().forEach(t -> builder.installed(t, installed.getProperty(t)));
-    UpdateClient client = builder.build();
+            .request(request.build())
+            .build();
 
     // Gets each verified file; whatever it throws is reported to the server as a failure. The
     // version is recorded only once the file is in place.
     Installer installer =
         downloaded -> {
-          String type = downloaded.update().updateType();
+          String type = downloaded.offer().updateType();
           Path target = home.resolve("installed").resolve(type);
           Files.createDirectories(target.getParent());
           Files.move(downloaded.path(), target, StandardCopyOption.REPLACE_EXISTING);
-          installed.setProperty(type, downloaded.update().version());
+          installed.setProperty(type, downloaded.offer().version());
           try (Writer out = Files.newBufferedWriter(installedFile)) {
             installed.store(out, "update type = installed version");
           }
@@ -69,8 +73,8 @@ public final class QuickstartExample {
 
     UpdateSummary summary = client.update(home.resolve("downloads"), installer);
     for (UpdateSummary.Entry e : summary.entries()) {
-      String outcome = e.succeeded() ? "installed" : "failed: " + e.reason();
-      System.out.println(e.updateType() + " " + e.version() + " " + outcome);
+      String outcome = e.succeeded() ? "installed" : "failed: " + e.outcome().reason();
+      System.out.println(e.updateType() + " " + e.outcome().version() + " " + outcome);
     }
     System.out.println(
         summary.entries().isEmpty() ? "no update available"

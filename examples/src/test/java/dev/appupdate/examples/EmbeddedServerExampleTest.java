@@ -9,6 +9,7 @@ import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.net.URI;
@@ -83,10 +84,7 @@ class EmbeddedServerExampleTest {
     UpdateClient client =
         UpdateClient.builder()
             .serverUri(server.baseUrl())
-            .product("your_app")
-            .version("666")
-            .platform("macOS")
-            .locale("en-US")
+            .request(UpdateRequest.of("your_app", "666", "macOS", "en-US"))
             .build();
 
     CheckResult result = client.check();

@@ -46,6 +46,25 @@ final class ProgressDisplay implements DownloadListener {
 
   @Override
   public boolean onProgress(DownloadProgress p) {
+    return show(new Snapshot(p.offer(), p.url(), p.bytesDone(), p.bytesPerSecond()));
+  }
+
+  /**
+   * The values of a {@link DownloadProgress} that the display shows; tests make their own, as the
+   * client alone makes {@code DownloadProgress} objects.
+   */
+  record Snapshot(AvailableUpdate update, URI url, long bytesDone, long bytesPerSecond) {
+    long totalBytes() {
+      return update.size();
+    }
+
+    double fraction() {
+      return update.size() == 0 ? 1.0 : (double) bytesDone / update.size();
+    }
+  }
+
+  /** Shows {@code p}, as {@link #onProgress} does. */
+  boolean show(Snapshot p) {
     long now = nanoTime.getAsLong();
     boolean started = !p.update().equals(update) || !p.url().equals(url);
     boolean done = p.bytesDone() == p.totalBytes();
@@ -108,7 +127,7 @@ final class ProgressDisplay implements DownloadListener {
     return update.updateType() + " " + update.version();
   }
 
-  private String bar(DownloadProgress p) {
+  private String bar(Snapshot p) {
     int filled = (int) (p.fraction() * BAR_WIDTH);
     return name()
         + " ["
@@ -118,7 +137,7 @@ final class ProgressDisplay implements DownloadListener {
         + status(p);
   }
 
-  private static String status(DownloadProgress p) {
+  private static String status(Snapshot p) {
     String s =
         String.format(
             Locale.ROOT,

@@ -130,24 +130,27 @@ final class ServerOptions {
       return problems;
     }
     // Stand-ins for invalid values: the client is built in any case, to check the server URL.
+    UpdateRequest.Builder r =
+        request(
+            p == null ? PRODUCT : p,
+            v == null ? VERSION : v,
+            x == null ? PLATFORM : x,
+            l == null ? LOCALE : l);
+    if (c != null) {
+      r.channel(c);
+    }
+    if (id != null) {
+      r.installationId(id);
+    }
+    types.forEach(r::installed);
     UpdateClient.Builder b =
         UpdateClient.builder()
             .serverUri(serverUri)
-            .product(p == null ? PRODUCT : p)
-            .version(v == null ? VERSION : v)
-            .platform(x == null ? PLATFORM : x)
-            .locale(l == null ? LOCALE : l)
+            .request(r.build())
             .allowInsecureHttp(insecureHttp)
             .connectTimeout(CONNECT_TIMEOUT)
             .requestTimeout(REQUEST_TIMEOUT)
             .sleeper(sleeper);
-    if (c != null) {
-      b.channel(c);
-    }
-    if (id != null) {
-      b.installationId(id);
-    }
-    types.forEach(b::installed);
     try {
       client = b.build();
     } catch (IllegalArgumentException e) {
@@ -234,8 +237,7 @@ final class ServerOptions {
       try {
         UpdateClient.builder()
             .serverUri(serverUri)
-            .product(PRODUCT)
-            .version(VERSION)
+            .request(request().build())
             .allowInsecureHttp(true)
             .build();
         return "--server: plain http to "

@@ -4,6 +4,7 @@ import dev.appupdate.client.Installer;
 import dev.appupdate.client.Sleeper;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateSummary;
+import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -128,8 +129,9 @@ final class UpdateCommand implements Command {
       return Exit.FAILED;
     }
     for (UpdateSummary.Entry e : summary.entries()) {
+      Outcome o = e.outcome();
       out.println(
-          e.updateType() + " " + e.version() + (e.succeeded() ? " ok" : " failed: " + e.reason()));
+          e.updateType() + " " + o.version() + (e.succeeded() ? " ok" : " failed: " + o.reason()));
     }
     if (summary.reportFailure() == null) {
       out.println("completion reported");

@@ -2,7 +2,6 @@ package dev.appupdate.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.appupdate.client.DownloadProgress;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
 import java.io.ByteArrayOutputStream;
@@ -42,8 +41,9 @@ class ProgressDisplayTest {
     return new ProgressDisplay(out, terminal, () -> nanos);
   }
 
-  private static DownloadProgress at(AvailableUpdate update, URI url, long done, long rate) {
-    return new DownloadProgress(update, url, done, update.size(), rate);
+  private static ProgressDisplay.Snapshot at(
+      AvailableUpdate update, URI url, long done, long rate) {
+    return new ProgressDisplay.Snapshot(update, url, done, rate);
   }
 
   private void advanceMillis(long millis) {
@@ -58,11 +58,11 @@ class ProgressDisplayTest {
   void terminal_redrawsOneLineWithABarAndEndsItWhenDone() {
     ProgressDisplay display = display(true);
 
-    display.onProgress(at(DATA, URL, 0, 0));
+    display.show(at(DATA, URL, 0, 0));
     advanceMillis(200);
-    display.onProgress(at(DATA, URL, 1024, 5120));
+    display.show(at(DATA, URL, 1024, 5120));
     advanceMillis(200);
-    display.onProgress(at(DATA, URL, 2048, 5120));
+    display.show(at(DATA, URL, 2048, 5120));
 
     assertThat(printed())
         .isEqualTo(
@@ -76,14 +76,14 @@ class ProgressDisplayTest {
   @Test
   void terminal_skipsRedrawsWithinTheThrottleInterval() {
     ProgressDisplay display = display(true);
-    display.onProgress(at(DATA, URL, 0, 0));
+    display.show(at(DATA, URL, 0, 0));
 
     for (int i = 1; i < 10; i++) {
       advanceMillis(ProgressDisplay.REDRAW_MILLIS / 10);
-      display.onProgress(at(DATA, URL, i, 0));
+      display.show(at(DATA, URL, i, 0));
     }
     advanceMillis(ProgressDisplay.REDRAW_MILLIS / 10);
-    display.onProgress(at(DATA, URL, 10, 0));
+    display.show(at(DATA, URL, 10, 0));
 
     assertThat(printed().chars().filter(c -> c == '\r')).hasSize(2);
   }
@@ -91,11 +91,11 @@ class ProgressDisplayTest {
   @Test
   void terminal_shorterLineWipesTheRestOfTheLongerOne() {
     ProgressDisplay display = display(true);
-    display.onProgress(at(DATA, URL, 1024, 5120));
+    display.show(at(DATA, URL, 1024, 5120));
     String first = printed().substring(1);
 
     advanceMillis(ProgressDisplay.REDRAW_MILLIS);
-    display.onProgress(at(DATA, URL, 1100, 0));
+    display.show(at(DATA, URL, 1100, 0));
 
     String second = printed().substring(first.length() + 2);
     assertThat(second).hasSize(first.length()).endsWith(" ");
@@ -104,7 +104,7 @@ class ProgressDisplayTest {
   @Test
   void terminal_finishEndsALineLeftOpenByAFailedDownload() {
     ProgressDisplay display = display(true);
-    display.onProgress(at(DATA, URL, 1024, 0));
+    display.show(at(DATA, URL, 1024, 0));
 
     display.finish();
     display.finish();
@@ -115,9 +115,9 @@ class ProgressDisplayTest {
   @Test
   void terminal_nextUpdateStartsOnANewLine() {
     ProgressDisplay display = display(true);
-    display.onProgress(at(DATA, URL, 1024, 0));
+    display.show(at(DATA, URL, 1024, 0));
 
-    display.onProgress(at(BLOB, URL, 0, 0));
+    display.show(at(BLOB, URL, 0, 0));
 
     assertThat(printed()).contains("2.0 KiB\n\rmy_important_binary_blob 2.0 [");
   }
@@ -126,14 +126,14 @@ class ProgressDisplayTest {
   void plain_printsAStartLineThenAtMostOneLineEveryFewSecondsThenTheEnd() {
     ProgressDisplay display = display(false);
 
-    display.onProgress(at(DATA, URL, 0, 0));
+    display.show(at(DATA, URL, 0, 0));
     advanceMillis(1000);
-    display.onProgress(at(DATA, URL, 512, 512));
+    display.show(at(DATA, URL, 512, 512));
     advanceMillis(TimeUnit.SECONDS.toMillis(ProgressDisplay.PLAIN_SECONDS));
-    display.onProgress(at(DATA, URL, 1024, 512));
+    display.show(at(DATA, URL, 1024, 512));
     advanceMillis(1000);
-    display.onProgress(at(DATA, URL, 1536, 512));
-    display.onProgress(at(DATA, URL, 2048, 512));
+    display.show(at(DATA, URL, 1536, 512));
+    display.show(at(DATA, URL, 2048, 512));
 
     assertThat(printed().lines())
         .containsExactly(
@@ -147,8 +147,8 @@ class ProgressDisplayTest {
   void plain_switchToAMirrorIsAnnounced() {
     ProgressDisplay display = display(false);
 
-    display.onProgress(at(DATA, URL, 0, 0));
-    display.onProgress(at(DATA, MIRROR, 0, 0));
+    display.show(at(DATA, URL, 0, 0));
+    display.show(at(DATA, MIRROR, 0, 0));
 
     assertThat(printed().lines())
         .containsExactly(
@@ -168,16 +168,16 @@ class ProgressDisplayTest {
             .version("1")
             .build();
 
-    display(false).onProgress(at(empty, URL, 0, 0));
+    display(false).show(at(empty, URL, 0, 0));
 
     assertThat(printed().lines())
         .containsExactly("downloading empty 1 (0 B) from " + URL, "empty 1: 0 B received");
   }
 
   @Test
-  void onProgress_neverCancels() {
-    assertThat(display(true).onProgress(at(DATA, URL, 0, 0))).isTrue();
-    assertThat(display(false).onProgress(at(DATA, URL, 2048, 0))).isTrue();
+  void show_neverCancels() {
+    assertThat(display(true).show(at(DATA, URL, 0, 0))).isTrue();
+    assertThat(display(false).show(at(DATA, URL, 2048, 0))).isTrue();
   }
 
   @Test
