@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
-import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
@@ -18,6 +17,7 @@ import dev.appupdate.protocol.requestid.RequestIdClaims;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -42,10 +42,14 @@ import java.util.function.Consumer;
  *       Matcher#match}, then {@code 204} when nothing matched, or {@code 200} with {@link
  *       ServerCodec#encodeUpdateResponse} and an id from {@link RequestIds#issue}.
  *   <li>Per {@code POST /v1/completion}: {@link ServerCodec#decodeCompletionReport}, {@link
- *       RequestIds#verify} and {@link RequestIdClaims#notOffered} ({@code 422} when either
- *       refuses), record it, {@code 204}.
+ *       RequestIds#verify} and {@link RequestIdClaims#checkOffered} ({@code 422} when either
+ *       refuses: {@link InvalidRequestIdException#problem} or the problem {@code checkOffered}
+ *       returns), record it, {@code 204}; {@code 503} when it cannot be recorded.
  *   <li>A {@link ProtocolException} is a {@code 400} whose body {@link Problem#invalid} and {@link
- *       ServerCodec#encodeProblem} make.
+ *       ServerCodec#encodeProblem} make; an unknown path, another method and a body over the limit
+ *       get {@link Problem#notFound}, {@link Problem#methodNotAllowed} and {@link
+ *       Problem#contentTooLarge}. So this server answers with the same bodies as the reference
+ *       server.
  * </ol>
  *
  * <pre>{@code
@@ -58,7 +62,8 @@ import java.util.function.Consumer;
  * argument; a real server keeps it in a file readable by its owner only and reuses it after a
  * restart, or every id issued before the restart turns invalid. It records completions only by
  * handing them over: de-duplicating repeated reports per (request id, update type) and writing them
- * durably before the {@code 204} is up to the {@code completions} consumer.
+ * durably before the {@code 204} is up to the {@code completions} consumer, which throws when it
+ * cannot (the client is then answered {@code 503} and reports again later).
  *
  * <p>The server serves no files: relative release URLs resolve against it, so give the catalog
  * absolute URLs of wherever the files are, or add a context that serves them.
@@ -69,6 +74,11 @@ public final class EmbeddedServerExample {
 
   /** How long a request id stays valid, so how late a completion may come: 30 days. */
   static final Duration RETENTION = Duration.ofDays(30);
+
+  /** How long a client waits before it reports a completion that could not be recorded again. */
+  static final int RETRY_AFTER_SECONDS = 30;
+
+  private static final System.Logger LOG = System.getLogger(EmbeddedServerExample.class.getName());
 
   private EmbeddedServerExample() {}
 
@@ -110,7 +120,9 @@ public final class EmbeddedServerExample {
    * @param key the request-id key, at least {@value RequestIds#KEY_LENGTH} random bytes ({@link
    *     RequestIds#newKey()}), shared by every replica
    * @param completions receives every completion report whose request id verified and whose
-   *     entries were offered under it, on the server's thread
+   *     entries were offered under it, on the server's thread; it throws an unchecked exception
+   *     when it cannot record the report, and the client is answered {@code 503} with {@code
+   *     Retry-After}
    * @return the started server
    * @throws CatalogException if a product of the catalog has more update types than one request
    *     id can name
@@ -153,20 +165,37 @@ public final class EmbeddedServerExample {
                     claims = requestIds.verify(report.requestId());
                   } catch (InvalidRequestIdException e) {
                     // Forged, expired or not an id at all: final, so the client must not retry.
-                    throw new Refusal(
-                        unprocessable(
-                            e.getMessage(), List.of(new FieldError("request_id", e.getMessage()))));
+                    throw new Refusal(e.problem());
                   }
-                  List<FieldError> notOffered = claims.notOffered(report);
-                  if (!notOffered.isEmpty()) {
-                    throw new Refusal(
-                        unprocessable(
-                            "the report names updates not offered under its request_id",
-                            notOffered));
+                  Optional<Problem> notOffered = claims.checkOffered(report);
+                  if (notOffered.isPresent()) {
+                    throw new Refusal(notOffered.get());
                   }
-                  completions.accept(report);
+                  try {
+                    completions.accept(report);
+                  } catch (RuntimeException e) {
+                    // Valid but not recorded: docs/PROTOCOL.md's 503 ("cannot record a
+                    // completion right now"), so the client reports again after Retry-After. A
+                    // 500 would say the server failed at something it should not.
+                    LOG.log(Level.ERROR, "completion not recorded", e);
+                    throw new Refusal(
+                        Problem.of(
+                            503,
+                            "Service Unavailable",
+                            "the completion could not be recorded; report again later"),
+                        RETRY_AFTER_SECONDS);
+                  }
                   return null;
                 }));
+    // Everything else: a problem document, as every 4xx answer of the protocol, not the JDK's
+    // HTML page. The more specific contexts above take their own paths.
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            send(exchange, codec, Problem.notFound(exchange.getRequestURI().getRawPath()));
+          }
+        });
     // Without an executor, the server's single dispatcher thread runs the handlers: plenty for
     // an example. A production server gives it a thread pool.
     server.start();
@@ -184,10 +213,6 @@ public final class EmbeddedServerExample {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  private static Problem unprocessable(String detail, List<FieldError> errors) {
-    return Problem.builder(422, "Unprocessable Content").detail(detail).errors(errors).build();
-  }
-
   /** What an endpoint makes of a request body: the {@code 200} body, or null for {@code 204}. */
   @FunctionalInterface
   private interface Endpoint {
@@ -201,9 +226,17 @@ public final class EmbeddedServerExample {
     @SuppressWarnings("serial") // never serialized: it lives for one request
     final Problem problem;
 
+    /** The {@code Retry-After} seconds to send, or 0 for none. */
+    final int retryAfterSeconds;
+
     Refusal(Problem problem) {
+      this(problem, 0);
+    }
+
+    Refusal(Problem problem, int retryAfterSeconds) {
       super(problem.detail(), null, false, false);
       this.problem = problem;
+      this.retryAfterSeconds = retryAfterSeconds;
     }
   }
 
@@ -211,13 +244,17 @@ public final class EmbeddedServerExample {
   private static void handle(HttpExchange exchange, ServerCodec codec, Endpoint endpoint)
       throws IOException {
     try {
-      String path = exchange.getRequestURI().getPath();
+      // Undecoded, as the request sent it: /v1/%75pdate is not /v1/update.
+      String path = exchange.getRequestURI().getRawPath();
       Optional<Problem> refused;
       if (!path.equals(exchange.getHttpContext().getPath())) {
-        send(exchange, codec, Problem.of(404, "Not Found", "no resource at " + path));
+        send(exchange, codec, Problem.notFound(path));
       } else if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
-        send(exchange, codec, Problem.of(405, "Method Not Allowed", path + " accepts only POST"));
+        send(
+            exchange,
+            codec,
+            Problem.methodNotAllowed(exchange.getRequestMethod(), path, List.of("POST")));
       } else if ((refused =
               codec.checkContentType(exchange.getRequestHeaders().getFirst("Content-Type")))
           .isPresent()) {
@@ -225,8 +262,7 @@ public final class EmbeddedServerExample {
       } else {
         byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
-          String detail = "the body is larger than " + MAX_BODY_BYTES + " bytes";
-          send(exchange, codec, Problem.of(413, "Content Too Large", detail));
+          send(exchange, codec, Problem.contentTooLarge(MAX_BODY_BYTES));
           return;
         }
         byte[] answer = endpoint.answer(body);
@@ -243,10 +279,14 @@ public final class EmbeddedServerExample {
     } catch (ProtocolException e) {
       send(exchange, codec, Problem.invalid(e)); // 400, listing every bad field
     } catch (Refusal e) {
+      if (e.retryAfterSeconds > 0) {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds));
+      }
       send(exchange, codec, e.problem);
     } catch (RuntimeException e) {
+      // The JDK server would log it at TRACE level only.
+      LOG.log(Level.ERROR, "request failed", e);
       send(exchange, codec, Problem.of(500, "Internal Server Error", null));
-      throw e; // the JDK server logs it
     } finally {
       exchange.close();
     }

@@ -3,6 +3,7 @@ package dev.appupdate.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.appupdate.client.CheckResult;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.protocol.AvailableUpdate;
@@ -10,8 +11,10 @@ import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.requestid.RequestIds;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -246,6 +249,56 @@ class EmbeddedServerExampleTest {
 
     assertThat(answer.statusCode()).isEqualTo(422);
     assertThat(answer.body()).contains("request_id is malformed");
+  }
+
+  @Test
+  void completionTheConsumerCannotRecord_answers503WithRetryAfterAndAProblem() throws Exception {
+    Catalog catalog =
+        Catalog.parse(
+            ("{\"releases\": [" + ServedCatalog.releaseJson(DATA) + "]}")
+                .getBytes(StandardCharsets.UTF_8),
+            "test catalog");
+    HttpServer failing =
+        EmbeddedServerExample.start(
+            0,
+            catalog,
+            RequestIds.newKey(),
+            report -> {
+              throw new UncheckedIOException(new IOException("No space left on device"));
+            });
+    try {
+      URI base = EmbeddedServerExample.baseUrl(failing);
+      String check =
+          "{\"product\": \"your_app\", \"version\": \"1\", \"platform\": \"macOS\","
+              + " \"locale\": \"en-US\"}";
+      String id =
+          ClientCodec.create()
+              .decodeUpdateResponse(
+                  http.send(
+                          HttpRequest.newBuilder(base.resolve("v1/update"))
+                              .POST(HttpRequest.BodyPublishers.ofString(check))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofByteArray())
+                      .body())
+              .requestId();
+
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("v1/completion"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(report(id, "my_important_data", "1.0")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      // docs/PROTOCOL.md: 503 when the server cannot record a completion right now, with
+      // Retry-After for the client's next attempt.
+      assertThat(answer.statusCode()).isEqualTo(503);
+      assertThat(answer.headers().firstValue("Retry-After")).hasValue("30");
+      assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(answer.body()).contains("the completion could not be recorded");
+    } finally {
+      failing.stop(0);
+    }
   }
 
   @Test

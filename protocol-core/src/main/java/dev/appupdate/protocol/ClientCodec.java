@@ -3,6 +3,7 @@ package dev.appupdate.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.catalog.Explanation;
+import dev.appupdate.protocol.internal.ExplanationAccess;
 import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.Nodes;
@@ -172,6 +173,7 @@ public final class ClientCodec {
     List<FieldError> errors = Nodes.errors();
     Nodes r = Nodes.root(root, errors);
     String product = r.requiredString("product", Fields::name);
+    ExplanationAccess build = ExplanationAccess.get();
     List<Explanation.Candidate> candidates = new ArrayList<>();
     JsonNode list = r.requiredArray("candidates");
     for (int i = 0; list != null && i < list.size(); i++) {
@@ -184,21 +186,16 @@ public final class ClientCodec {
       Nodes c = r.nested(field, entry);
       String type = c.requiredString("update_type", Fields::name);
       String version = c.requiredString("version", Fields::version);
-      JsonNode offered = entry.get("offered");
-      if (offered == null || !offered.isBoolean()) {
-        c.error("offered", "must be true or false, got " + Nodes.describe(offered));
-      }
+      Boolean offered = c.requiredBoolean("offered");
       String reason = c.requiredString("reason", Fields::text);
-      if (type != null && version != null && offered != null && offered.isBoolean()
-          && reason != null) {
-        candidates.add(
-            new Explanation.Candidate(type, version, offered.booleanValue(), reason));
+      if (type != null && version != null && offered != null && reason != null) {
+        candidates.add(build.candidate(type, version, offered, reason));
       }
     }
     if (!errors.isEmpty()) {
       throw new ProtocolException(doc, errors);
     }
-    return new Explanation(product, candidates);
+    return build.explanation(product, candidates);
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.Locale;
  * types"): {@code application/json}, {@code application/*+json}, none, or {@code
  * application/x-www-form-urlencoded} carrying the JSON document; each with no {@code charset}
  * parameter or {@code charset} {@code utf-8} or {@code us-ascii} (ASCII being a subset of UTF-8),
- * compared case-insensitively, quoted or not. Other parameters are ignored.
+ * compared case-insensitively, quoted or not. Other parameters are ignored, but every parameter
+ * must follow RFC 9110's grammar: a parameter this reader could not delimit could hide a charset.
  */
 final class ContentTypes {
   static final String FORM = "application/x-www-form-urlencoded";
@@ -22,70 +23,161 @@ final class ContentTypes {
     }
     int semicolon = header.indexOf(';');
     String mediaType =
-        (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        trimOws(semicolon < 0 ? header : header.substring(0, semicolon)).toLowerCase(Locale.ROOT);
     if (!isJsonOrForm(mediaType)) {
       return "content type " + Fields.quote(mediaType) + " is not accepted; send application/json"
           + " (or application/*+json, or " + FORM + " carrying the JSON document)";
     }
-    int at = semicolon;
-    while (at >= 0 && at < header.length()) {
-      // at is on a ';': a parameter follows, up to the next ';' outside a quoted string.
-      int start = at + 1;
-      int end = parameterEnd(header, start);
-      String parameter = header.substring(start, end).strip();
-      int eq = parameter.indexOf('=');
-      if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
-        String charset = unquote(parameter.substring(eq + 1).strip());
-        if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("us-ascii")) {
-          return "charset " + Fields.quote(charset) + " is not accepted: bodies are UTF-8 JSON"
-              + " (send charset utf-8, or none)";
-        }
-      }
-      at = end;
-    }
-    return null;
+    return semicolon < 0 ? null : parameters(header, semicolon);
   }
 
   private static boolean isJsonOrForm(String mediaType) {
     if (mediaType.equals("application/json") || mediaType.equals(FORM)) {
       return true;
     }
-    // application/<something>+json, with a non-empty <something> free of further slashes.
-    return mediaType.startsWith("application/")
-        && mediaType.endsWith("+json")
-        && mediaType.length() > "application/".length() + "+json".length()
-        && mediaType.indexOf('/', "application/".length()) < 0;
+    // application/<subtype>+json, the subtype an RFC 9110 token (which holds no '/').
+    String prefix = "application/";
+    String suffix = "+json";
+    if (!mediaType.startsWith(prefix)
+        || !mediaType.endsWith(suffix)
+        || mediaType.length() <= prefix.length() + suffix.length()) {
+      return false;
+    }
+    for (int i = prefix.length(); i < mediaType.length() - suffix.length(); i++) {
+      if (!isTchar(mediaType.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Returns the index of the ';' ending the parameter that starts at {@code start}, or the end. */
-  private static int parameterEnd(String header, int start) {
-    boolean quoted = false;
-    for (int i = start; i < header.length(); i++) {
-      char c = header.charAt(i);
-      if (quoted && c == '\\') {
+  /**
+   * Reads the parameters from the {@code ;} at {@code at} on, by RFC 9110 (sections 5.6 and
+   * 8.3.1):
+   *
+   * <pre>
+   * parameters      = *( OWS ";" OWS [ parameter ] )
+   * parameter       = token "=" ( token / quoted-string )
+   * quoted-string   = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+   * </pre>
+   *
+   * @return null when every parameter is well formed and no charset is refused, else the detail
+   *     of the 415 answer
+   */
+  private static String parameters(String header, int at) {
+    int n = header.length();
+    int i = at;
+    while (i < n) {
+      // i is on a ';'.
+      i = skipOws(header, i + 1);
+      if (i == n || header.charAt(i) == ';') {
+        continue; // an empty parameter: allowed
+      }
+      int nameStart = i;
+      while (i < n && isTchar(header.charAt(i))) {
         i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ';' && !quoted) {
-        return i;
       }
+      if (i == nameStart) {
+        return malformed(header, unexpected(header, i) + " where a parameter name should start");
+      }
+      String name = header.substring(nameStart, i);
+      if (i == n || header.charAt(i) != '=') {
+        String after = i == n || header.charAt(i) == ';' ? "" : ": " + unexpected(header, i);
+        return malformed(header, "parameter " + Fields.quote(name) + " has no value" + after);
+      }
+      i++;
+      String value;
+      if (i < n && header.charAt(i) == '"') {
+        StringBuilder sb = new StringBuilder();
+        i++;
+        while (true) {
+          if (i >= n || (header.charAt(i) == '\\' && i + 1 == n)) {
+            return malformed(
+                header, "the quoted value of parameter " + Fields.quote(name) + " is not closed");
+          }
+          char c = header.charAt(i);
+          if (c == '"') {
+            i++;
+            break;
+          }
+          if (c == '\\' && i + 1 < n && isQuotable(header.charAt(i + 1))) {
+            c = header.charAt(++i);
+          } else if (c == '\\' || !isQuotable(c)) {
+            return malformed(
+                header,
+                unexpected(header, i) + " in the quoted value of parameter " + Fields.quote(name));
+          }
+          sb.append(c);
+          i++;
+        }
+        value = sb.toString();
+      } else {
+        int valueStart = i;
+        while (i < n && isTchar(header.charAt(i))) {
+          i++;
+        }
+        if (i == valueStart && (i == n || ";\t ".indexOf(header.charAt(i)) >= 0)) {
+          return malformed(header, "parameter " + Fields.quote(name) + " has no value");
+        }
+        value = header.substring(valueStart, i);
+      }
+      int end = skipOws(header, i);
+      if (end < n && header.charAt(end) != ';') {
+        // A '"' inside a token, text after a closing quote, a space inside a value.
+        return malformed(
+            header,
+            unexpected(header, end) + " in the value of parameter " + Fields.quote(name)
+                + "; quote a value that holds anything but letters, digits and !#$%&'*+-.^_`|~");
+      }
+      if (name.equalsIgnoreCase("charset")
+          && !value.equalsIgnoreCase("utf-8")
+          && !value.equalsIgnoreCase("us-ascii")) {
+        return "charset " + Fields.quote(value) + " is not accepted: bodies are UTF-8 JSON"
+            + " (send charset utf-8, or none)";
+      }
+      i = end;
     }
-    return header.length();
+    return null;
   }
 
-  /** Returns an RFC 9110 quoted-string's content, or {@code value} itself when not quoted. */
-  private static String unquote(String value) {
-    if (value.length() < 2 || value.charAt(0) != '"' || value.charAt(value.length() - 1) != '"') {
-      return value;
+  private static String malformed(String header, String why) {
+    return "malformed Content-Type " + Fields.quote(header) + ": " + why;
+  }
+
+  private static String unexpected(String header, int i) {
+    return "unexpected " + Fields.describeChar(header.codePointAt(i)) + " at offset " + i;
+  }
+
+  /** RFC 9110 {@code tchar}: the characters of a token. */
+  private static boolean isTchar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  /**
+   * What a quoted-string may hold, as itself ({@code qdtext}, apart from {@code "} and {@code \})
+   * or after a backslash ({@code quoted-pair}): tab, space, visible ASCII and {@code obs-text}
+   * (0x80 to 0xFF, how a server decodes a header as ISO-8859-1).
+   */
+  private static boolean isQuotable(char c) {
+    return c == '\t' || (c >= ' ' && c <= '~') || (c >= 0x80 && c <= 0xFF);
+  }
+
+  private static int skipOws(String s, int i) {
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
     }
-    StringBuilder sb = new StringBuilder(value.length());
-    for (int i = 1; i < value.length() - 1; i++) {
-      char c = value.charAt(i);
-      if (c == '\\' && i + 1 < value.length() - 1) {
-        c = value.charAt(++i);
-      }
-      sb.append(c);
+    return i;
+  }
+
+  private static String trimOws(String s) {
+    int start = skipOws(s, 0);
+    int end = s.length();
+    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+      end--;
     }
-    return sb.toString();
+    return s.substring(start, end);
   }
 }

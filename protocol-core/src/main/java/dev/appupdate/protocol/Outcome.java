@@ -51,6 +51,7 @@ public final class Outcome {
    *
    * @param version the version that was installed: the version text it was offered as
    * @return the outcome
+   * @throws NullPointerException if {@code version} is null
    * @throws IllegalArgumentException if {@code version} is not a version
    */
   public static Outcome success(String version) {
@@ -65,8 +66,9 @@ public final class Outcome {
    * @param reason why it failed, for people, for example {@code disk full}: 1 to 1,024 characters
    *     without control characters
    * @return the outcome
-   * @throws IllegalArgumentException if {@code version} is not a version or {@code reason} is null
-   *     or not valid text
+   * @throws NullPointerException if {@code version} or {@code code} is null
+   * @throws IllegalArgumentException if {@code version} is not a version, or {@code reason} is
+   *     null (a failure always says why) or not valid text
    */
   public static Outcome failed(String version, FailureCode code, String reason) {
     Objects.requireNonNull(code, "code == null");

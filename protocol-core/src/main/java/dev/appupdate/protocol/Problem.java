@@ -16,6 +16,12 @@ import java.util.Objects;
  * Problem v = Problem.invalid(e); // 400 with one entry per bad field
  * Problem u = Problem.builder(422, "Unprocessable Content").detail(why).errors(fields).build();
  * }</pre>
+ *
+ * <p>The answers every protocol v1 server gives alike have factories, so that servers built on
+ * protocol-core send the same bodies: {@link #invalid} ({@code 400}), {@link #notFound}, {@link
+ * #methodNotAllowed}, {@link #contentTooLarge}, {@link ServerCodec#checkContentType} ({@code
+ * 415}), and for {@code 422} {@link dev.appupdate.protocol.requestid.InvalidRequestIdException#problem}
+ * and {@link dev.appupdate.protocol.requestid.RequestIdClaims#checkOffered}.
  */
 public final class Problem {
 
@@ -245,6 +251,91 @@ public final class Problem {
     public Problem build() {
       return new Problem(this);
     }
+  }
+
+  /**
+   * Returns the {@code 404} problem for a path the server does not serve. Its detail names the
+   * path as the request sent it, cut to 80 characters and with every character that is not
+   * printable ASCII (and {@code "}) replaced by {@code ?}, and the two routes of protocol v1:
+   *
+   * <pre>{@code
+   * no resource at "/app/v1/update"; protocol v1 answers POST /v1/update and POST /v1/completion
+   * }</pre>
+   *
+   * @param rawPath the request's path, undecoded, without the query
+   * @return the problem
+   */
+  public static Problem notFound(String rawPath) {
+    Objects.requireNonNull(rawPath, "rawPath == null");
+    return of(
+        404,
+        "Not Found",
+        "no resource at " + printable(rawPath)
+            + "; protocol v1 answers POST /v1/update and POST /v1/completion");
+  }
+
+  /**
+   * Returns the {@code 405} problem for a method a path does not accept; answer it with an {@code
+   * Allow} header listing {@code allowed} joined by {@code ", "}.
+   *
+   * <pre>{@code
+   * "/v1/update" does not accept GET; use POST
+   * }</pre>
+   *
+   * @param method the request's method; anything but visible ASCII is shown as {@code ?}, and it
+   *     is cut to 32 characters
+   * @param rawPath the request's path, undecoded, shown as {@link #notFound} shows it
+   * @param allowed the methods the path accepts, for example {@code POST}
+   * @return the problem
+   * @throws IllegalArgumentException if {@code allowed} is empty
+   */
+  public static Problem methodNotAllowed(String method, String rawPath, List<String> allowed) {
+    Objects.requireNonNull(method, "method == null");
+    Objects.requireNonNull(rawPath, "rawPath == null");
+    if (Objects.requireNonNull(allowed, "allowed == null").isEmpty()) {
+      throw new IllegalArgumentException("allowed: must name at least one method");
+    }
+    return of(
+        405,
+        "Method Not Allowed",
+        printable(rawPath) + " does not accept " + token(method) + "; use "
+            + String.join(", ", allowed));
+  }
+
+  /**
+   * Returns the {@code 413} problem for a request body over the server's limit:
+   *
+   * <pre>{@code
+   * the request body is larger than 65536 bytes
+   * }</pre>
+   *
+   * @param limitBytes the largest body the server accepts, in bytes
+   * @return the problem
+   */
+  public static Problem contentTooLarge(long limitBytes) {
+    return of(413, "Content Too Large", "the request body is larger than " + limitBytes + " bytes");
+  }
+
+  /** Quotes a path for a detail: cut to 80 characters, anything but printable ASCII as '?'. */
+  private static String printable(String value) {
+    String v = value.length() > 80 ? value.substring(0, 77) + "..." : value;
+    StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      sb.append(c < 0x20 || c >= 0x7f || c == '"' ? '?' : c);
+    }
+    return sb.append('"').toString();
+  }
+
+  /** Shows a method: cut to 32 characters, anything but visible ASCII as '?'. */
+  private static String token(String method) {
+    int n = Math.min(method.length(), 32);
+    StringBuilder sb = new StringBuilder(n + 3);
+    for (int i = 0; i < n; i++) {
+      char c = method.charAt(i);
+      sb.append(c <= 0x20 || c >= 0x7f ? '?' : c);
+    }
+    return method.length() > n ? sb.append("...").toString() : sb.toString();
   }
 
   /**

@@ -63,8 +63,11 @@ public final class ServerCodec {
    * application/json}, {@code application/*+json}, none, or {@code
    * application/x-www-form-urlencoded} (the seed protocol's "form POST", whose body is the JSON
    * document itself); each with no {@code charset} parameter or with {@code charset} {@code utf-8}
-   * or {@code us-ascii}, compared case-insensitively, quoted or not. Other parameters are ignored.
-   * Check it before reading the body.
+   * or {@code us-ascii}, compared case-insensitively, quoted or not. Other parameters are ignored,
+   * but the parameter list must follow RFC 9110 ({@code ; name=token} or {@code ;
+   * name="quoted"}, optional spaces around {@code ;}): an unclosed quoted string, a {@code "}
+   * inside an unquoted value, text after a closing quote or a parameter without a value is
+   * refused as malformed, since it could hide a charset. Check it before reading the body.
    *
    * <pre>{@code
    * Optional<Problem> refused = codec.checkContentType(request.getHeader("Content-Type"));
@@ -76,7 +79,8 @@ public final class ServerCodec {
    * @param contentType the value of the request's {@code Content-Type} header, or null when it
    *     has none
    * @return empty when accepted; otherwise the {@code 415 Unsupported Media Type} problem to
-   *     answer, whose detail names the refused media type or charset
+   *     answer, whose detail names the refused media type or charset, or starts with {@code
+   *     malformed Content-Type} and says what is malformed
    */
   public Optional<Problem> checkContentType(String contentType) {
     String refusal = ContentTypes.refusal(contentType);

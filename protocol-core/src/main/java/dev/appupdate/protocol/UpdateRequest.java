@@ -103,7 +103,10 @@ public final class UpdateRequest {
   }
 
   /**
-   * Returns a builder holding this request's values, each of which may be set once more.
+   * Returns a builder holding this request's values. Each optional value ({@code channel}, {@code
+   * arch}, {@code osVersion}, {@code installationId}) may be set once more, replacing this
+   * request's; {@link Builder#installed} adds update types, and throws for one this request
+   * already lists (build a new request to change an installed version).
    *
    * @return the builder
    */
@@ -250,7 +253,8 @@ public final class UpdateRequest {
    * Builds an {@link UpdateRequest}; validation happens in {@link #build()}. Each setter may run
    * once: a second call is a mistake that would silently drop the first value, so it throws
    * {@link IllegalStateException}. A builder from {@link UpdateRequest#toBuilder()} starts with the
-   * request's values, and each may still be set once.
+   * request's values: each optional value may still be set once, and {@link #installed} may add
+   * update types but not replace the version of one the request lists.
    */
   public static final class Builder {
     private final String product;
@@ -344,7 +348,8 @@ public final class UpdateRequest {
      * @param updateType the update type, a name
      * @param version the version the client has
      * @return this builder
-     * @throws IllegalArgumentException if {@code updateType} was already given
+     * @throws IllegalArgumentException if {@code updateType} was already given, to this builder
+     *     or to the request it came from ({@link UpdateRequest#toBuilder()})
      */
     public Builder installed(String updateType, String version) {
       Objects.requireNonNull(updateType, "updateType == null");

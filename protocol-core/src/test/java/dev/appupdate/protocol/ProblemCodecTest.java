@@ -235,4 +235,50 @@ class ProblemCodecTest {
     assertThat(e.getMessage()).endsWith("; f99: bad; and 900 more");
     assertThat(e.errors()).hasSize(1000);
   }
+
+  @Test
+  void notFound_namesThePathAsSentAndTheProtocolRoutes() {
+    Problem p = Problem.notFound("/app/v1/update");
+
+    assertThat(p.status()).isEqualTo(404);
+    assertThat(p.title()).isEqualTo("Not Found");
+    assertThat(p.detail())
+        .isEqualTo(
+            "no resource at \"/app/v1/update\"; protocol v1 answers POST /v1/update and POST"
+                + " /v1/completion");
+  }
+
+  @Test
+  void notFound_controlNonAsciiAndQuotes_becomeQuestionMarksAndALongPathIsCut() {
+    assertThat(Problem.notFound("/a\nb/caf\u00e9/\"x\"").detail())
+        .startsWith("no resource at \"/a?b/caf?/?x?\";");
+    assertThat(Problem.notFound("/" + "x".repeat(200)).detail())
+        .startsWith("no resource at \"/" + "x".repeat(76) + "...\";");
+  }
+
+  @Test
+  void methodNotAllowed_namesMethodPathAndAllowedMethods() {
+    Problem p = Problem.methodNotAllowed("GET", "/v1/update", List.of("POST"));
+
+    assertThat(p.status()).isEqualTo(405);
+    assertThat(p.title()).isEqualTo("Method Not Allowed");
+    assertThat(p.detail()).isEqualTo("\"/v1/update\" does not accept GET; use POST");
+    assertThat(Problem.methodNotAllowed("P\nUT" + "X".repeat(40), "/f", List.of("GET", "HEAD")).detail())
+        .isEqualTo("\"/f\" does not accept P?UT" + "X".repeat(28) + "...; use GET, HEAD");
+  }
+
+  @Test
+  void methodNotAllowed_withoutAllowedMethods_isMisuse() {
+    assertThatThrownBy(() -> Problem.methodNotAllowed("GET", "/x", List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void contentTooLarge_namesTheLimit() {
+    Problem p = Problem.contentTooLarge(65536);
+
+    assertThat(p.status()).isEqualTo(413);
+    assertThat(p.title()).isEqualTo("Content Too Large");
+    assertThat(p.detail()).isEqualTo("the request body is larger than 65536 bytes");
+  }
 }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -355,6 +356,46 @@ class ProtocolSpecExamplesTest {
   private void assertBothAccept(ProtocolSchema schema, String json) {
     assertThat(validate(schema, json)).as("schema errors for " + json).isEmpty();
     assertThat(decode(schema, json)).isNotNull();
+  }
+
+  @Test
+  void emptyCode_isAcceptedBySchemaAndCodecAndReadAsOther() {
+    String report =
+        "{\"request_id\": \"r\", \"updates\": {\"t\": {\"status\": \"failed\", \"version\": \"1\","
+            + " \"code\": \"\", \"reason\": \"disk full\"}}}";
+
+    assertBothAccept(ProtocolSchema.COMPLETION_REPORT, report);
+    assertThat(
+            server
+                .decodeCompletionReport(report.getBytes(StandardCharsets.UTF_8))
+                .updates()
+                .get("t")
+                .code())
+        .isEqualTo(FailureCode.OTHER);
+  }
+
+  @Test
+  void completionExamples_includeACodeThisVersionDoesNotKnow() throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<String> unknown = new ArrayList<>();
+    for (Example e : examples()) {
+      if (e.schema() != ProtocolSchema.COMPLETION_REPORT || e.invalid()) {
+        continue;
+      }
+      mapper
+          .readTree(e.json())
+          .get("updates")
+          .forEach(
+              o -> {
+                String code = o.path("code").asText(null);
+                if (code != null
+                    && Arrays.stream(FailureCode.values()).noneMatch(c -> c.wireName().equals(code))) {
+                  unknown.add(code);
+                }
+              });
+    }
+
+    assertThat(unknown).isNotEmpty();
   }
 
   @Test

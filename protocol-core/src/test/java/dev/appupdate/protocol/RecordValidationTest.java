@@ -100,6 +100,17 @@ class RecordValidationTest {
   }
 
   @Test
+  void updateRequestToBuilder_installedAddsTypesButDoesNotReplaceOne() {
+    UpdateRequest r = UpdateRequest.builder("app", "1", "Linux", "en").installed("t", "1").build();
+
+    assertThat(r.toBuilder().installed("u", "2").build().installed())
+        .containsExactly(Map.entry("t", "1"), Map.entry("u", "2"));
+    assertThatThrownBy(() -> r.toBuilder().installed("t", "2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("installed version of t already set to 1");
+  }
+
+  @Test
   void updateRequest_installedMap_isUnmodifiable() {
     UpdateRequest r = UpdateRequest.builder("a", "1", "p", "en").installed("t", "1").build();
 
@@ -221,6 +232,19 @@ class RecordValidationTest {
     assertThatThrownBy(() -> Outcome.failed("1", null, "why"))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("code == null");
+  }
+
+  @Test
+  void outcome_nullArguments_failAsDocumented() {
+    assertThatThrownBy(() -> Outcome.success(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("version == null");
+    assertThatThrownBy(() -> Outcome.failed(null, FailureCode.OTHER, "why"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("version == null");
+    assertThatThrownBy(() -> Outcome.failed("1", FailureCode.OTHER, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reason: required when status is failed");
   }
 
   @Test

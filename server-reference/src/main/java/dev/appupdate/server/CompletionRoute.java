@@ -1,7 +1,6 @@
 package dev.appupdate.server;
 
 import dev.appupdate.protocol.CompletionReport;
-import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
@@ -14,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/completion}: checks the report against its request id and records it durably
@@ -53,16 +53,11 @@ final class CompletionRoute implements Route {
     try {
       claims = requestIds.verify(report.requestId());
     } catch (InvalidRequestIdException e) {
-      throw HttpProblem.unprocessable(
-          e.getMessage(), List.of(new FieldError("request_id", e.getMessage())));
+      throw HttpProblem.of(e.problem());
     }
-    List<FieldError> notOffered = claims.notOffered(report);
-    if (!notOffered.isEmpty()) {
-      throw HttpProblem.unprocessable(
-          notOffered.size() == 1
-              ? notOffered.get(0).message()
-              : notOffered.size() + " reported updates were not offered under this request_id",
-          notOffered);
+    Optional<Problem> notOffered = claims.checkOffered(report);
+    if (notOffered.isPresent()) {
+      throw HttpProblem.of(notOffered.get());
     }
     Instant now = clock.instant();
     List<CompletionRecord> records = new ArrayList<>();

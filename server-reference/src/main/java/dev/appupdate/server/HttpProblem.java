@@ -1,6 +1,5 @@
 package dev.appupdate.server;
 
-import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,20 +49,20 @@ final class HttpProblem extends Exception {
     return of(404, "Not Found", detail);
   }
 
-  static HttpProblem methodNotAllowed(String method, String path, List<String> allowed) {
-    String allow = String.join(", ", allowed);
+  /** The 404 of protocol-core's wording for a path no route serves. */
+  static HttpProblem noRoute(String rawPath) {
+    return of(Problem.notFound(rawPath));
+  }
+
+  static HttpProblem methodNotAllowed(String method, String rawPath, List<String> allowed) {
     return new HttpProblem(
-        Problem.of(
-            405, "Method Not Allowed", path + " does not accept " + method + "; use " + allow),
-        Map.of("Allow", allow),
+        Problem.methodNotAllowed(method, rawPath, allowed),
+        Map.of("Allow", String.join(", ", allowed)),
         false);
   }
 
   static HttpProblem contentTooLarge(int limit) {
-    return new HttpProblem(
-        Problem.of(413, "Content Too Large", "the request body is larger than " + limit + " bytes"),
-        Map.of(),
-        true);
+    return new HttpProblem(Problem.contentTooLarge(limit), Map.of(), true);
   }
 
   static HttpProblem unsupportedMediaType(Problem problem) {
@@ -77,13 +76,6 @@ final class HttpProblem extends Exception {
             "Range Not Satisfiable",
             "range " + range + " does not overlap the " + size + " bytes of the file"),
         Map.of("Content-Range", "bytes */" + size),
-        false);
-  }
-
-  static HttpProblem unprocessable(String detail, List<FieldError> errors) {
-    return new HttpProblem(
-        Problem.builder(422, "Unprocessable Content").detail(detail).errors(errors).build(),
-        Map.of(),
         false);
   }
 

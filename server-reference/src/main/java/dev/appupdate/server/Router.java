@@ -116,7 +116,7 @@ final class Router implements HttpHandler {
     Route post = posts.get(path);
     if (post != null) {
       if (!method.equals("POST")) {
-        throw HttpProblem.methodNotAllowed(method, JsonBody.printable(path), POST);
+        throw HttpProblem.methodNotAllowed(method, path, POST);
       }
       post.handle(call);
       return;
@@ -127,16 +127,14 @@ final class Router implements HttpHandler {
     }
     if (get != null) {
       if (!method.equals("GET") && !method.equals("HEAD")) {
-        throw HttpProblem.methodNotAllowed(method, JsonBody.printable(path), GET_HEAD);
+        throw HttpProblem.methodNotAllowed(method, path, GET_HEAD);
       }
       get.handle(call);
       return;
     }
-    throw HttpProblem.notFound(
-        "no resource at "
-            + JsonBody.printable(path)
-            + "; this server answers POST /v1/update, POST /v1/completion,"
-            + " POST /v1/explain, GET /files/..., GET /healthz");
+    // The same body as every server built on protocol-core; the reference server's own routes
+    // (/v1/explain, /files/, /healthz) are in its documentation.
+    throw HttpProblem.noRoute(path);
   }
 
   private static void answer(Call call, HttpProblem problem) {

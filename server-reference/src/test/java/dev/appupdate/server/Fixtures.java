@@ -3,7 +3,9 @@ package dev.appupdate.server;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.Explanation;
+import dev.appupdate.protocol.catalog.Matcher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,12 +69,16 @@ final class Fixtures {
         .build();
   }
 
+  /** Explains every request as one for a product the catalog does not know. */
+  static final Function<UpdateRequest, Explanation> EXPLAIN_NOTHING =
+      Matcher.create(Catalog.of(List.of()), URI.create("http://127.0.0.1/"))::explain;
+
   /** A catalog snapshot serving {@code offers} and explaining nothing, loaded at the epoch. */
   static CatalogHolder.Snapshot snapshot(
       Function<UpdateRequest, List<AvailableUpdate>> offers, int releaseCount) {
     return new CatalogHolder.Snapshot(
         offers,
-        request -> new Explanation(request.product(), List.of()),
+        EXPLAIN_NOTHING,
         releaseCount,
         Instant.EPOCH);
   }

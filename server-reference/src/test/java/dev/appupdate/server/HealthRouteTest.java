@@ -2,7 +2,6 @@ package dev.appupdate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.appupdate.protocol.catalog.Explanation;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ class HealthRouteTest {
         .install(
             new CatalogHolder.Snapshot(
                 r -> List.of(),
-                r -> new Explanation(r.product(), List.of()),
+                Fixtures.EXPLAIN_NOTHING,
                 7,
                 Instant.parse("2025-01-02T03:04:05Z")));
     server

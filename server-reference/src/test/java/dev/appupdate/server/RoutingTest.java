@@ -47,7 +47,10 @@ class RoutingTest {
 
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(r.text()).contains("\"status\":404", "this server answers POST /v1/update");
+    assertThat(r.text())
+        .contains(
+            "\"status\":404",
+            "; protocol v1 answers POST /v1/update and POST /v1/completion\"");
   }
 
   @ParameterizedTest

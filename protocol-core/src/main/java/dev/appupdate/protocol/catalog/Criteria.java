@@ -2,6 +2,7 @@ package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.Version;
+import dev.appupdate.protocol.internal.Fields;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,13 @@ import java.util.Map;
  * Checking a request allocates nothing. Immutable.
  */
 final class Criteria {
+  /**
+   * The most characters of catalog text (a match list, a range) one reason quotes. With the
+   * request's own values (a version or os_version of at most 256 characters, a name of at most
+   * 128) a reason stays well below the protocol's 1,024-character limit on text.
+   */
+  static final int MAX_QUOTED = 400;
+
   static final int MATCHES = 0;
   static final int CHANNEL = 1;
   static final int PLATFORM = 2;
@@ -137,7 +145,8 @@ final class Criteria {
             ? "no arch given; release needs one of " + list(match.archs())
             : "arch " + r.arch() + " not in " + list(match.archs());
       case APP_VERSION:
-        return "app_version " + r.version() + " outside " + match.appVersion();
+        return "app_version " + r.version() + " outside "
+            + Fields.clean(match.appVersion(), MAX_QUOTED);
       case OS_VERSION:
         return r.osVersion() == null
             ? "no os_version given; release needs min_os_version " + match.minOsVersion()
@@ -147,7 +156,25 @@ final class Criteria {
     }
   }
 
-  private static String list(List<String> values) {
-    return "[" + String.join(", ", values) + "]";
+  /**
+   * Writes {@code values} as {@code [a, b, c]}, or, once that would pass {@value #MAX_QUOTED}
+   * characters, as {@code [a, b, ... and 57 more]}: an explanation's reason must stay within the
+   * 1,024 characters a decoder accepts as text, however long a release's match lists are. The
+   * first value is always written (at most 129 characters, by the catalog's rules).
+   */
+  static String list(List<String> values) {
+    StringBuilder sb = new StringBuilder("[");
+    int n = values.size();
+    for (int i = 0; i < n; i++) {
+      String v = values.get(i);
+      if (i > 0) {
+        if (sb.length() + ", ".length() + v.length() > MAX_QUOTED) {
+          return sb.append(", ... and ").append(n - i).append(" more]").toString();
+        }
+        sb.append(", ");
+      }
+      sb.append(v);
+    }
+    return sb.append(']').toString();
   }
 }

@@ -224,12 +224,22 @@ public final class Nodes {
     return v;
   }
 
+  /** Reads a required boolean; null (with an error) when absent or not boolean. */
+  public Boolean requiredBoolean(String field) {
+    JsonNode n = required(field);
+    return n == null ? null : bool(field, n);
+  }
+
   /** Reads an optional boolean; {@code dflt} when absent, null (with an error) when not boolean. */
   public Boolean optionalBoolean(String field, boolean dflt) {
     JsonNode n = raw(field);
     if (n == null) {
       return dflt;
     }
+    return bool(field, n);
+  }
+
+  private Boolean bool(String field, JsonNode n) {
     if (!n.isBoolean()) {
       error(field, "must be true or false, got " + describe(n));
       return null;

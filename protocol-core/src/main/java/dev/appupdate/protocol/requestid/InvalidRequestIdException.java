@@ -1,5 +1,8 @@
 package dev.appupdate.protocol.requestid;
 
+import dev.appupdate.protocol.FieldError;
+import dev.appupdate.protocol.Problem;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,7 +14,7 @@ import java.util.Objects;
  * try {
  *   RequestIdClaims claims = requestIds.verify(report.requestId());
  * } catch (InvalidRequestIdException e) {
- *   // answer 422 with e.getMessage(); e.kind() tells MALFORMED, FORGED and EXPIRED apart
+ *   // answer e.problem(), a 422; e.kind() tells MALFORMED, FORGED and EXPIRED apart
  * }
  * }</pre>
  */
@@ -49,5 +52,18 @@ public final class InvalidRequestIdException extends RuntimeException {
    */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * Returns the {@code 422} problem a server answers a completion report with this request id:
+   * the message as its detail, and as the one error of {@code request_id}.
+   *
+   * @return the problem
+   */
+  public Problem problem() {
+    return Problem.builder(422, "Unprocessable Content")
+        .detail(getMessage())
+        .errors(List.of(new FieldError("request_id", getMessage())))
+        .build();
   }
 }

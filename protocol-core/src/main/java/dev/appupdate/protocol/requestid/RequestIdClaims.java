@@ -3,12 +3,14 @@ package dev.appupdate.protocol.requestid;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.internal.Nodes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a verified request id says: the product it was issued for, when, until when it is valid, and
@@ -136,6 +138,8 @@ public final class RequestIdClaims {
    * each entry whose update type or version was not offered gets an error on {@code
    * updates.<update_type>}. Answer {@code 422} with these errors when the list is not empty.
    *
+   * <p>{@link #checkOffered} makes the {@code 422} problem of these errors.
+   *
    * <pre>{@code
    * RequestIdClaims claims = requestIds.verify(report.requestId()); // 422 when it throws
    * List<FieldError> notOffered = claims.notOffered(report);
@@ -183,6 +187,37 @@ public final class RequestIdClaims {
       }
     }
     return errors;
+  }
+
+  /**
+   * Checks that every entry of {@code report} names an update offered under this id, as {@link
+   * #notOffered} does, and returns the {@code 422} problem to answer when one does not: its {@code
+   * errors} are those of {@link #notOffered}, and its detail is the one error's message, or says
+   * how many reported updates were not offered.
+   *
+   * <pre>{@code
+   * RequestIdClaims claims = requestIds.verify(report.requestId()); // answer e.problem() on throw
+   * Optional<Problem> refused = claims.checkOffered(report);
+   * if (refused.isPresent()) {
+   *   // answer refused.get(); record nothing
+   * }
+   * }</pre>
+   *
+   * @param report a completion report naming this id
+   * @return empty when everything reported was offered; otherwise the problem to answer
+   * @throws IllegalArgumentException if the report names another request id
+   */
+  public Optional<Problem> checkOffered(CompletionReport report) {
+    List<FieldError> errors = notOffered(report);
+    if (errors.isEmpty()) {
+      return Optional.empty();
+    }
+    String detail =
+        errors.size() == 1
+            ? errors.get(0).message()
+            : errors.size() + " reported updates were not offered under this request_id";
+    return Optional.of(
+        Problem.builder(422, "Unprocessable Content").detail(detail).errors(errors).build());
   }
 
   private boolean matches(int offsetInOffer, byte[] tag, int length) {

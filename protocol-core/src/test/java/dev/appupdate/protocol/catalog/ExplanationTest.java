@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -233,6 +234,91 @@ class ExplanationTest {
                 + "{\"update_type\":\"my_important_data\",\"version\":\"1.0\",\"offered\":true,"
                 + "\"reason\":\"offered\"}]}");
     assertThat(ClientCodec.create().decodeExplanation(json)).isEqualTo(explanation);
+  }
+
+  @Test
+  void explanation_ofAReleaseWithManyChannels_roundTripsThroughTheCodecs() {
+    // 60 channel patterns of 20 characters: a valid catalog (no limit on list length), whose
+    // reason once held all 60, over the 1,024 characters the client codec reads as text.
+    String[] channels =
+        IntStream.range(0, 60).mapToObj(i -> "beta-channel-no-" + (1000 + i)).toArray(String[]::new);
+    Matcher m =
+        matcher(
+            Release.builder()
+                .product("your_app")
+                .updateType("my_important_data")
+                .version("2.0")
+                .url("https://updates.example.com/files/data-2.0")
+                .hashFunction(HashFunction.SHA512)
+                .hashValue("ab".repeat(64))
+                .size(10)
+                .match(Match.builder().channels(channels).build()));
+    Explanation explanation = m.explain(UpdateRequest.of("your_app", "1.0", "macOS", "en-US"));
+
+    byte[] json = ServerCodec.create().encodeExplanation(explanation);
+
+    assertThat(ClientCodec.create().decodeExplanation(json)).isEqualTo(explanation);
+    assertThat(explanation.candidates().get(0).reason())
+        .startsWith("channel release not in [beta-channel-no-1000, beta-channel-no-1001, ")
+        .endsWith(", beta-channel-no-1017, ... and 42 more]");
+  }
+
+  @Test
+  void explain_longMatchValues_keepEveryReasonWithinTheTextLimit() {
+    // The longest values the catalog and a request allow, everywhere a reason quotes them.
+    String name = "n".repeat(128);
+    String[] names = IntStream.range(0, 100).mapToObj(i -> name).toArray(String[]::new);
+    String version = "1." + "x".repeat(254);
+    String range =
+        IntStream.range(0, 60).mapToObj(i -> ">=" + i + ".0").collect(Collectors.joining(" "))
+            + " <0";
+    UpdateRequest.Builder longest =
+        UpdateRequest.builder("your_app", version, "p".repeat(128), "en-US")
+            .channel("c".repeat(128))
+            .arch("a".repeat(128))
+            .osVersion(version);
+    List<Match> matches =
+        List.of(
+            Match.builder().channels(names).build(),
+            Match.builder().platforms(names).build(),
+            Match.builder().archs(names).build(),
+            Match.builder().appVersion(range).build(),
+            Match.builder().minOsVersion("2." + "x".repeat(254)).build());
+
+    for (Match match : matches) {
+      String reason = reason(match, longest);
+      assertThat(reason.length()).as(reason).isLessThanOrEqualTo(1024);
+      assertThat(ClientCodec.create().decodeExplanation(
+              ServerCodec.create().encodeExplanation(
+                  matcher(release("data", "2.0").match(match)).explain(longest.build()))))
+          .isNotNull();
+    }
+    assertThat(reason(Match.builder().appVersion(range).build(), longest))
+        .startsWith("app_version " + version + " outside >=0.0 >=1.0 ")
+        .endsWith("...")
+        .hasSize("app_version ".length() + 256 + " outside ".length() + Criteria.MAX_QUOTED);
+  }
+
+  @Test
+  void explain_shortList_isWrittenWhole() {
+    assertThat(Criteria.list(List.of("a", "b"))).isEqualTo("[a, b]");
+    assertThat(Criteria.list(List.of("x".repeat(390), "yy", "zzzzzzzzz")))
+        .isEqualTo("[" + "x".repeat(390) + ", yy, ... and 1 more]");
+  }
+
+  @Test
+  void decodeExplanation_missingOffered_isRequired() {
+    byte[] json =
+        ("{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"data\","
+                + "\"version\":\"1.0\",\"reason\":\"paused\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> ClientCodec.create().decodeExplanation(json))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(new FieldError("candidates[0].offered", "is required")));
   }
 
   @Test

@@ -2,12 +2,14 @@ package dev.appupdate.protocol.requestid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.Release;
@@ -516,5 +518,49 @@ class RequestIdsTest {
 
     assertThatThrownBy(() -> ids.verify(id).notOffered(report(other, "my_important_data", "1.0")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void checkOffered_everyEntryOffered_isEmpty() {
+    String id = ids.issue("your_app", demoOffers());
+
+    assertThat(ids.verify(id).checkOffered(report(id, "my_important_data", "1"))).isEmpty();
+  }
+
+  @Test
+  void checkOffered_oneEntryNotOffered_is422WhoseDetailIsItsMessage() {
+    String id = ids.issue("your_app", demoOffers());
+
+    Problem p = ids.verify(id).checkOffered(report(id, "my_important_data", "1.1")).orElseThrow();
+
+    assertThat(p.status()).isEqualTo(422);
+    assertThat(p.title()).isEqualTo("Unprocessable Content");
+    assertThat(p.detail())
+        .isEqualTo("version 1.1 of my_important_data was not offered under this request_id");
+    assertThat(p.errors()).hasSize(1);
+  }
+
+  @Test
+  void checkOffered_severalEntriesNotOffered_countsThemAndListsEach() {
+    String id = ids.issue("your_app", demoOffers());
+    CompletionReport report = report(id, "my_important_data", "1.1", "org.blocklist", "1");
+
+    Problem p = ids.verify(id).checkOffered(report).orElseThrow();
+
+    assertThat(p.detail()).isEqualTo("2 reported updates were not offered under this request_id");
+    assertThat(p.errors()).isEqualTo(ids.verify(id).notOffered(report));
+  }
+
+  @Test
+  void invalidRequestIdProblem_is422NamingRequestId() {
+    InvalidRequestIdException e =
+        catchThrowableOfType(InvalidRequestIdException.class, () -> ids.verify("xyz321"));
+
+    Problem p = e.problem();
+
+    assertThat(p.status()).isEqualTo(422);
+    assertThat(p.title()).isEqualTo("Unprocessable Content");
+    assertThat(p.detail()).isEqualTo(e.getMessage()).startsWith("request_id is malformed");
+    assertThat(p.errors()).containsExactly(new FieldError("request_id", e.getMessage()));
   }
 }
