@@ -1,12 +1,14 @@
 /**
  * appupdate protocol v1: the wire model, a strict JSON codec per direction, version ordering, and
- * the catalog of releases with the matcher that decides what a request is offered, and the
- * stateless request-id tokens.
+ * the catalog of releases with the matcher that decides what a request is offered, the
+ * stateless request-id tokens, and release and response signatures.
  *
  * <p>Server implementers use {@link dev.appupdate.protocol.ServerCodec}, {@link
  * dev.appupdate.protocol.catalog.Catalog}, {@link dev.appupdate.protocol.catalog.Matcher} and
  * {@link dev.appupdate.protocol.requestid.RequestIds};
- * clients use {@link dev.appupdate.protocol.ClientCodec}. The JSON Schemas of the documents ship
+ * clients use {@link dev.appupdate.protocol.ClientCodec}. {@link
+ * dev.appupdate.protocol.signature} signs releases offline and responses online, and verifies
+ * both. The JSON Schemas of the documents ship
  * as resources under {@code dev/appupdate/protocol/schema/}, readable through {@link
  * dev.appupdate.protocol.ProtocolSchema}.
  */
@@ -22,6 +24,7 @@ module dev.appupdate.protocol {
   exports dev.appupdate.protocol;
   exports dev.appupdate.protocol.catalog;
   exports dev.appupdate.protocol.requestid;
+  exports dev.appupdate.protocol.signature;
   // Not an API: the reference server, built and released with this module, writes and reads its
   // completion log with the same outcome mapping as the codecs (internal.OutcomeJson), so that a
   // new member of an outcome reaches the log without a change there.

@@ -30,6 +30,7 @@ public final class AvailableUpdate {
   private final String version;
   private final List<URI> mirrors;
   private final boolean critical;
+  private final List<ReleaseSignature> signatures;
 
   private AvailableUpdate(Builder b) {
     this.updateType = required(b.updateType, "updateType");
@@ -40,6 +41,7 @@ public final class AvailableUpdate {
     this.version = required(b.version, "version");
     this.mirrors = b.mirrors == null ? List.of() : b.mirrors;
     this.critical = b.critical != null && b.critical;
+    this.signatures = b.signatures == null ? List.of() : b.signatures;
     require("update_type", Fields.name(updateType));
     require("url", Fields.httpUrl(url.toString()));
     require("hash_value", Fields.hashValue(hashFunction, hashValue));
@@ -48,6 +50,7 @@ public final class AvailableUpdate {
     for (int i = 0; i < mirrors.size(); i++) {
       require("mirrors[" + i + "]", Fields.httpUrl(mirrors.get(i).toString()));
     }
+    Fields.requireDistinctKeyIds(signatures);
   }
 
   private static <T> T required(T value, String name) {
@@ -58,8 +61,8 @@ public final class AvailableUpdate {
   }
 
   /**
-   * Returns a builder with nothing set; {@code mirrors} default to none and {@code critical} to
-   * false.
+   * Returns a builder with nothing set; {@code mirrors} and {@code signatures} default to none
+   * and {@code critical} to false.
    *
    * @return the builder
    */
@@ -82,6 +85,7 @@ public final class AvailableUpdate {
     b.version = version;
     b.mirrors = mirrors;
     b.critical = critical;
+    b.signatures = signatures;
     return b;
   }
 
@@ -158,6 +162,18 @@ public final class AvailableUpdate {
   }
 
   /**
+   * Returns the release's offline signatures as the catalog holds them, passed through by the
+   * server: Ed25519 over the canonical bytes of the product the request named and this offer's
+   * update type, version, hash function, hash value and size (docs/PROTOCOL.md, "Signatures").
+   * Whether they verify is for the client to check against the keys it trusts.
+   *
+   * @return the signatures, at most one per key id; may be empty
+   */
+  public List<ReleaseSignature> signatures() {
+    return signatures;
+  }
+
+  /**
    * Returns {@link #url()} followed by the {@link #mirrors()}, the order to try them in.
    *
    * @return the URLs, never empty
@@ -205,13 +221,14 @@ public final class AvailableUpdate {
         && hashFunction == other.hashFunction
         && hashValue.equals(other.hashValue)
         && version.equals(other.version)
-        && mirrors.equals(other.mirrors);
+        && mirrors.equals(other.mirrors)
+        && signatures.equals(other.signatures);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        updateType, url, hashFunction, hashValue, size, version, mirrors, critical);
+        updateType, url, hashFunction, hashValue, size, version, mirrors, critical, signatures);
   }
 
   /**
@@ -223,7 +240,16 @@ public final class AvailableUpdate {
     return "AvailableUpdate[" + updateType + " " + version + ", " + url + ", " + hashFunction
         + " " + hashValue + ", " + size + " bytes"
         + (mirrors.isEmpty() ? "" : ", mirrors " + mirrors)
-        + (critical ? ", critical" : "") + "]";
+        + (critical ? ", critical" : "")
+        + (signatures.isEmpty() ? "" : ", signed by " + keyIds(signatures)) + "]";
+  }
+
+  private static String keyIds(List<ReleaseSignature> signatures) {
+    StringBuilder sb = new StringBuilder();
+    for (ReleaseSignature s : signatures) {
+      sb.append(sb.length() == 0 ? "" : " ").append(s.keyId());
+    }
+    return sb.toString();
   }
 
   /**
@@ -241,6 +267,7 @@ public final class AvailableUpdate {
     private String version;
     private List<URI> mirrors;
     private Boolean critical;
+    private List<ReleaseSignature> signatures;
     private int set;
 
     private Builder() {}
@@ -341,6 +368,18 @@ public final class AvailableUpdate {
       return this;
     }
 
+    /**
+     * Sets the release's offline signatures, passed through from the catalog; none by default.
+     *
+     * @param signatures the signatures, at most one per key id; copied
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder signatures(List<ReleaseSignature> signatures) {
+      this.signatures = once(SIGNATURES, "signatures", this.signatures, List.copyOf(signatures));
+      return this;
+    }
+
     private static final int UPDATE_TYPE = 1;
     private static final int URL = 1 << 1;
     private static final int HASH_FUNCTION = 1 << 2;
@@ -349,6 +388,7 @@ public final class AvailableUpdate {
     private static final int VERSION = 1 << 5;
     private static final int MIRRORS = 1 << 6;
     private static final int CRITICAL = 1 << 7;
+    private static final int SIGNATURES = 1 << 8;
 
     private <T> T once(int bit, String name, T old, T value) {
       Objects.requireNonNull(value, name + " == null");

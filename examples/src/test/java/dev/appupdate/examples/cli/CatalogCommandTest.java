@@ -79,8 +79,8 @@ class CatalogCommandTest {
     assertThat(run.outLines())
         .containsExactly(
             "releases[1].rollout: unknown key; allowed: critical, hash_function, hash_value,"
-                + " match, mirrors, paused, product, rollout_percent, size, update_type, url,"
-                + " version",
+                + " match, mirrors, paused, product, rollout_percent, signatures, size,"
+                + " update_type, url, version",
             "releases[2].hash_function: unsupported hash function \"md5\"; allowed: sha256,"
                 + " sha384, sha512",
             "releases[2].size: must not be negative, got -1",

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.JsonStream;
 import dev.appupdate.protocol.internal.Nodes;
+import dev.appupdate.protocol.internal.OfferJson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,7 +41,8 @@ final class CatalogReader {
               "critical",
               "rollout_percent",
               "paused",
-              "match"));
+              "match",
+              "signatures"));
   private static final String RELEASE_KEY_LIST = String.join(", ", RELEASE_KEYS);
 
   private static final Set<String> MATCH_KEYS =
@@ -141,6 +144,7 @@ final class CatalogReader {
     String percentProblem = percentAsWritten(r);
     Boolean paused = r.optionalBoolean("paused", false);
     Match match = match(r, errors);
+    List<ReleaseSignature> signatures = OfferJson.readSignatures(r, true);
     if (errors.isEmpty() && percentProblem == null) {
       try {
         add(
@@ -157,6 +161,7 @@ final class CatalogReader {
                 .rolloutPercent(rolloutPercent)
                 .paused(paused)
                 .match(match)
+                .signatures(signatures)
                 .build(),
             index);
         return;

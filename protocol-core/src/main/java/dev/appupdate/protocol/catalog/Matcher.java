@@ -308,6 +308,7 @@ public final class Matcher {
               .version(r.version())
               .mirrors(mirrors)
               .critical(r.critical())
+              .signatures(r.signatures())
               .build();
       e.offer = offer;
     }

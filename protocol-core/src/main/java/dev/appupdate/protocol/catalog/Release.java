@@ -1,7 +1,9 @@
 package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.Version;
+import dev.appupdate.protocol.internal.Fields;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,6 +42,7 @@ public final class Release {
   private final double rolloutPercent;
   private final boolean paused;
   private final Match match;
+  private final List<ReleaseSignature> signatures;
 
   private Release(Builder b) {
     this.product = required(b.product, "product");
@@ -54,6 +57,7 @@ public final class Release {
     this.rolloutPercent = b.rolloutPercent == null ? FULL_ROLLOUT : b.rolloutPercent;
     this.paused = b.paused != null && b.paused;
     this.match = b.match == null ? Match.ANY : b.match;
+    this.signatures = b.signatures == null ? List.of() : b.signatures;
     Rules.release(
         product,
         updateType,
@@ -65,6 +69,7 @@ public final class Release {
         mirrors,
         rolloutPercent,
         Rules.THROW);
+    Fields.requireDistinctKeyIds(signatures);
   }
 
   private static <T> T required(T value, String name) {
@@ -77,7 +82,7 @@ public final class Release {
   /**
    * Returns a builder with nothing set. Product, update type, version, url, hash function, hash
    * value and size are required; the rest default to no mirrors, not critical, a full rollout, not
-   * paused, and {@link Match#ANY}.
+   * paused, {@link Match#ANY}, and no signatures.
    *
    * @return the builder
    */
@@ -104,6 +109,7 @@ public final class Release {
     b.rolloutPercent = rolloutPercent;
     b.paused = paused;
     b.match = match;
+    b.signatures = signatures;
     return b;
   }
 
@@ -221,6 +227,18 @@ public final class Release {
   }
 
   /**
+   * Returns the release's offline signatures: Ed25519 over its canonical bytes (product, update
+   * type, version, hash function, hash value and size; docs/PROTOCOL.md, "Signatures"), made with
+   * {@code dev.appupdate.protocol.signature.ReleaseSignatures}. A server passes them into its
+   * offers unchanged.
+   *
+   * @return the signatures, at most one per key id; may be empty
+   */
+  public List<ReleaseSignature> signatures() {
+    return signatures;
+  }
+
+  /**
    * Returns {@link #version()} parsed.
    *
    * @return the version
@@ -255,7 +273,8 @@ public final class Release {
         && hashFunction == other.hashFunction
         && hashValue.equals(other.hashValue)
         && mirrors.equals(other.mirrors)
-        && match.equals(other.match);
+        && match.equals(other.match)
+        && signatures.equals(other.signatures);
   }
 
   @Override
@@ -272,7 +291,8 @@ public final class Release {
         critical,
         rolloutPercent,
         paused,
-        match);
+        match,
+        signatures);
   }
 
   /** Returns the values for debugging. */
@@ -284,7 +304,16 @@ public final class Release {
         + (critical ? ", critical" : "")
         + (rolloutPercent < FULL_ROLLOUT ? ", rollout " + Rules.formatPercent(rolloutPercent) : "")
         + (paused ? ", paused" : "")
-        + (match.isAny() ? "" : ", " + match) + "]";
+        + (match.isAny() ? "" : ", " + match)
+        + (signatures.isEmpty() ? "" : ", signed by " + keyIds()) + "]";
+  }
+
+  private String keyIds() {
+    StringBuilder sb = new StringBuilder();
+    for (ReleaseSignature s : signatures) {
+      sb.append(sb.length() == 0 ? "" : " ").append(s.keyId());
+    }
+    return sb.toString();
   }
 
   /**
@@ -304,6 +333,7 @@ public final class Release {
     private Double rolloutPercent;
     private Boolean paused;
     private Match match;
+    private List<ReleaseSignature> signatures;
     private int set;
 
     private Builder() {}
@@ -461,6 +491,19 @@ public final class Release {
      */
     public Builder match(Match match) {
       this.match = once(1 << 11, "match", this.match, match);
+      return this;
+    }
+
+    /**
+     * Sets the release's offline signatures; none by default. {@code
+     * dev.appupdate.protocol.signature.ReleaseSignatures#sign} makes one.
+     *
+     * @param signatures the signatures, at most one per key id; copied
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder signatures(List<ReleaseSignature> signatures) {
+      this.signatures = once(1 << 12, "signatures", this.signatures, List.copyOf(signatures));
       return this;
     }
 

@@ -1,10 +1,16 @@
 package dev.appupdate.protocol.internal;
 
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.Version;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -402,6 +408,92 @@ public final class Fields {
       }
     }
     return null;
+  }
+
+  /** The length of a release signature's key id: 16 lower-case hex digits. */
+  public static final int KEY_ID_LENGTH = 16;
+
+  /** The length of an Ed25519 signature written as base64url without padding: 64 bytes. */
+  public static final int SIGNATURE_LENGTH = 86;
+
+  /** A key id: {@value #KEY_ID_LENGTH} lower-case hex digits. */
+  public static String keyId(String value) {
+    if (value.length() != KEY_ID_LENGTH) {
+      return "must be " + KEY_ID_LENGTH + " lower-case hex digits, got " + value.length()
+          + " characters";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return "must be lower-case hex digits, got " + describeChar(c) + " at offset " + i;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An Ed25519 signature: its 64 bytes as base64url without padding, {@value #SIGNATURE_LENGTH}
+   * characters of {@code A-Z a-z 0-9 - _}, written canonically (the unused low bits of the last
+   * character are zero, so that one signature has one spelling).
+   */
+  public static String signature(String value) {
+    if (value.length() != SIGNATURE_LENGTH) {
+      return "must be an Ed25519 signature: 64 bytes as " + SIGNATURE_LENGTH
+          + " base64url characters without padding, got " + value.length() + " characters";
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(isAsciiLetterOrDigit(c) || c == '-' || c == '_')) {
+        return "must be base64url (A-Z, a-z, 0-9, '-', '_', no padding), got " + describeChar(c)
+            + " at offset " + i;
+      }
+    }
+    // 86 characters carry 516 bits for 512: the last character's low 4 bits are unused.
+    char last = value.charAt(SIGNATURE_LENGTH - 1);
+    if (last != 'A' && last != 'Q' && last != 'g' && last != 'w') {
+      return "must be canonical base64url: the last character of 64 bytes is A, Q, g or w, got "
+          + describeChar(last);
+    }
+    return null;
+  }
+
+  /**
+   * Reports each key id of a {@code signatures} array that repeats an earlier one: a release is
+   * signed at most once per key, so a repeat is a mistake (or an attempt to pass a bad signature
+   * off next to a good one).
+   *
+   * @param keyIds the key ids in array order; null for an entry already reported as bad
+   * @param field the path of the array, for example {@code signatures}
+   * @param sink receives the path of the repeated {@code key_id} and a message
+   */
+  public static void duplicateKeyIds(
+      List<String> keyIds, String field, BiConsumer<String, String> sink) {
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < keyIds.size(); i++) {
+      String id = keyIds.get(i);
+      if (id == null) {
+        continue;
+      }
+      Integer earlier = first.putIfAbsent(id, i);
+      if (earlier != null) {
+        sink.accept(
+            field + "[" + i + "].key_id",
+            "duplicates " + field + "[" + earlier + "]: a release has at most one signature per"
+                + " key, got " + id + " twice");
+      }
+    }
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} if two of {@code signatures} have the same key id
+   * ({@link #duplicateKeyIds}).
+   */
+  public static void requireDistinctKeyIds(List<ReleaseSignature> signatures) {
+    List<String> ids = new ArrayList<>(signatures.size());
+    for (ReleaseSignature s : signatures) {
+      ids.add(s.keyId());
+    }
+    duplicateKeyIds(ids, "signatures", Fields::require);
   }
 
   /** A size in bytes. */

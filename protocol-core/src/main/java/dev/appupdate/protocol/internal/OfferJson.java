@@ -5,21 +5,24 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ReleaseSignature;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * The one mapping between an {@link AvailableUpdate} and its JSON object in {@code
  * available_updates}: written by the server codec, read by the client codec. A new member of an
- * offer is added here and nowhere else.
+ * offer is added here and nowhere else. The {@code signatures} array, which a catalog release
+ * holds in the same form, is read and written here for the catalog too.
  */
 public final class OfferJson {
   private OfferJson() {}
 
   /**
-   * Writes the members of {@code offer} into {@code o}; defaults (no mirrors, not critical) are
-   * left out.
+   * Writes the members of {@code offer} into {@code o}; defaults (no mirrors, not critical, no
+   * signatures) are left out.
    *
    * @param o the object to write into
    * @param offer the offer
@@ -38,6 +41,69 @@ public final class OfferJson {
     if (offer.critical()) {
       o.put("critical", true);
     }
+    writeSignatures(o, offer.signatures());
+  }
+
+  /**
+   * Writes {@code signatures} as the {@code signatures} array of {@code o}, in order; nothing when
+   * empty.
+   *
+   * @param o the object of an offer or a catalog release
+   * @param signatures the signatures
+   */
+  public static void writeSignatures(ObjectNode o, List<ReleaseSignature> signatures) {
+    if (!signatures.isEmpty()) {
+      ArrayNode a = o.putArray("signatures");
+      for (ReleaseSignature s : signatures) {
+        a.addObject().put("key_id", s.keyId()).put("signature", s.signature());
+      }
+    }
+  }
+
+  /**
+   * Reads the optional {@code signatures} array of the object of {@code o}, adding an error for
+   * every bad element: not an object, a bad or missing {@code key_id} or {@code signature}, a key
+   * id repeated. Members of an element other than those two are reported when {@code strict} (a
+   * catalog) and ignored otherwise (an offer: clients ignore members they do not know).
+   *
+   * @param o a reader of the object holding the array
+   * @param strict whether unknown members of an element are errors
+   * @return the signatures, empty when absent; null when anything was bad
+   */
+  public static List<ReleaseSignature> readSignatures(Nodes o, boolean strict) {
+    JsonNode array = o.optionalArray("signatures");
+    if (array == null) {
+      return o.raw("signatures") == null ? List.of() : null;
+    }
+    int before = o.errorCount();
+    List<ReleaseSignature> signatures = new ArrayList<>(array.size());
+    List<String> keyIds = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode n = array.get(i);
+      String field = "signatures[" + i + "]";
+      if (!n.isObject()) {
+        o.error(field, "must be a JSON object, got " + Nodes.describe(n));
+        keyIds.add(null);
+        continue;
+      }
+      Nodes e = o.nested(field, n);
+      if (strict) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+          String key = it.next();
+          if (!key.equals("key_id") && !key.equals("signature")) {
+            e.keyError(key, "unknown key; allowed: key_id, signature");
+          }
+        }
+      }
+      String keyId = e.requiredString("key_id", Fields::keyId);
+      String signature = e.requiredString("signature", Fields::signature);
+      keyIds.add(keyId);
+      if (keyId != null && signature != null) {
+        signatures.add(ReleaseSignature.of(keyId, signature));
+      }
+    }
+    Fields.duplicateKeyIds(keyIds, "signatures", o::error);
+    return o.errorCount() == before ? signatures : null;
   }
 
   /**
@@ -78,6 +144,7 @@ public final class OfferJson {
       }
     }
     Boolean critical = o.optionalBoolean("critical", false);
+    List<ReleaseSignature> signatures = readSignatures(o, false);
     if (o.errorCount() != before) {
       return null;
     }
@@ -90,6 +157,7 @@ public final class OfferJson {
         .version(version)
         .mirrors(mirrors)
         .critical(critical)
+        .signatures(signatures)
         .build();
   }
 }

@@ -246,13 +246,13 @@ class CatalogTest {
         Arguments.of(
             "\"rollout-percent\":5",
             "releases[0].rollout-percent: unknown key; allowed: critical, hash_function,"
-                + " hash_value, match, mirrors, paused, product, rollout_percent, size,"
-                + " update_type, url, version"),
+                + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
+                + " size, update_type, url, version"),
         Arguments.of(
             "\"match.channels\":[\"beta\"]",
             "releases[0][\"match.channels\"]: unknown key; allowed: critical, hash_function,"
-                + " hash_value, match, mirrors, paused, product, rollout_percent, size,"
-                + " update_type, url, version"),
+                + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
+                + " size, update_type, url, version"),
         Arguments.of(
             "\"match\":{\"app version\":\"1.*\"}",
             "releases[0].match[\"app version\"]: unknown key; allowed: app_version, archs,"
@@ -291,8 +291,8 @@ class CatalogTest {
         Arguments.of(
             "\"rollout\":50",
             "releases[0].rollout: unknown key; allowed: critical, hash_function, hash_value,"
-                + " match, mirrors, paused, product, rollout_percent, size, update_type, url,"
-                + " version"),
+                + " match, mirrors, paused, product, rollout_percent, signatures, size,"
+                + " update_type, url, version"),
         Arguments.of(
             "\"match\":{\"chanels\":[\"beta\"]}",
             "releases[0].match.chanels: unknown key; allowed: app_version, archs, channels,"
