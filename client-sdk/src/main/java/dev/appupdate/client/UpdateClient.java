@@ -206,16 +206,16 @@ public final class UpdateClient {
   /**
    * Downloads {@code update} into {@code directory} (created if missing) and verifies it.
    *
-   * <p>The bytes stream into {@code .<name>.part} in the same directory while they are hashed;
-   * memory use does not depend on the size. Reading stops as soon as more bytes arrive than the
-   * offer's {@code size}. Only when size and digest match (digests are compared in constant time)
-   * is the file forced to disk, read back and verified once more, and moved, atomically, to its
-   * final name {@code <update_type>-<version>-<hash>}: update type and version with characters
-   * outside {@code [A-Za-z0-9._+-]} replaced by {@code _}, then 8 hex digits of a hash of the
-   * exact pair, so that distinct updates never share a name (a leading {@code _} is added when the
-   * name would start with a Windows device name). The name never comes from the URL. A verified
-   * file already at the final path is returned without a transfer (and without calling the
-   * listener); any other file there is removed.
+   * <p>The bytes stream into {@code .<name>.part} in the same directory while they are hashed,
+   * each byte once; memory use does not depend on the size. Reading stops as soon as more bytes
+   * arrive than the offer's {@code size}. Only when size and digest match (digests are compared in
+   * constant time) is the file forced to disk and moved, atomically, to its final name {@code
+   * <update_type>-<version>-<hash>}: update type and version with characters outside {@code
+   * [A-Za-z0-9._+-]} replaced by {@code _}, then 8 hex digits of a hash of the exact pair, so that
+   * distinct updates never share a name (a leading {@code _} is added when the name would start
+   * with a Windows device name). The name never comes from the URL. A verified file already at the
+   * final path is returned without a transfer (and without calling the listener); any other file
+   * there is removed.
    *
    * <p>One download of an update into a directory runs at a time, across threads and processes:
    * it holds a lock on {@code .<name>.lock} from start to end, and another download of the same
