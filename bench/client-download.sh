@@ -8,6 +8,7 @@
 #   bench/client-download.sh                                   # on `java` from PATH
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/client-download.sh
 #   SIZE_MIB=256 ROUNDS=1 QUIET_WAIT=0 bench/client-download.sh   # a quick check
+#   SDK_ROUNDS=2 bench/client-download.sh       # two downloads per SDK JVM (the earlier method)
 #
 # Steps: build the jars if needed; check the free space in TMPDIR (default /tmp); write SIZE_MIB
 # (default 1024) and SMALL_MIB (64) MiB of random bytes (head -c /dev/urandom) into a temporary
@@ -15,8 +16,11 @@
 # reference server on loopback with that catalog and directory; wait (bounded) for a quiet
 # machine; read the big file once so that it sits in the page cache; then ROUNDS (3) times, in an
 # order that rotates: (a) dev.appupdate.bench.ClientDownload, which checks for updates and
-# downloads the big file with UpdateClient.download into a temporary directory, twice in one JVM
-# with -Xmx$SDK_HEAP (default 64m); (b) curl piped into sha512sum; (c) dev.appupdate.bench.
+# downloads the big file with UpdateClient.download into a temporary directory, SDK_ROUNDS (3)
+# times in one JVM (the last counts as warm: the second still recompiles code the end of the first
+# deoptimized) with -Xmx$SDK_HEAP (default 64m), timing the final FileChannel.force apart (JFR)
+# so that download+verify (the whole call without the force, the figure compared with the others)
+# and the force are reported separately; (b) curl piped into sha512sum; (c) dev.appupdate.bench.
 # FileDigest, MessageDigest over the file with a 64 KiB buffer, twice in one JVM. Finally the SDK
 # downloads the small file under the same heap, for the heap comparison. Every digest is checked
 # against the one computed at the start. The temporary files (about 2 x SIZE_MIB) are deleted on
@@ -29,6 +33,7 @@ build_if_needed
 size_mib=${SIZE_MIB:-1024}
 small_mib=${SMALL_MIB:-64}
 rounds=${ROUNDS:-3}
+sdk_rounds=${SDK_ROUNDS:-3}
 sdk_heap=${SDK_HEAP:-64m}
 for tool in curl sha512sum; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }
@@ -106,14 +111,23 @@ now_ns() { date +%s%N; }
 measure_sdk() { # ROUND UPDATE_TYPE EXPECTED_SIZE_MIB
   local text
   text=$(timeout 10m "$java" "-Xmx$sdk_heap" -cp "$jar" dev.appupdate.bench.ClientDownload \
-    --server "$server" --product bench --update-type "$2" --dir "$tmp/download" --rounds 2)
+    --server "$server" --product bench --update-type "$2" --dir "$tmp/download" \
+    --rounds "$sdk_rounds")
   echo "---- sdk $2 round $1 (-Xmx$sdk_heap)"
   echo "$text"
   awk -v r="$1" -v t="$2" '
     /^sdk.mib_per_s/ {speed[++n] = $2}
+    /^sdk.wall_mib_per_s/ {wall[++w] = $2}
+    /^sdk.force_ms/ {force[++f] = $2}
+    /^sdk.forces/ {if ($2 > forces) forces = $2}
     /^sdk.heap_peak/ {heap = $2}
     /^sdk.heap_after_gc_max/ {live = $2}
-    END {printf "sdk-%s %s %s %s %s %s\n", t, r, speed[1], speed[2], heap, live}
+    END {
+      all = speed[1]
+      for (i = 2; i <= n; i++) all = all "/" speed[i]
+      printf "sdk-%s %s %s %s %s %s %s %s %s\n", t, r, all, speed[n], heap, live, force[n], wall[n],
+        forces
+    }
   ' <<<"$text" >>"$figures"
 }
 
@@ -155,6 +169,7 @@ for round in $(seq 1 "$rounds"); do
   esac
   for what in "${order[@]}"; do
     echo "# load before $what round $round: $(load1)"
+    echo "load-$what $round $(load1)" >>"$figures"
     case $what in
       sdk) measure_sdk "$round" big "$size_mib" ;;
       curl) measure_curl "$round" ;;
@@ -170,33 +185,51 @@ echo "# load after: $(uptime)"
   echo
   echo "JDK $jdk ($("$java" -version 2>&1 | head -n1)); $(nproc) CPUs; file of $size_mib MiB in" \
     "$base_dir (page cache), served by the reference server on loopback; SDK with" \
-    "-Xmx$sdk_heap, downloading into $base_dir. MiB/s over the whole call; the first" \
-    "download or digest of each JVM includes JIT warm-up, the second is warm."
+    "-Xmx$sdk_heap, downloading into $base_dir. SDK download+verify: the whole download call" \
+    "without its final FileChannel.force, which is given apart (forces per download, their" \
+    "time, and the rate of the whole call with it). The SDK downloads $sdk_rounds times in one" \
+    "JVM and the last download counts as warm (the second still recompiles much of the code" \
+    "the first left); MessageDigest hashes twice and the second counts."
   echo
-  echo "| round | SDK MiB/s (1st / 2nd in the JVM) | curl \\| sha512sum MiB/s | MessageDigest MiB/s (1st / 2nd) | SDK heap MiB: peak / most after a GC |"
-  echo "|---|---|---|---|---|"
+  echo "| round | SDK download+verify MiB/s (each download in the JVM) | SDK force, last: ms (forces) | SDK whole call with force, last, MiB/s | curl \\| sha512sum MiB/s | MessageDigest MiB/s (1st / 2nd) | SDK heap MiB: peak / most after a GC | load before SDK / curl / digest |"
+  echo "|---|---|---|---|---|---|---|---|"
   for round in $(seq 1 "$rounds"); do
     awk -v r="$round" '
-      $1 == "sdk-big" && $2 == r {sdk = $3 " / " $4; heap = $5 " / " $6}
+      $1 == "sdk-big" && $2 == r {
+        sdk = $3; gsub("/", " / ", sdk); heap = $5 " / " $6; force = $7 " (" $9 ")"; wall = $8
+      }
       $1 == "curl" && $2 == r {curl = $3}
       $1 == "digest" && $2 == r {dig = $3 " / " $4}
-      END {printf "| %s | %s | %s | %s | %s |\n", r, sdk, curl, dig, heap}
+      $1 == "load-sdk" && $2 == r {lsdk = $3}
+      $1 == "load-curl" && $2 == r {lcurl = $3}
+      $1 == "load-digest" && $2 == r {ldig = $3}
+      END {
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s |\n", r, sdk, force, wall, curl,
+          dig, heap, lsdk, lcurl, ldig
+      }
     ' "$figures"
   done
   echo
   awk -v big="$size_mib" -v small="$small_mib" '
-    $1 == "sdk-big" {sdk += $4; nsdk++; if ($5 > heap) heap = $5; if ($6 > live) live = $6}
+    $1 == "sdk-big" {
+      sdk += $4; nsdk++; force += $7; wall += $8
+      if ($5 > heap) heap = $5
+      if ($6 > live) live = $6
+    }
     $1 == "sdk-small" {small_heap = $5; small_live = $6; small_speed = $4}
     $1 == "curl" {curl += $3; ncurl++}
     $1 == "digest" {dig += $4; ndig++}
     END {
-      sdk /= nsdk; curl /= ncurl; dig /= ndig
+      sdk /= nsdk; curl /= ncurl; dig /= ndig; force /= nsdk; wall /= nsdk
       printf "| figure | value |\n|---|---|\n"
-      printf "| SDK, warm, mean MiB/s | %.1f |\n", sdk
+      printf "| SDK download+verify, warm, mean MiB/s | %.1f |\n", sdk
+      printf "| SDK force, warm, mean ms | %.1f |\n", force
+      printf "| SDK whole call with force, warm, mean MiB/s | %.1f |\n", wall
       printf "| curl \\| sha512sum, mean MiB/s | %.1f |\n", curl
       printf "| MessageDigest alone, warm, mean MiB/s | %.1f |\n", dig
-      printf "| SDK / MessageDigest (target >= 0.9) | %.2f |\n", sdk / dig
-      printf "| SDK / curl \\| sha512sum | %.2f |\n", sdk / curl
+      printf "| SDK download+verify / MessageDigest (target >= 0.9) | %.2f |\n", sdk / dig
+      printf "| SDK download+verify / curl \\| sha512sum | %.2f |\n", sdk / curl
+      printf "| SDK whole call with force / MessageDigest | %.2f |\n", wall / dig
       printf "| SDK heap, %d MiB file: peak / most after a GC | %.1f / %.1f MiB |\n", big, heap, live
       printf "| SDK heap, %d MiB file (%.1f MiB/s warm): peak / most after a GC | %.1f / %.1f MiB |\n", small, small_speed, small_heap, small_live
     }

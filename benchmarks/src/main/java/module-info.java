@@ -7,6 +7,7 @@ module dev.appupdate.bench {
   requires dev.appupdate.client;
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
+  requires jdk.jfr;
   requires jdk.management;
   requires jmh.core;
 

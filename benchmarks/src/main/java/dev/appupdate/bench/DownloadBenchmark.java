@@ -38,10 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The client SDK's download pipeline against plain {@link MessageDigest} over the same bytes. The
  * SDK hashes inside {@code UpdateClient.download} (package-private), so it is measured through
  * that public call: a JDK HTTP server in the same JVM serves the payload from memory over
- * loopback, and each operation downloads, hashes, writes, forces to disk, reads back and verifies
- * it into a temporary directory, then the file is deleted (outside the measured time).
+ * loopback, and each operation downloads, hashes, writes and forces it to disk into a temporary
+ * directory, then the file is deleted (outside the measured time).
  *
- * <p>{@code digest} hashes the same bytes with SHA-512 in the SDK's 64 KiB chunks: the ceiling.
+ * <p>{@code digest} hashes the same bytes with SHA-512 in 64 KiB chunks: the ceiling.
  * Both scores are milliseconds per payload; MiB/s = size in MiB * 1000 / score. The download
  * shares the machine's cores with the serving thread and pays the disk for {@code force}; {@code
  * bench/client-download.sh} measures the same pipeline against a separate reference server with a

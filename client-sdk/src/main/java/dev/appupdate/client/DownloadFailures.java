@@ -69,24 +69,6 @@ final class DownloadFailures {
         Disposition.STOP);
   }
 
-  /** The partial file no longer holds the bytes that were verified while streaming. */
-  static DownloadException writtenFileDoesNotVerify(
-      Path part, AvailableUpdate update, Path target) {
-    return new DownloadException(
-        "local I/O error: written file does not verify",
-        part
-            + " does not hold the verified bytes of "
-            + update.updateType()
-            + " "
-            + update.version()
-            + " after writing them (changed by another program, or a disk fault);"
-            + " nothing was moved to "
-            + target,
-        null,
-        null,
-        Disposition.STOP);
-  }
-
   /** A request to {@code url}, or reading its answer, failed on the network at byte {@code at}. */
   static DownloadException network(URI url, long at, IOException e) {
     String what = e instanceof HttpTimeoutException ? "timeout" : "network error";

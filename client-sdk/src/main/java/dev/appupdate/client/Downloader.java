@@ -30,7 +30,7 @@ final class Downloader {
     LOCKED,
     /** One more chunk of a partial file from an earlier attempt was re-hashed. */
     REHASHING,
-    /** The streamed bytes matched size and digest; the file is not yet read back nor moved. */
+    /** The streamed bytes matched size and digest; the file is not yet forced nor moved. */
     VERIFIED
   }
 

@@ -2,6 +2,7 @@ package dev.appupdate.client;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -20,8 +21,10 @@ import java.util.HexFormat;
  * all in the running digest, resumable when the {@link Sidecar} beside the file names the validator
  * of the representation they came from. Every byte is written, hashed and finally checked here,
  * from the first {@link #append} to the {@link #commitTo move into place}; the caller holds the
- * download's lock. Failures of the file system become {@linkplain DownloadFailures#local local
- * failures}.
+ * download's lock. Each byte is hashed once, on the calling thread, as it arrives; the writes go to
+ * a {@link WriteBehind} thread, and every step that reads, cuts, forces or keeps the file first
+ * waits for them (or drops them). Failures of the file system become {@linkplain
+ * DownloadFailures#local local failures}.
  */
 final class PartialFile implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -33,6 +36,7 @@ final class PartialFile implements AutoCloseable {
   private final ExpectedDigest expected;
   private final MessageDigest digest;
   private FileChannel channel;
+  private WriteBehind writer;
   private long offset;
   private String validator;
 
@@ -93,6 +97,7 @@ final class PartialFile implements AutoCloseable {
     } catch (IOException e) {
       throw DownloadFailures.local(part, e);
     }
+    writer = new WriteBehind(channel::write, "appupdate-writer " + part.getFileName());
   }
 
   /**
@@ -138,6 +143,9 @@ final class PartialFile implements AutoCloseable {
 
   /** Forgets the bytes in the file; the next request starts at byte 0. */
   void restart() throws DownloadException {
+    // The dropped bytes need not reach the file, and one still on its way must not land after the
+    // truncation; a failure to write them no longer matters either.
+    writer.discard();
     try {
       channel.truncate(0);
       Files.deleteIfExists(meta);
@@ -176,26 +184,28 @@ final class PartialFile implements AutoCloseable {
   }
 
   /**
-   * Writes and hashes the next {@code n} bytes of the body from {@code url}. Not one byte beyond
-   * the declared size is written: the defence against endless data.
+   * Hashes the next bytes of the body from {@code url} and queues them for writing; {@code src} is
+   * this file's from now on. Not one byte beyond the declared size is written: the defence against
+   * endless data.
    *
    * @throws SizeMismatchException if the bytes would pass the declared size (the file is emptied)
+   * @throws DownloadCancelledException if interrupted while waiting for the disk (the flag is set)
    */
-  void append(byte[] buf, int n, URI url) throws DownloadException {
+  void append(ByteBuffer src, URI url) throws DownloadException {
+    int n = src.remaining();
     if (offset + n > update.size()) {
       long received = offset + n;
       restart();
       throw SizeMismatchException.tooLong(update.size(), received, url);
     }
-    ByteBuffer src = ByteBuffer.wrap(buf, 0, n);
     try {
-      while (src.hasRemaining()) {
-        channel.write(src, offset + src.position());
-      }
+      writer.write(src.duplicate(), offset);
+    } catch (InterruptedIOException e) {
+      throw new DownloadCancelledException("interrupted while writing " + part);
     } catch (IOException e) {
       throw DownloadFailures.local(part, e);
     }
-    digest.update(buf, 0, n);
+    digest.update(src);
     offset += n;
   }
 
@@ -222,24 +232,31 @@ final class PartialFile implements AutoCloseable {
   }
 
   /**
-   * Makes the verified bytes the file at {@code target}: forces them to disk, reads them back and
-   * verifies them once more (the digest so far is of what arrived, not of what the file holds), and
-   * moves the file to {@code target}. The move is the last step: nothing after it can fail.
+   * Makes the verified bytes the file at {@code target}: waits for their writes, forces them to
+   * disk (the one {@code force} of the download) and moves the file to {@code target}. The move is
+   * the last step: nothing after it can fail.
+   *
+   * <p>The file is not read back and hashed a second time. The digest that {@link #verify} checked
+   * is of the bytes this object wrote, and no other download writes here: the {@link DownloadLock}
+   * (a lock file shared by processes, plus a guard for the threads of this JVM, which file locks do
+   * not separate) is held from before the file is opened until after the move, and every download
+   * of this update into this directory takes it first. A read-back could only catch a program that
+   * ignores the lock and writes into {@code .part} files of the application's directory; such a
+   * program can equally rewrite the final file a moment after the move, so the check would not make
+   * the result any safer, at the price of hashing every byte twice. It would not catch a disk fault
+   * either: right after {@code force} the bytes are read from the page cache, not from the disk. So
+   * what is assumed is that the directory is the application's: only processes that download
+   * through this SDK (and so take the lock) write into it while a download runs.
    */
   void commitTo(Path target) throws DownloadException {
-    boolean verified;
     try {
+      writer.flush();
       channel.force(true);
-      verified = expected.matchesFile(channel);
+      channel.close();
     } catch (IOException e) {
       throw DownloadFailures.local(part, e);
     }
-    if (!verified) {
-      restart();
-      throw DownloadFailures.writtenFileDoesNotVerify(part, update, target);
-    }
     try {
-      channel.close();
       try {
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -259,6 +276,17 @@ final class PartialFile implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (writer != null) {
+      if (!committed && resumable) {
+        try {
+          // Bytes that were counted as received are what a later download resumes after.
+          writer.flush();
+        } catch (IOException e) {
+          LOG.log(Level.DEBUG, () -> "writing " + part + " failed: " + e);
+        }
+      }
+      writer.stop();
+    }
     if (channel != null) {
       try {
         channel.close();

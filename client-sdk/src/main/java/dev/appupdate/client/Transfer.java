@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 
 /**
@@ -19,7 +20,6 @@ import java.time.Clock;
  */
 final class Transfer {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
-  private static final int BUFFER_SIZE = 64 * 1024;
 
   private final Transport transport;
   private final Clock clock;
@@ -161,11 +161,10 @@ final class Transfer {
   private void stream(URI url, Exchange answer) throws DownloadException {
     SpeedMeter meter = speed.start(url, part.offset());
     progress(url, 0);
-    byte[] buf = new byte[BUFFER_SIZE];
     while (true) {
-      int n;
+      ByteBuffer chunk;
       try {
-        n = answer.body().read(buf, 0, buf.length);
+        chunk = answer.body().next();
       } catch (HttpTimeoutException e) {
         throw speed.idle(url);
       } catch (InterruptedIOException e) {
@@ -173,10 +172,10 @@ final class Transfer {
       } catch (IOException e) {
         throw DownloadFailures.network(url, part.offset(), e);
       }
-      if (n < 0) {
+      if (chunk == null) {
         break;
       }
-      part.append(buf, n, url);
+      part.append(chunk, url);
       progress(url, meter.record(part.offset()));
     }
     part.verify(url);

@@ -174,10 +174,11 @@ public final class UpdateClient {
   /**
    * Downloads {@code update} into {@code directory} (created if missing) and verifies it.
    *
-   * <p>The bytes stream into a partial file in {@code directory} while they are hashed; reading
-   * stops as soon as more bytes arrive than the offer's {@code size}. Only bytes whose size and
-   * digest match reach the final path. One download of an update into a directory runs at a time,
-   * across processes, and a broken transfer is resumed when the server allows it: {@link
+   * <p>The bytes stream into a partial file in {@code directory} while they are hashed, each byte
+   * once; memory use does not depend on the size, and reading stops as soon as more bytes arrive
+   * than the offer's {@code size}. Only bytes whose size and digest match are forced to disk and
+   * moved to the final path. One download of an update into a directory runs at a time, across
+   * processes, and a broken transfer is resumed when the server allows it: {@link
    * DownloadedUpdate} describes the files in the directory.
    *
    * <p>Mirrors: each URL of {@link AvailableUpdate#urls()} (the {@code url}, then the mirrors) is

@@ -133,6 +133,57 @@ class DownloadLockingTest {
     server.verify(1, getRequestedFor(urlEqualTo("/data")));
   }
 
+  /**
+   * Why the verified file needs no second hashing pass (see PartialFile#commitTo): while a download
+   * has hashed bytes that are still on their way to the partial file, every other download of the
+   * update, whatever bytes it would bring, is kept out of that file.
+   */
+  @Test
+  void download_otherBytesForTheSameUpdateWhileTheFirstStreams_cannotReachItsFile()
+      throws Exception {
+    AvailableUpdate offer = offer();
+    byte[] otherBytes = Fixtures.payload(PAYLOAD.length, 22);
+    server.stubFor(get("/other").willReturn(aResponse().withBody(otherBytes)));
+    AvailableUpdate other =
+        Fixtures.offer("my_data", "1.0", otherBytes, URI.create(server.baseUrl() + "/other"));
+    CountDownLatch streaming = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    UpdateClient first = client(Downloader.Checkpoints.NONE);
+    Future<DownloadedUpdate> running =
+        executor.submit(
+            () ->
+                first.download(
+                    offer,
+                    dir,
+                    progress -> {
+                      if (progress.bytesDone() > 0 && streaming.getCount() > 0) {
+                        streaming.countDown();
+                        try {
+                          // A bound for a broken test, never reached when the test works.
+                          return release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                          return false;
+                        }
+                      }
+                      return true;
+                    }));
+    assertThat(streaming.await(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(SecondProcess.download(dir, other)).isEqualTo("failed: download already running");
+    assertThatThrownBy(() -> client(Downloader.Checkpoints.NONE).download(other, dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> assertThat(e.reason()).isEqualTo("download already running"));
+
+    release.countDown();
+    DownloadedUpdate d = running.get(30, TimeUnit.SECONDS);
+    byte[] result = Files.readAllBytes(d.path());
+    assertThat(result).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.sha512(result)).isEqualTo(d.hashValue());
+    server.verify(0, getRequestedFor(urlEqualTo("/other")));
+  }
+
   @Test
   void download_whileAnotherProcessHoldsTheLock_isRefusedAndTouchesNothing() throws IOException {
     AvailableUpdate offer = offer();

@@ -666,29 +666,6 @@ class DownloadTest {
   }
 
   @Test
-  void download_partialFileChangedAfterVerification_isNotMovedIntoPlace() {
-    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
-    byte[] tampered = Fixtures.payload(PAYLOAD.length, 77);
-    UpdateClient c =
-        Fixtures.client(server.baseUrl(), time)
-            .checkpoints(
-                (point, u) -> {
-                  if (point == Downloader.Point.VERIFIED) {
-                    // Another program that ignores the lock writes to the verified file.
-                    Files.write(dir.resolve("." + FINAL_NAME + ".part"), tampered);
-                  }
-                })
-            .build();
-
-    assertThatThrownBy(() -> c.download(offer(url("/data")), dir))
-        .isInstanceOfSatisfying(
-            DownloadException.class,
-            e -> assertThat(e.reason()).isEqualTo("local I/O error: written file does not verify"))
-        .hasMessageContaining("nothing was moved to " + dir.resolve(FINAL_NAME));
-    assertThat(Fixtures.files(dir)).isEmpty();
-  }
-
-  @Test
   void download_cleanupFailingAfterTheMove_stillReturnsTheVerifiedFile() throws IOException {
     server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
     Path meta = dir.resolve("." + FINAL_NAME + ".part.meta");
