@@ -4,6 +4,8 @@
  */
 module dev.appupdate.examples {
   requires dev.appupdate.client;
+  // catalog sign reads and writes catalog documents with Jackson's streaming parser.
+  requires com.fasterxml.jackson.core;
   requires java.logging;
   requires jdk.httpserver;
   requires info.picocli;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code appupdate} command-line tool: drives an update server like an application would, and
- * helps catalog authors with hashes and validation. docs/CLI.md describes every command.
+ * helps catalog authors with hashes, validation, keys and signatures. docs/CLI.md describes every
+ * command.
  *
  * <pre>{@code
  * java -jar appupdate-cli.jar update --server http://127.0.0.1:8000 --product your_app \
@@ -88,9 +89,11 @@ public final class AppUpdateCli {
     top.addSubcommand(new CommandLine(new CheckCommand(out, err)));
     top.addSubcommand(new CommandLine(new UpdateCommand(out, err, terminal, sleeper, nanoTime)));
     top.addSubcommand(new CommandLine(new HashCommand(out, err)));
+    top.addSubcommand(new CommandLine(new KeygenCommand(out, err)));
     top.addSubcommand(
         new CommandLine(new CatalogCommand())
-            .addSubcommand(new CommandLine(new CatalogCommand.Validate(out, err))));
+            .addSubcommand(new CommandLine(new CatalogCommand.Validate(out, err)))
+            .addSubcommand(new CommandLine(new CatalogCommand.Sign(out, err))));
     top.addSubcommand(new CommandLine(new HelpCommand(out)));
     Usage.layout(top);
     try {
@@ -174,11 +177,11 @@ public final class AppUpdateCli {
       customSynopsis = "appupdate <command> [options]",
       description =
           "Drives an update server the way an application would, and helps catalog authors"
-              + " with hashes and validation.",
+              + " with hashes, validation, keys and signatures.",
       exitCodeList = {
         "0:done",
-        "1:something failed: an update, the completion report, a catalog check, reading a"
-            + " file",
+        "1:something failed: an update, the completion report, a catalog check, reading or"
+            + " writing a file",
         "2:usage error",
         "3:check and update: the update check got no usable answer from the server"
       },

@@ -1,5 +1,7 @@
 package dev.appupdate.examples.cli;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -57,7 +59,7 @@ final class Usage {
       return unmatched((CommandLine.UnmatchedArgumentException) e);
     }
     if (e instanceof CommandLine.MissingParameterException) {
-      return List.of(missing((CommandLine.MissingParameterException) e));
+      return missing((CommandLine.MissingParameterException) e);
     }
     if (e instanceof CommandLine.OverwrittenOptionException) {
       return List.of(
@@ -79,15 +81,25 @@ final class Usage {
     return e.getMessage().lines().toList();
   }
 
-  private static String missing(CommandLine.MissingParameterException e) {
-    List<ArgSpec> missing = e.getMissing();
-    if (missing.get(0).isPositional()) {
-      return "missing " + missing.get(0).paramLabel();
+  private static List<String> missing(CommandLine.MissingParameterException e) {
+    List<ArgSpec> options = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (ArgSpec spec : e.getMissing()) {
+      if (spec.isPositional()) {
+        problems.add("missing " + spec.paramLabel());
+      } else {
+        options.add(spec);
+      }
     }
-    if (e.getMessage().startsWith("Missing required option")) {
-      return names(missing) + (missing.size() == 1 ? " is required" : " are required");
+    if (!options.isEmpty()) {
+      // Options first: a positional parameter is reported alone as well, and only once.
+      problems.add(
+          0,
+          e.getMessage().startsWith("Missing required option")
+              ? names(options) + (options.size() == 1 ? " is required" : " are required")
+              : names(options) + " needs a value");
     }
-    return names(missing) + " needs a value";
+    return problems;
   }
 
   private static List<String> unmatched(CommandLine.UnmatchedArgumentException e) {
@@ -183,6 +195,24 @@ final class Usage {
     return last == 0
         ? names.get(0)
         : String.join(", ", names.subList(0, last)) + " and " + names.get(last);
+  }
+
+  /**
+   * Returns the path a command-line value names, or null when the value is absent (picocli reports
+   * a missing one) or not a path, which is then added to {@code problems}.
+   *
+   * @param name the option or parameter, such as {@code --key}, for the message
+   */
+  static Path path(String name, String value, List<String> problems) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      problems.add(name + ": " + Failures.oneLine(e.getMessage()));
+      return null;
+    }
   }
 
   /** Quotes a command-line value for a message. */

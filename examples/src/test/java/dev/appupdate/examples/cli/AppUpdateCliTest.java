@@ -36,8 +36,8 @@ class AppUpdateCliTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "appupdate: unknown command \"frobnicate\"; expected check, update, hash, catalog,"
-                + " help (see 'appupdate --help')\n");
+            "appupdate: unknown command \"frobnicate\"; expected check, update, hash, keygen,"
+                + " catalog, help (see 'appupdate --help')\n");
   }
 
   @Test
@@ -86,6 +86,7 @@ class AppUpdateCliTest {
             "  check ",
             "  update ",
             "  hash ",
+            "  keygen ",
             "  catalog ",
             "  help ",
             "-h, --help",
@@ -99,6 +100,7 @@ class AppUpdateCliTest {
     "check, Usage: appupdate check --server URL",
     "update, Usage: appupdate update --server URL",
     "hash, Usage: appupdate hash FILE",
+    "keygen, Usage: appupdate keygen --private FILE --public FILE",
     "catalog, Usage: appupdate catalog validate FILE"
   })
   void commandHelp_printsTheCommandsUsageAndExitCodes(String command, String usage) {
@@ -126,7 +128,29 @@ class AppUpdateCliTest {
     CliRun run = CliRun.run("catalog", "validate", "--help");
 
     assertThat(run.exit()).isZero();
-    assertThat(run.out()).startsWith("Usage: appupdate catalog validate FILE").contains("Example:");
+    assertThat(run.out())
+        .startsWith("Usage: appupdate catalog validate FILE [--trust PUBLIC ...]")
+        .contains("Examples:", "--trust=PUBLIC");
+  }
+
+  @Test
+  void catalogSignHelp_printsTheSignHelp() {
+    CliRun run = CliRun.run("catalog", "sign", "--help");
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.out())
+        .startsWith("Usage: appupdate catalog sign --key PRIVATE CATALOG [-o OUT]")
+        .contains("--key=PRIVATE", "-o, --output=OUT", "Examples:");
+  }
+
+  @Test
+  void catalogHelp_showsBothSubcommands() {
+    CliRun run = CliRun.run("catalog", "--help");
+
+    assertThat(run.out())
+        .startsWith(
+            "Usage: appupdate catalog validate FILE [--trust PUBLIC ...]\n"
+                + "       appupdate catalog sign --key PRIVATE CATALOG [-o OUT]\n");
   }
 
   @Test
@@ -148,9 +172,14 @@ class AppUpdateCliTest {
 
   @Test
   void helpTextsFitAnEightyColumnTerminal() {
-    for (String command : new String[] {"check", "update", "hash", "catalog", "help"}) {
+    for (String command : new String[] {"check", "update", "hash", "keygen", "catalog", "help"}) {
       assertThat(CliRun.run(command, "--help").out().lines())
           .as(command)
+          .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    }
+    for (String sub : new String[] {"validate", "sign"}) {
+      assertThat(CliRun.run("catalog", sub, "--help").out().lines())
+          .as(sub)
           .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
     assertThat(CliRun.run("--help").out().lines())

@@ -139,7 +139,7 @@ class CatalogCommandTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "appupdate catalog: missing subcommand; expected validate"
+            "appupdate catalog: missing subcommand; expected validate, sign"
                 + " (see 'appupdate catalog --help')\n");
   }
 
@@ -160,7 +160,7 @@ class CatalogCommandTest {
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
-        .startsWith("appupdate catalog: unknown subcommand \"check\"; expected validate");
+        .startsWith("appupdate catalog: unknown subcommand \"check\"; expected validate, sign");
   }
 
   @Test
