@@ -6,6 +6,7 @@ import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.UpdateResponse;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,12 @@ import java.util.Optional;
 
 /**
  * The answer to an update check: the server's {@link UpdateResponse} as the client decoded it, or
- * "no update" when the server answered {@code 204 No Content}. The valid offers and, separately,
- * the offers the client could not read (an invalid offer does not spoil the others) are the
- * response's; this class adds what a client does with them, such as building the completion
- * report.
+ * "no update" when the server answered {@code 204 No Content}. The offers the client could not read
+ * (an invalid offer does not spoil the others) are the response's {@linkplain #rejected()
+ * rejected} entries; of the valid ones, those the client's rules refuse (no valid signature by a
+ * trusted release key, or a rollback) are set aside in {@link #refused()}, and the rest are the
+ * {@link #offers()} to download. This class adds what a client does with them, such as building the
+ * completion report.
  *
  * <pre>{@code
  * CheckResult result = client.check();
@@ -34,8 +37,34 @@ public final class CheckResult {
   /** The decoded response; null for a {@code 204} answer. */
   private final UpdateResponse response;
 
+  /** The valid offers the rules accept, in the server's order. */
+  private final List<AvailableUpdate> offers;
+
+  /** The valid offers the rules refuse, in the server's order. */
+  private final List<RefusedOffer> refused;
+
+  /** A result without rules: every valid offer is to be downloaded. */
   CheckResult(UpdateResponse response) {
+    this(response, OfferRules.NONE);
+  }
+
+  /** A result whose valid offers are sorted by {@code rules} into offers and refused ones. */
+  CheckResult(UpdateResponse response, OfferRules rules) {
     this.response = response;
+    List<AvailableUpdate> accepted = new ArrayList<>();
+    List<RefusedOffer> refusals = new ArrayList<>();
+    if (response != null) {
+      for (AvailableUpdate offer : response.availableUpdates()) {
+        RefusedOffer refusal = rules.refusal(offer);
+        if (refusal == null) {
+          accepted.add(offer);
+        } else {
+          refusals.add(refusal);
+        }
+      }
+    }
+    this.offers = List.copyOf(accepted);
+    this.refused = List.copyOf(refusals);
   }
 
   /** The result of a {@code 204 No Content} answer. */
@@ -44,7 +73,9 @@ public final class CheckResult {
   }
 
   /**
-   * Returns the server's response, with every field the client read.
+   * Returns the server's response, with every field the client read. Its {@link
+   * UpdateResponse#availableUpdates()} are every valid offer, the {@link #refused()} ones included;
+   * download only {@link #offers()}.
    *
    * @return the decoded response; empty when the server answered {@code 204} (no update)
    */
@@ -62,14 +93,39 @@ public final class CheckResult {
   }
 
   /**
-   * Returns the valid offers.
+   * Returns the offers to download: the valid offers of the response that the client does not
+   * {@linkplain #refused() refuse}.
    *
    * @return the offers in the server's order, at most one per update type; empty when there are
    *     none
    * @see UpdateResponse#availableUpdates()
    */
   public List<AvailableUpdate> offers() {
-    return response == null ? List.of() : response.availableUpdates();
+    return offers;
+  }
+
+  /**
+   * Returns the valid offers that the client refused before downloading anything, each with its
+   * failure code and reason: when the client {@linkplain
+   * UpdateClient.Builder#trustedReleaseKeys(java.security.PublicKey...) trusts release keys}, those
+   * without a valid signature by one of them ({@code bad_signature}); with or without keys, those
+   * whose version is not newer than the installed version the request sent for their update type
+   * ({@code other}).
+   *
+   * @return the refused offers in the server's order; empty when there are none
+   */
+  public List<RefusedOffer> refused() {
+    return refused;
+  }
+
+  /** The refusal of {@code offer}, or null when it is one of the {@link #offers()}. */
+  RefusedOffer refusal(AvailableUpdate offer) {
+    for (RefusedOffer r : refused) {
+      if (r.offer().equals(offer)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /**
@@ -92,7 +148,7 @@ public final class CheckResult {
   }
 
   /**
-   * Returns true when there is at least one valid offer.
+   * Returns true when there is at least one offer to download.
    *
    * @return whether {@link #offers()} is not empty
    */
@@ -122,12 +178,14 @@ public final class CheckResult {
    */
   @Override
   public boolean equals(Object o) {
-    return o instanceof CheckResult other && Objects.equals(response, other.response);
+    return o instanceof CheckResult other
+        && Objects.equals(response, other.response)
+        && refused.equals(other.refused);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hashCode(response);
+    return Objects.hash(response, refused);
   }
 
   /**
@@ -137,12 +195,16 @@ public final class CheckResult {
    */
   @Override
   public String toString() {
-    return response == null ? "CheckResult[no update]" : "CheckResult[" + response + "]";
+    if (response == null) {
+      return "CheckResult[no update]";
+    }
+    return "CheckResult[" + response + (refused.isEmpty() ? "" : ", refused=" + refused) + "]";
   }
 
   /**
    * Builds the completion report of a {@link CheckResult}: one outcome per update type. Outcomes
-   * can only be recorded for this result's offers and rejected offers, once each.
+   * can only be recorded for this result's offers, refused offers and rejected offers, once each;
+   * a success only for one of its {@link CheckResult#offers()}.
    */
   public static final class ReportBuilder {
     private final CheckResult result;
@@ -161,7 +223,18 @@ public final class CheckResult {
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder succeeded(AvailableUpdate update) {
-      return put(offered(update), Outcome.success(update.version()));
+      Objects.requireNonNull(update, "update == null");
+      if (!result.offers().contains(update)) {
+        throw new IllegalArgumentException(
+            "update "
+                + update.updateType()
+                + " "
+                + update.version()
+                + (result.refusal(update) != null
+                    ? " was refused by the client and cannot succeed"
+                    : " is not an offer of this check result"));
+      }
+      return put(update, Outcome.success(update.version()));
     }
 
     /**
@@ -169,11 +242,11 @@ public final class CheckResult {
      * the same as {@link #failed(AvailableUpdate, FailureCode, String)} with {@link
      * FailureCode#OTHER}.
      *
-     * @param update an offer of this result
+     * @param update an offer or refused offer of this result
      * @param reason a short reason, for example {@code disk full}
      * @return this builder
-     * @throws IllegalArgumentException if {@code update} is not an offer of this result or the
-     *     reason is blank
+     * @throws IllegalArgumentException if {@code update} is not an offer or refused offer of this
+     *     result, or the reason is blank
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder failed(AvailableUpdate update, String reason) {
@@ -184,12 +257,12 @@ public final class CheckResult {
      * Records that {@code update} failed. The reason is reduced to one line of at most 200
      * characters without control characters.
      *
-     * @param update an offer of this result
+     * @param update an offer or refused offer of this result
      * @param code why it failed, for machines, for example {@link FailureCode#INSTALL_FAILED}
      * @param reason a short reason, for example {@code disk full}
      * @return this builder
-     * @throws IllegalArgumentException if {@code update} is not an offer of this result or the
-     *     reason is blank
+     * @throws IllegalArgumentException if {@code update} is not an offer or refused offer of this
+     *     result, or the reason is blank
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder failed(AvailableUpdate update, FailureCode code, String reason) {
@@ -204,14 +277,15 @@ public final class CheckResult {
     /**
      * Records that downloading {@code update} failed with {@code failure}: the reason is {@link
      * DownloadException#reason()} ({@code bad checksum} for a hash mismatch), the code says which
-     * kind of failure it was ({@code bad_checksum}, {@code size_mismatch}, {@code cancelled}, else
-     * {@code download_failed}) and, for a checksum mismatch, the digest and size the client
-     * actually received are included.
+     * kind of failure it was ({@code bad_checksum}, {@code size_mismatch}, {@code bad_signature},
+     * {@code cancelled}, else {@code download_failed}) and, for a checksum mismatch, the digest and
+     * size the client actually received are included.
      *
-     * @param update an offer of this result
+     * @param update an offer or refused offer of this result
      * @param failure what {@link UpdateClient#download} threw
      * @return this builder
-     * @throws IllegalArgumentException if {@code update} is not an offer of this result
+     * @throws IllegalArgumentException if {@code update} is not an offer or refused offer of this
+     *     result
      * @throws IllegalStateException if an outcome for its update type was already recorded
      */
     public ReportBuilder failed(AvailableUpdate update, DownloadException failure) {
@@ -222,6 +296,29 @@ public final class CheckResult {
         outcome = outcome.withObserved(m.hashFunction(), m.actual(), m.size());
       }
       return put(update, outcome);
+    }
+
+    /**
+     * Records a refused offer as failed with its {@link RefusedOffer#code()} and {@link
+     * RefusedOffer#reason()}.
+     *
+     * @param refused a refused offer of this result
+     * @return this builder
+     * @throws IllegalArgumentException if {@code refused} is not a refused offer of this result
+     * @throws IllegalStateException if an outcome for its update type was already recorded
+     */
+    public ReportBuilder failed(RefusedOffer refused) {
+      Objects.requireNonNull(refused, "refused == null");
+      if (!result.refused().contains(refused)) {
+        throw new IllegalArgumentException(
+            "refused offer "
+                + refused.offer().updateType()
+                + " "
+                + refused.offer().version()
+                + " is not part of this check result");
+      }
+      AvailableUpdate offer = refused.offer();
+      return put(offer, Outcome.failed(offer.version(), refused.code(), refused.reason()));
     }
 
     /**
@@ -276,7 +373,7 @@ public final class CheckResult {
 
     private AvailableUpdate offered(AvailableUpdate update) {
       Objects.requireNonNull(update, "update == null");
-      if (!result.offers().contains(update)) {
+      if (!result.offers().contains(update) && result.refusal(update) == null) {
         throw new IllegalArgumentException(
             "update "
                 + update.updateType()

@@ -17,10 +17,12 @@ import java.util.Optional;
  *
  * <p>The hierarchy is sealed: a plain {@code DownloadException} is any other failure (network,
  * refused URL, local file system, a download already running), reported with the code {@code
- * download_failed}.
+ * download_failed}. A {@link BadSignatureException} is thrown before any transfer, when the client
+ * trusts release keys and none of them signed the offer.
  */
 public sealed class DownloadException extends IOException
-    permits ChecksumMismatchException,
+    permits BadSignatureException,
+        ChecksumMismatchException,
         DownloadCancelledException,
         HttpStatusException,
         SizeMismatchException,

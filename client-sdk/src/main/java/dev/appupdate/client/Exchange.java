@@ -2,6 +2,8 @@ package dev.appupdate.client;
 
 import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One HTTP answer as the {@link Transport} hands it over: status, headers, the URI that answered
@@ -29,7 +31,7 @@ final class Exchange implements AutoCloseable {
 
   static Exchange refused(String method, URI uri, String refusal) {
     return new Exchange(
-        method, 0, HttpHeaders.of(java.util.Map.of(), (a, b) -> true), uri, null, refusal);
+        method, 0, HttpHeaders.of(Map.of(), (a, b) -> true), uri, null, refusal);
   }
 
   Exchange refusing(String why) {
@@ -47,6 +49,11 @@ final class Exchange implements AutoCloseable {
 
   URI uri() {
     return uri;
+  }
+
+  /** Every header, names in lower case, each with its values. */
+  Map<String, List<String>> headers() {
+    return headers.map();
   }
 
   /** The first value of header {@code name}, or null. */

@@ -7,12 +7,20 @@ import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.signature.AcceptSignature;
+import dev.appupdate.protocol.signature.ContentDigest;
+import dev.appupdate.protocol.signature.RequestBinding;
+import dev.appupdate.protocol.signature.ResponseVerifier;
+import dev.appupdate.protocol.signature.SignatureHeaders;
+import dev.appupdate.protocol.signature.TrustedKeys;
+import dev.appupdate.protocol.signature.Verification;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +28,9 @@ import java.util.Map;
 /**
  * The two calls to the update server's API, over the {@link Transport}: the update check and the
  * completion report, each a JSON exchange retried under the {@link Retrier} and bounded by the
- * request timeout; and how an error answer becomes an {@link UpdateServerException}.
+ * request timeout; and how an error answer becomes an {@link UpdateServerException}. With trusted
+ * server keys, every check asks for a response signature bound to a fresh nonce and to the request
+ * (docs/PROTOCOL.md, "Response signatures"), and an answer without a valid one is an error.
  */
 final class ServerCalls {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -41,19 +51,33 @@ final class ServerCalls {
   private final ClientCodec codec = ClientCodec.create();
   private final int maxDocumentBytes = CodecLimits.defaults().maxDocumentBytes();
 
+  /** The trusted server keys, or null when answers are not checked. */
+  private final TrustedKeys serverKeys;
+
+  /** Checks answers against {@link #serverKeys}; null without them. */
+  private final ResponseVerifier verifier;
+
   /**
    * @param base the server's base URI, as {@link #base} returns it
    * @param clock the wall clock, for Retry-After dates
    * @param requestTimeout how long each exchange may take, from request to last byte
+   * @param serverKeys the server keys whose signature every check answer must carry; null for none
    */
   ServerCalls(
-      URI base, Transport transport, Retrier retrier, Clock clock, Duration requestTimeout) {
+      URI base,
+      Transport transport,
+      Retrier retrier,
+      Clock clock,
+      Duration requestTimeout,
+      TrustedKeys serverKeys) {
     this.updateUri = base.resolve("v1/update");
     this.completionUri = base.resolve("v1/completion");
     this.transport = transport;
     this.retrier = retrier;
     this.clock = clock;
     this.requestTimeout = requestTimeout;
+    this.serverKeys = serverKeys;
+    this.verifier = serverKeys == null ? null : ResponseVerifier.create(serverKeys);
   }
 
   /**
@@ -83,22 +107,34 @@ final class ServerCalls {
     return requestTimeout;
   }
 
-  /** Sends {@code request} to {@code POST /v1/update}; see {@link UpdateClient#check()}. */
-  CheckResult check(UpdateRequest request) throws IOException {
+  /**
+   * Sends {@code request} to {@code POST /v1/update}; see {@link UpdateClient#check()}. The offers
+   * of the answer are sorted by {@code rules}.
+   */
+  CheckResult check(UpdateRequest request, OfferRules rules) throws IOException {
     byte[] body = codec.encodeUpdateRequest(request);
+    String contentDigest = verifier == null ? null : ContentDigest.of(body).headerValue();
     return retrier.run(
         "update check",
         retrier.budget(),
         IOException.class,
         () -> {
+          // A fresh nonce for every attempt: a nonce is never used twice, not even by a retry.
+          AcceptSignature accept = verifier == null ? null : AcceptSignature.create(serverKeys);
+          Map<String, String> headers = JSON_HEADERS;
+          if (accept != null) {
+            headers = new HashMap<>(JSON_HEADERS);
+            headers.put(AcceptSignature.HEADER, accept.headerValue());
+            headers.put(ContentDigest.HEADER, contentDigest);
+          }
           try (Exchange answer =
-              transport.send(
-                  "POST", updateUri, body, JSON_HEADERS, requestTimeout, requestTimeout)) {
-            if (answer.status() == 204 && answer.refusal() == null) {
-              return CheckResult.noUpdate();
-            }
-            if (answer.status() != 200 || answer.refusal() != null) {
+              transport.send("POST", updateUri, body, headers, requestTimeout, requestTimeout)) {
+            int status = answer.status();
+            if ((status != 200 && status != 204) || answer.refusal() != null) {
               throw error(answer);
+            }
+            if (status == 204 && accept == null) {
+              return CheckResult.noUpdate();
             }
             byte[] document = answer.body().readAtMost(maxDocumentBytes);
             if (document == null) {
@@ -106,10 +142,50 @@ final class ServerCalls {
                   "document is longer than the limit of " + maxDocumentBytes + " bytes";
               throw new ProtocolException("update response", List.of(new FieldError("$", tooLong)));
             }
-            return new CheckResult(codec.decodeUpdateResponse(document));
+            if (accept != null) {
+              // Before decoding: an unsigned body is not worth reading, and a forged one must fail
+              // as unsigned, not as malformed.
+              verify(
+                  answer,
+                  document,
+                  RequestBinding.of("POST", updateUri, contentDigest, accept.nonce()));
+              if (status == 204) {
+                return CheckResult.noUpdate();
+              }
+            }
+            return new CheckResult(codec.decodeUpdateResponse(document), rules);
           }
         },
         () -> new InterruptedIOException("interrupted while waiting to retry the update check"));
+  }
+
+  /**
+   * Throws unless a trusted server key signed this answer to this very request. The binding names
+   * the URL the check was posted to, not the one that answered after redirects: the server signs
+   * its public URL, and that must be the URL the application configured.
+   */
+  private void verify(Exchange answer, byte[] body, RequestBinding sent)
+      throws UpdateServerException {
+    Verification v = verifier.verify(sent, answer.status(), answer.headers(), body);
+    if (v.valid()) {
+      return;
+    }
+    StringBuilder message =
+        new StringBuilder(answer.method())
+            .append(' ')
+            .append(answer.uri())
+            .append(" answered HTTP ")
+            .append(answer.status())
+            .append(" without a valid signature by a trusted server key (")
+            .append(String.join(", ", serverKeys.keyIds()))
+            .append("): ")
+            .append(v.reason());
+    if (answer.header(SignatureHeaders.SIGNATURE_INPUT) == null) {
+      message.append(
+          "; a server signs only when it has a response key (reference server: --response-key)");
+    }
+    throw new UpdateServerException(
+        message.toString(), answer.uri(), answer.status(), null, null);
   }
 
   /** Sends {@code report} to {@code POST /v1/completion}; see {@link UpdateClient#report}. */

@@ -4,12 +4,15 @@ import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.signature.Ed25519Keys;
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -54,7 +57,12 @@ import java.util.random.RandomGenerator;
  * <p>Security defaults: the server and every download URL must use HTTPS, except loopback hosts
  * ({@code localhost}, 127.0.0.0/8, {@code ::1}) and unless {@link Builder#allowInsecureHttp} says
  * otherwise; a redirect from HTTPS to plain HTTP is always refused; only sha256, sha384 and sha512
- * digests are accepted, and no byte reaches the final path before the digest matched.
+ * digests are accepted, and no byte reaches the final path before the digest matched. An offer
+ * whose version is not newer than the installed version the request names for its update type is
+ * refused (a rollback). Pinning keys removes the need to trust whoever answers at the server URL:
+ * {@link Builder#trustedReleaseKeys(PublicKey...)} downloads only offers signed by a release key,
+ * and {@link Builder#trustedServerKeys(PublicKey...)} accepts only answers the server signed for
+ * this very check.
  *
  * <p>Instances are immutable and thread-safe (provided the injected clock, sleeper and random
  * source are). Check and download calls block; {@link #checkAsync()} runs a check on a thread of
@@ -62,15 +70,18 @@ import java.util.random.RandomGenerator;
  */
 public final class UpdateClient {
   private final UpdateRequest request;
+  private final OfferRules rules;
   private final ServerCalls calls;
   private final Downloader downloader;
 
   private UpdateClient(Builder b, URI base, HttpClient httpClient) {
     this.request = b.request;
+    this.rules = OfferRules.of(b.request, b.releaseKeys);
     Transport transport =
         new Transport(httpClient, b.allowInsecureHttp, b.requestTimeout, b.ticker, b.poller);
     Retrier retrier = new Retrier(b.retryPolicy, b.ticker, b.sleeper, b.random);
-    this.calls = new ServerCalls(base, transport, retrier, b.clock, b.requestTimeout);
+    this.calls =
+        new ServerCalls(base, transport, retrier, b.clock, b.requestTimeout, b.serverKeys);
     Duration idle = b.minimumSpeed > 0 ? b.speedWindow : b.requestTimeout;
     SpeedMeter.Rule speed = new SpeedMeter.Rule(b.ticker, b.minimumSpeed, b.speedWindow, idle);
     this.downloader = new Downloader(transport, retrier, b.clock, speed, b.checkpoints);
@@ -118,16 +129,20 @@ public final class UpdateClient {
    *
    * @return the server's response; {@linkplain CheckResult#isEmpty() empty} (no request id) when
    *     the server answered {@code 204 No Content}. Invalid offers are returned in {@link
-   *     CheckResult#rejected()} instead of failing the check.
+   *     CheckResult#rejected()}, and offers the client refuses (a missing or invalid release
+   *     signature, a rollback) in {@link CheckResult#refused()}, instead of failing the check.
    * @throws UpdateServerException if the server answered with an error status (after retries for
-   *     408, 429 and 5xx), carrying the status and the problem document
+   *     408, 429 and 5xx), carrying the status and the problem document; or, with {@linkplain
+   *     Builder#trustedServerKeys(PublicKey...) trusted server keys}, if a {@code 200} or {@code
+   *     204} answer carries no valid signature by one of them over this very request (never read
+   *     as "no update")
    * @throws ProtocolException if a {@code 200} answer is not a valid update response document
    * @throws IOException if the server could not be reached or did not answer in time (after
    *     retries); {@link InterruptedIOException} if the thread was interrupted (the flag is set
    *     again)
    */
   public CheckResult check() throws IOException {
-    return calls.check(request);
+    return calls.check(request, rules);
   }
 
   /**
@@ -185,10 +200,16 @@ public final class UpdateClient {
    * retried per the {@link RetryPolicy}, whose budget covers all URLs together. Other HTTP errors,
    * a refused URL or redirect, an encoded body or a verification failure move on to the next URL.
    *
+   * <p>With {@linkplain Builder#trustedReleaseKeys(PublicKey...) trusted release keys}, an offer
+   * without a valid signature by one of them is refused before anything is fetched or written, even
+   * a file already at the final path.
+   *
    * @param update an offer of a {@link CheckResult}
    * @param directory where the verified file is put; created if missing
    * @param listener told of the progress; returning false cancels
    * @return the verified file
+   * @throws BadSignatureException if release keys are trusted and none of them validly signed the
+   *     offer; nothing was downloaded and {@code directory} was not touched
    * @throws ChecksumMismatchException if the bytes had the wrong digest (on every URL tried)
    * @throws SizeMismatchException if a server sent more or fewer bytes than declared
    * @throws StalledTransferException if the transfer stayed below the minimum speed
@@ -202,6 +223,7 @@ public final class UpdateClient {
     Objects.requireNonNull(update, "update == null");
     Objects.requireNonNull(directory, "directory == null");
     Objects.requireNonNull(listener, "listener == null");
+    rules.requireSignature(update);
     return downloader.download(update, directory, listener);
   }
 
@@ -236,7 +258,8 @@ public final class UpdateClient {
   /**
    * Runs the whole update flow: checks, downloads and verifies every offer into {@code directory},
    * hands each verified file to {@code installer}, and reports every outcome in one completion
-   * report.
+   * report. Offers the client refuses ({@link CheckResult#refused()}: no valid signature by a
+   * trusted release key, or a rollback) are reported failed and never downloaded.
    *
    * <p>{@link UpdateSummary} lists how each outcome is reported. A report that cannot be delivered
    * does not throw: see {@link UpdateSummary#reportFailure()}. Verified files stay in {@code
@@ -262,7 +285,7 @@ public final class UpdateClient {
     Objects.requireNonNull(directory, "directory == null");
     Objects.requireNonNull(installer, "installer == null");
     Objects.requireNonNull(listener, "listener == null");
-    return new UpdateFlow(calls, downloader).run(request, directory, installer, listener);
+    return new UpdateFlow(calls, downloader, rules).run(request, directory, installer, listener);
   }
 
   /**
@@ -292,6 +315,8 @@ public final class UpdateClient {
     private LongSupplier ticker = System::nanoTime;
     private BodyReader.Poller poller = BodyReader.Poller.BLOCKING;
     private Downloader.Checkpoints checkpoints = Downloader.Checkpoints.NONE;
+    private TrustedKeys releaseKeys;
+    private TrustedKeys serverKeys;
 
     private Builder() {}
 
@@ -477,6 +502,118 @@ public final class UpdateClient {
       return this;
     }
 
+    /**
+     * Downloads only offers signed by one of these release keys (docs/PROTOCOL.md, "Release
+     * signatures"). An offer without a valid signature by one of them (not signed, signed only by
+     * other keys, or a signature that does not verify over the product, update type, version,
+     * digest and size) is not downloaded at all: {@link CheckResult#refused()} lists it, {@link
+     * #download} throws {@link BadSignatureException} for it, and {@link UpdateClient#update}
+     * reports it failed with the code {@code bad_signature}; the other offers are unaffected. Give
+     * both the old and the new key while releases change over from one to the other. Not set by
+     * default: then signatures are ignored.
+     *
+     * @param keys the Ed25519 public keys of the release keys to trust, at least one, for example
+     *     from {@link Ed25519Keys#readPublicKey(Path)}
+     * @return this builder
+     * @throws IllegalArgumentException if there is no key, or one is not an Ed25519 key
+     * @throws IllegalStateException if trusted release keys were already set
+     */
+    public Builder trustedReleaseKeys(PublicKey... keys) {
+      this.releaseKeys = once("trustedReleaseKeys", trusted("trustedReleaseKeys", keys));
+      return this;
+    }
+
+    /**
+     * Downloads only offers signed by one of these release keys, given as the text of their public
+     * key files: see {@link #trustedReleaseKeys(PublicKey...)}.
+     *
+     * @param pem the SubjectPublicKeyInfo PEM of each key ({@code -----BEGIN PUBLIC KEY-----}), as
+     *     {@code appupdate keygen} writes it; at least one
+     * @return this builder
+     * @throws IllegalArgumentException if there is no key, or a text is not the PEM of an Ed25519
+     *     public key
+     * @throws IllegalStateException if trusted release keys were already set
+     */
+    public Builder trustedReleaseKeys(String... pem) {
+      return trustedReleaseKeys(parse("trustedReleaseKeys", pem));
+    }
+
+    /**
+     * Downloads only offers signed by one of these release keys, read from their public key files:
+     * see {@link #trustedReleaseKeys(PublicKey...)}.
+     *
+     * @param files SubjectPublicKeyInfo PEM files, as {@code appupdate keygen --public} writes
+     *     them; at least one
+     * @return this builder
+     * @throws IOException if a file cannot be read or holds no Ed25519 public key, naming the file
+     * @throws IllegalArgumentException if there is no file
+     * @throws IllegalStateException if trusted release keys were already set
+     */
+    public Builder trustedReleaseKeys(Path... files) throws IOException {
+      return trustedReleaseKeys(read(files));
+    }
+
+    /**
+     * Accepts answers to update checks only when one of these server keys signed them
+     * (docs/PROTOCOL.md, "Response signatures"). Every check then sends {@code Accept-Signature}
+     * with a fresh random nonce and the key ids, and the {@code Content-Digest} of its body; a
+     * {@code 200} or {@code 204} answer that is unsigned, signed only by other keys, or signed
+     * over another nonce, body or request fails the check with an {@link UpdateServerException}
+     * (never "no update"), and nothing is downloaded. One valid signature by a trusted key
+     * suffices, so give both the old and the new key while the server changes over. The server
+     * must sign for the URL this client posts to ({@link #serverUri} plus {@code v1/update}): its
+     * public URL. Completion reports are not signed. Not set by default: then answers are taken
+     * as they come.
+     *
+     * @param keys the Ed25519 public keys of the server's response keys, at least one
+     * @return this builder
+     * @throws IllegalArgumentException if there is no key, more than 16, or one is not an Ed25519
+     *     key
+     * @throws IllegalStateException if trusted server keys were already set
+     */
+    public Builder trustedServerKeys(PublicKey... keys) {
+      TrustedKeys trusted = trusted("trustedServerKeys", keys);
+      // Accept-Signature names every key, and the protocol bounds its members.
+      if (trusted.keyIds().size() > MAX_SERVER_KEYS) {
+        throw new IllegalArgumentException(
+            "trustedServerKeys: at most "
+                + MAX_SERVER_KEYS
+                + " keys, got "
+                + trusted.keyIds().size());
+      }
+      this.serverKeys = once("trustedServerKeys", trusted);
+      return this;
+    }
+
+    /**
+     * Accepts answers to update checks only when one of these server keys signed them, given as
+     * the text of their public key files: see {@link #trustedServerKeys(PublicKey...)}.
+     *
+     * @param pem the SubjectPublicKeyInfo PEM of each key ({@code -----BEGIN PUBLIC KEY-----}); at
+     *     least one
+     * @return this builder
+     * @throws IllegalArgumentException if there is no key, or a text is not the PEM of an Ed25519
+     *     public key
+     * @throws IllegalStateException if trusted server keys were already set
+     */
+    public Builder trustedServerKeys(String... pem) {
+      return trustedServerKeys(parse("trustedServerKeys", pem));
+    }
+
+    /**
+     * Accepts answers to update checks only when one of these server keys signed them, read from
+     * their public key files: see {@link #trustedServerKeys(PublicKey...)}.
+     *
+     * @param files SubjectPublicKeyInfo PEM files; at least one
+     * @return this builder
+     * @throws IOException if a file cannot be read or holds no Ed25519 public key, naming the file
+     * @throws IllegalArgumentException if there is no file
+     * @throws IllegalStateException if trusted server keys were already set
+     */
+    public Builder trustedServerKeys(Path... files) throws IOException {
+      return trustedServerKeys(read(files));
+    }
+
     /** A seam for tests: the monotonic clock, in nanoseconds; {@link System#nanoTime()}. */
     Builder ticker(LongSupplier ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker == null");
@@ -535,6 +672,44 @@ public final class UpdateClient {
       }
       setProperties.add(property);
       return value;
+    }
+
+    /** The most key ids one {@code Accept-Signature} may name. */
+    private static final int MAX_SERVER_KEYS = 16;
+
+    private static TrustedKeys trusted(String property, PublicKey[] keys) {
+      Objects.requireNonNull(keys, property + " == null");
+      try {
+        return TrustedKeys.of(keys);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static PublicKey[] parse(String property, String[] pem) {
+      Objects.requireNonNull(pem, property + " == null");
+      PublicKey[] keys = new PublicKey[pem.length];
+      for (int i = 0; i < pem.length; i++) {
+        Objects.requireNonNull(pem[i], property + ": pem[" + i + "] == null");
+        try {
+          keys[i] = Ed25519Keys.parsePublicKey(pem[i]);
+        } catch (IllegalArgumentException e) {
+          String hint =
+              pem[i].contains("-----BEGIN") ? "" : " (to read a key file, pass its Path)";
+          throw new IllegalArgumentException(
+              property + ": pem[" + i + "]: " + e.getMessage() + hint, e);
+        }
+      }
+      return keys;
+    }
+
+    private static PublicKey[] read(Path[] files) throws IOException {
+      Objects.requireNonNull(files, "files == null");
+      PublicKey[] keys = new PublicKey[files.length];
+      for (int i = 0; i < files.length; i++) {
+        keys[i] = Ed25519Keys.readPublicKey(Objects.requireNonNull(files[i], "a file is null"));
+      }
+      return keys;
     }
 
     private static Duration positive(String name, Duration value) {

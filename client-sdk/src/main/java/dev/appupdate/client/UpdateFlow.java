@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The one-call update of {@link UpdateClient#update(Path, Installer, DownloadListener)}: check,
- * download and install each offer, and report every outcome in one completion report. Every
+ * download and install each offer, and report every outcome in one completion report; an offer the
+ * client refuses (see {@link OfferRules}) is reported with its refusal and never downloaded. Every
  * outcome is reported whatever happens after the check: a failed download or install, a
  * cancellation or interrupt (the remaining offers then count as cancelled), even an unchecked
  * exception from the listener, which is rethrown only after the report went out.
@@ -27,23 +28,36 @@ final class UpdateFlow {
 
   private final ServerCalls calls;
   private final Downloader downloader;
+  private final OfferRules rules;
 
-  UpdateFlow(ServerCalls calls, Downloader downloader) {
+  UpdateFlow(ServerCalls calls, Downloader downloader, OfferRules rules) {
     this.calls = calls;
     this.downloader = downloader;
+    this.rules = rules;
   }
 
   UpdateSummary run(
       UpdateRequest request, Path directory, Installer installer, DownloadListener listener)
       throws IOException {
-    CheckResult result = calls.check(request);
+    CheckResult result = calls.check(request, rules);
     if (result.isEmpty()) {
       return new UpdateSummary(null, List.of(), null);
     }
     CheckResult.ReportBuilder report = result.report();
     RuntimeException aborted = null;
     boolean cancelled = false;
-    for (AvailableUpdate offer : result.offers()) {
+    // Every valid offer in the server's order, so that the summary keeps it; refused ones are
+    // reported as refused, never downloaded, whatever happened to the others.
+    List<AvailableUpdate> valid = result.response().orElseThrow().availableUpdates();
+    for (AvailableUpdate offer : valid) {
+      RefusedOffer refusal = result.refusal(offer);
+      if (refusal != null) {
+        LOG.log(
+            Level.WARNING,
+            () -> "update " + name(offer) + " refused, not downloaded: " + refusal.reason());
+        report.failed(refusal);
+        continue;
+      }
       if (cancelled) {
         report.failed(offer, FailureCode.CANCELLED, "cancelled");
         continue;
@@ -69,7 +83,7 @@ final class UpdateFlow {
       }
       cancelled = !install(offer, downloaded, installer, report);
     }
-    boolean anyOutcome = !result.offers().isEmpty();
+    boolean anyOutcome = !valid.isEmpty();
     for (RejectedOffer rejected : result.rejected()) {
       anyOutcome |= reportRejected(rejected, report);
     }

@@ -14,7 +14,11 @@ import java.util.Objects;
  * kind ({@code bad_checksum}, {@code size_mismatch}, {@code cancelled}, else {@code
  * download_failed}). An installer exception: {@code install_failed}, {@code install failed:
  * <message>}. An offer the client could not read: {@code other}, {@code invalid offer: ...}, when
- * its update type and version are readable (otherwise it is only logged). After a cancelled
+ * its update type and version are readable (otherwise it is only logged). An offer the client
+ * refused without downloading it ({@link CheckResult#refused()}): its {@link RefusedOffer#code()}
+ * and {@link RefusedOffer#reason()}, that is {@code bad_signature} when no trusted release key
+ * validly signed it, {@code other} and {@code rollback refused: ...} when it is not newer than the
+ * installed version. After a cancelled
  * download or an interrupted install, every remaining offer: {@code cancelled}. An unchecked
  * exception during a download: {@code other}, {@code download aborted: <message>}, the remaining
  * offers {@code cancelled}.

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.signature.Ed25519Keys;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UpdateClientBuilderTest {
 
@@ -253,5 +260,74 @@ class UpdateClientBuilderTest {
     assertThat(JvmDefaults.locale(Locale.forLanguageTag("de-CH"))).isEqualTo("de-CH");
     assertThat(JvmDefaults.locale(Locale.US)).isEqualTo("en-US");
     assertThat(JvmDefaults.locale(Locale.ROOT)).isEqualTo("und");
+  }
+
+  @Test
+  void trustedReleaseKeys_setTwice_isRejected() {
+    PublicKey key = Ed25519Keys.generate().getPublic();
+    UpdateClient.Builder b = minimal("https://h").trustedReleaseKeys(key);
+
+    assertThatThrownBy(() -> b.trustedReleaseKeys(Ed25519Keys.publicKeyPem(key)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("trustedReleaseKeys already set");
+  }
+
+  @Test
+  void trustedReleaseKeys_none_isRejectedAndLeavesThePropertyUnset() {
+    UpdateClient.Builder b = minimal("https://h");
+
+    assertThatThrownBy(() -> b.trustedReleaseKeys(new PublicKey[0]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trustedReleaseKeys: no trusted key");
+    b.trustedReleaseKeys(Ed25519Keys.generate().getPublic());
+  }
+
+  @Test
+  void trustedReleaseKeys_notAnEd25519Key_isRejected() throws Exception {
+    PublicKey rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic();
+
+    assertThatThrownBy(() -> minimal("https://h").trustedReleaseKeys(rsa))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not an Ed25519 public key");
+  }
+
+  @Test
+  void trustedReleaseKeys_fileNameGivenAsText_hintsAtPassingAPath() {
+    assertThatThrownBy(() -> minimal("https://h").trustedReleaseKeys("release.pub"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("trustedReleaseKeys: pem[0]: not PEM")
+        .hasMessageContaining("pass its Path");
+  }
+
+  @Test
+  void trustedServerKeys_privateKeyPem_isRejectedWithAHint(@TempDir Path dir) throws Exception {
+    Path priv = dir.resolve("server.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), priv, dir.resolve("server.pub"));
+    String pem = Files.readString(priv);
+
+    assertThatThrownBy(() -> minimal("https://h").trustedServerKeys(pem))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("this is a private key");
+  }
+
+  @Test
+  void trustedServerKeys_missingFile_throwsIOExceptionNamingIt() {
+    Path missing = Path.of("no-such-dir", "server.pub");
+
+    assertThatThrownBy(() -> minimal("https://h").trustedServerKeys(missing))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("server.pub");
+  }
+
+  @Test
+  void trustedServerKeys_moreThanAnAcceptSignatureCanName_isRejected() {
+    PublicKey[] keys = new PublicKey[17];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = Ed25519Keys.generate().getPublic();
+    }
+
+    assertThatThrownBy(() -> minimal("https://h").trustedServerKeys(keys))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("trustedServerKeys: at most 16 keys, got 17");
   }
 }
