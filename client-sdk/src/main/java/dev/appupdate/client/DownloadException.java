@@ -16,9 +16,10 @@ import java.util.Optional;
  * URLs are attached as {@linkplain #getSuppressed() suppressed} exceptions.
  *
  * <p>The hierarchy is sealed: a plain {@code DownloadException} is any other failure (network,
- * refused URL, local file system, a download already running), reported with the code {@code
- * download_failed}. A {@link BadSignatureException} is thrown before any transfer, when the client
- * trusts release keys and none of them signed the offer.
+ * refused URL, local file system), reported with the code {@code download_failed}, or a download
+ * of the same update already running, reported with the code {@code cancelled}. A {@link
+ * BadSignatureException} is thrown before any transfer, when the client trusts release keys and
+ * none of them signed the offer.
  */
 public sealed class DownloadException extends IOException
     permits BadSignatureException,
@@ -51,6 +52,9 @@ public sealed class DownloadException extends IOException
   /** The wait the server asked for, or null. */
   private final Duration retryAfter;
 
+  /** The code in a completion report, unless a subclass has its own. */
+  private final FailureCode code;
+
   DownloadException(
       String reason,
       String message,
@@ -58,15 +62,35 @@ public sealed class DownloadException extends IOException
       Throwable cause,
       Disposition disposition,
       Duration retryAfter) {
+    this(reason, message, url, cause, disposition, retryAfter, FailureCode.DOWNLOAD_FAILED);
+  }
+
+  DownloadException(String reason, String message, URI url, Throwable cause, Disposition d) {
+    this(reason, message, url, cause, d, null);
+  }
+
+  private DownloadException(
+      String reason,
+      String message,
+      URI url,
+      Throwable cause,
+      Disposition disposition,
+      Duration retryAfter,
+      FailureCode code) {
     super(message, cause);
     this.reason = Reasons.clean(reason);
     this.url = url;
     this.disposition = disposition;
     this.retryAfter = retryAfter;
+    this.code = code;
   }
 
-  DownloadException(String reason, String message, URI url, Throwable cause, Disposition d) {
-    this(reason, message, url, cause, d, null);
+  /**
+   * A failure that stops the download and is reported with {@code code}: the update was neither
+   * broken nor unreachable, so it must not count as a {@code download_failed}.
+   */
+  static DownloadException stopped(String reason, String message, FailureCode code) {
+    return new DownloadException(reason, message, null, null, Disposition.STOP, null, code);
   }
 
   /**
@@ -100,7 +124,7 @@ public sealed class DownloadException extends IOException
 
   /** The code of this failure in a completion report. */
   FailureCode failureCode() {
-    return FailureCode.DOWNLOAD_FAILED;
+    return code;
   }
 
   /** Higher is more telling for the application and the server operator. */

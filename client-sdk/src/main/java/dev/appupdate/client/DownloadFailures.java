@@ -2,10 +2,15 @@ package dev.appupdate.client;
 
 import dev.appupdate.client.DownloadException.Disposition;
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.FailureCode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -34,16 +39,45 @@ final class DownloadFailures {
       return new DownloadCancelledException("interrupted while accessing " + path);
     }
     return new DownloadException(
-        "local I/O error: " + Reasons.describe(e),
+        "local I/O error: " + localReason(e),
         "cannot write " + path + ": " + Reasons.describe(e),
         null,
         e,
         Disposition.STOP);
   }
 
-  /** Another download holds the lock of the same update in the same directory. */
+  /**
+   * What went wrong on the local file system, without the file's path: the reason goes into the
+   * completion report, and a path under a home directory names the user.
+   */
+  static String localReason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      return "file exists";
+    }
+    if (e instanceof FileSystemException f) {
+      // The system's own words ("No space left on device"), which hold no path.
+      return f.getReason() != null ? Reasons.clean(f.getReason()) : "I/O error";
+    }
+    // A channel's write or force fails with the system's words alone; any other message may
+    // hold a path.
+    String m = e.getMessage();
+    return m == null || m.isBlank() || m.indexOf('/') >= 0 || m.indexOf('\\') >= 0
+        ? "I/O error"
+        : Reasons.clean(m);
+  }
+
+  /**
+   * Another download holds the lock of the same update in the same directory. Reported as {@code
+   * cancelled}: this attempt stood aside, and the update is neither broken nor unreachable.
+   */
   static DownloadException alreadyRunning(AvailableUpdate update, Path directory, Path lockFile) {
-    return new DownloadException(
+    return DownloadException.stopped(
         "download already running",
         "another download of "
             + update.updateType()
@@ -54,9 +88,7 @@ final class DownloadFailures {
             + " is running ("
             + lockFile
             + " is locked)",
-        null,
-        null,
-        Disposition.STOP);
+        FailureCode.CANCELLED);
   }
 
   /** Something other than a file or a link is at the final path; it is not removed. */

@@ -4,9 +4,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -16,12 +13,19 @@ import java.util.regex.Pattern;
  * Reads an HTTP-date (RFC 9110 5.6.7) in each of the three formats a recipient must accept: the
  * IMF-fixdate {@code Sun, 06 Nov 1994 08:49:37 GMT} that servers send today, and the obsolete RFC
  * 850 {@code Sunday, 06-Nov-94 08:49:37 GMT} and asctime {@code Sun Nov  6 08:49:37 1994} formats.
+ * The three are read alike: exactly their grammar (two-digit day and seconds, {@code GMT}, no
+ * numeric zone), names in any case, the weekday required but not compared with the date (a server
+ * that gets it wrong still means the date), and a leap second {@code 60} read as {@code 59}.
  */
 final class HttpDate {
   private static final String MONTHS = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
   private static final List<String> MONTH_NAMES =
       List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
   private static final String TIME = "(\\d{2}):(\\d{2}):(\\d{2})";
+  private static final Pattern IMF_FIXDATE =
+      Pattern.compile(
+          "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) " + MONTHS + " (\\d{4}) " + TIME + " GMT",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern RFC_850 =
       Pattern.compile(
           "(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\\d{2})-" + MONTHS + "-(\\d{2}) " + TIME
@@ -44,12 +48,11 @@ final class HttpDate {
       return null;
     }
     try {
-      return ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      // One of the obsolete formats, or nothing.
-    }
-    try {
-      Matcher m = RFC_850.matcher(text);
+      Matcher m = IMF_FIXDATE.matcher(text);
+      if (m.matches()) {
+        return at(Integer.parseInt(m.group(3)), m.group(2), m.group(1), m, 4);
+      }
+      m = RFC_850.matcher(text);
       if (m.matches()) {
         int nowYear = now.atOffset(ZoneOffset.UTC).getYear();
         int year = nowYear - Math.floorMod(nowYear, 100) + Integer.parseInt(m.group(3));
@@ -76,13 +79,15 @@ final class HttpDate {
   }
 
   private static Instant at(int year, String month, String day, Matcher m, int timeGroup) {
+    int second = Integer.parseInt(m.group(timeGroup + 2));
     return LocalDateTime.of(
             year,
             MONTH_NAMES.indexOf(month.toLowerCase(Locale.ROOT)) + 1,
             Integer.parseInt(day),
             Integer.parseInt(m.group(timeGroup)),
             Integer.parseInt(m.group(timeGroup + 1)),
-            Integer.parseInt(m.group(timeGroup + 2)))
+            // A leap second (RFC 5322 3.3); java.time has none, and a second early is near enough.
+            second == 60 ? 59 : second)
         .toInstant(ZoneOffset.UTC);
   }
 }

@@ -155,15 +155,15 @@ final class Retrier {
     if (failedAttempts >= policy.maxAttempts()) {
       return null;
     }
-    Duration wait;
-    if (retryAfter != null) {
-      if (retryAfter.compareTo(policy.maxDelay()) > 0) {
-        return null;
-      }
+    if (retryAfter != null && retryAfter.compareTo(policy.maxDelay()) > 0) {
+      return null;
+    }
+    long capMillis = policy.backoffCap(failedAttempts).toMillis();
+    Duration wait = Duration.ofMillis(random.nextLong(capMillis + 1));
+    // A server asking every client to come back at once ("Retry-After: 0") would get them all
+    // at once; the jittered backoff still spreads them out.
+    if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
       wait = retryAfter;
-    } else {
-      long capMillis = policy.backoffCap(failedAttempts).toMillis();
-      wait = Duration.ofMillis(random.nextLong(capMillis + 1));
     }
     if (budget.elapsed().plus(wait).compareTo(policy.timeBudget()) > 0) {
       return null;

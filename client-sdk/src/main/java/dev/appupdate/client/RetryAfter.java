@@ -8,9 +8,10 @@ final class RetryAfter {
   private RetryAfter() {}
 
   /**
-   * Returns the wait the header asks for, measured from {@code now}; zero for a date in the past;
-   * null when the header is absent or unreadable (the client then uses its own backoff). Dates are
-   * read in all three HTTP-date formats ({@link HttpDate}).
+   * Returns the wait the header asks for, measured from {@code now}; null when the header is
+   * absent, unreadable or a date that is not in the future (a clock apart from the server's, or a
+   * stale answer: no hint at all), and the client then uses its own backoff. Dates are read in all
+   * three HTTP-date formats ({@link HttpDate}).
    */
   static Duration parse(String value, Instant now) {
     if (value == null) {
@@ -29,6 +30,6 @@ final class RetryAfter {
       return null;
     }
     Duration d = Duration.between(now, at);
-    return d.isNegative() ? Duration.ZERO : d;
+    return d.isNegative() || d.isZero() ? null : d;
   }
 }

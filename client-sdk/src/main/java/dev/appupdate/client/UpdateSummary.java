@@ -55,7 +55,8 @@ public final class UpdateSummary {
   /**
    * Returns the reported outcome of each update.
    *
-   * @return the entries in the server's order; empty when nothing was reported
+   * @return the entries of the offers the client could read, in the server's order, then those of
+   *     offers it could not read; empty when nothing was reported
    */
   public List<Entry> entries() {
     return entries;

@@ -3,11 +3,18 @@ package dev.appupdate.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.client.DownloadException.Disposition;
+import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +56,47 @@ class DownloadFailuresTest {
 
     assertThat(e.reason()).isEqualTo("local I/O error: disk full");
     assertThat(e.disposition()).isEqualTo(Disposition.STOP);
+  }
+
+  @Test
+  void local_failureNamingAPath_keepsThePathOutOfTheReason() {
+    Path file = Path.of("/home/alice/app/updates/.data.part");
+    String parent = file.getParent().toString();
+    // The reason goes to the server in the completion report; the path names the user.
+    List<IOException> failures =
+        List.of(
+            new NoSuchFileException(file.toString()),
+            new AccessDeniedException(file.toString()),
+            new FileAlreadyExistsException(file.toString()),
+            new FileSystemException(file.toString(), null, "No space left on device"),
+            new DirectoryNotEmptyException(parent),
+            new IOException("cannot create " + file));
+
+    assertThat(failures)
+        .extracting(f -> DownloadFailures.local(file, f))
+        .allSatisfy(e -> assertThat(e).hasMessageContaining(file.toString()))
+        .extracting(DownloadException::reason)
+        .containsExactly(
+            "local I/O error: no such file",
+            "local I/O error: permission denied",
+            "local I/O error: file exists",
+            "local I/O error: No space left on device",
+            "local I/O error: I/O error",
+            "local I/O error: I/O error");
+  }
+
+  @Test
+  void alreadyRunning_isReportedAsCancelledNotAsAFailedDownload() {
+    AvailableUpdate offer =
+        Fixtures.offer("my_important_data", "1.0", new byte[] {1}, URL);
+
+    DownloadException e =
+        DownloadFailures.alreadyRunning(offer, Path.of("dir"), Path.of("dir/.lock"));
+
+    // download_failed would count a second process that stood aside as a network failure.
+    assertThat(e.reason()).isEqualTo("download already running");
+    assertThat(e.failureCode()).isEqualTo(FailureCode.CANCELLED);
+    assertThat(e).isNotInstanceOf(DownloadCancelledException.class);
   }
 
   @Test

@@ -164,7 +164,7 @@ class RangeNegotiationTest {
                 "content-range",
                 "bytes 4000-9999/10000",
                 "last-modified",
-                "Tue, 1 Jan 2030 00:00:00 GMT"))
+                "Tuesday, 01-Jan-30 00:00:00 GMT"))
         .isEqualTo(Verdict.CONTINUES);
   }
 

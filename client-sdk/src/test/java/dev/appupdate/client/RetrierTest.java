@@ -86,6 +86,20 @@ class RetrierTest {
   }
 
   @Test
+  void retries_retryAfterShorterThanTheBackoff_waitsTheBackoff() {
+    Retrier r = retrier(attempts(4), time);
+    Retrier.Retries<IOException> retries =
+        r.retries("test", r.budget(), () -> new InterruptedIOException("stop"));
+
+    // "Retry-After: 0" to every client at once would bring them all back at once.
+    assertThat(catchFailure(() -> retries.failed(busy(Duration.ZERO)))).isNull();
+    assertThat(catchFailure(() -> retries.failed(busy(Duration.ofSeconds(1))))).isNull();
+
+    // Full jitter at its maximum: the backoff caps, 1 s and then 2 s.
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Test
   void retries_interruptedWait_throwsTheInterruptedFailureWithTheFlagSet() {
     Retrier r =
         retrier(

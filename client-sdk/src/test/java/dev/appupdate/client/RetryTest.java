@@ -57,9 +57,10 @@ class RetryTest {
 
   @Test
   void retryAfter_rfc850YearMoreThanFiftyYearsAhead_isInThePastCentury() {
-    // 2030 + 50 = 2080: "81" is 1981, a date in the past, so no wait; "80" is still 2080.
-    assertThat(RetryAfter.parse("Thursday, 01-Jan-81 00:00:00 GMT", FakeTime.START))
-        .isEqualTo(Duration.ZERO);
+    // 2030 + 50 = 2080: "81" is 1981, a date in the past, so no hint; "80" is still 2080.
+    assertThat(HttpDate.parse("Thursday, 01-Jan-81 00:00:00 GMT", FakeTime.START))
+        .isEqualTo(Instant.parse("1981-01-01T00:00:00Z"));
+    assertThat(RetryAfter.parse("Thursday, 01-Jan-81 00:00:00 GMT", FakeTime.START)).isNull();
     assertThat(RetryAfter.parse("Monday, 01-Jan-80 00:00:00 GMT", FakeTime.START))
         .isEqualTo(Duration.between(FakeTime.START, Instant.parse("2080-01-01T00:00:00Z")));
   }
@@ -72,9 +73,50 @@ class RetryTest {
   }
 
   @Test
-  void retryAfter_dateInThePast_isZero() {
-    assertThat(RetryAfter.parse("Mon, 31 Dec 2029 23:00:00 GMT", FakeTime.START))
-        .isEqualTo(Duration.ZERO);
+  void retryAfter_dateNotInTheFuture_isNoHint() {
+    // A clock apart from the server's, or a stale answer: the client's own backoff applies.
+    assertThat(RetryAfter.parse("Mon, 31 Dec 2029 23:00:00 GMT", FakeTime.START)).isNull();
+    assertThat(RetryAfter.parse("Tue, 01 Jan 2030 00:00:00 GMT", FakeTime.START)).isNull();
+  }
+
+  @Test
+  void httpDate_outsideTheGrammar_isNoDate() {
+    Instant now = FakeTime.START;
+    assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 +0530", now)).as("numeric zone").isNull();
+    assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49 GMT", now)).as("no seconds").isNull();
+    assertThat(HttpDate.parse("Sun, 6 Nov 1994 08:49:37 GMT", now)).as("one-digit day").isNull();
+    assertThat(HttpDate.parse("06 Nov 1994 08:49:37 GMT", now)).as("no weekday").isNull();
+    assertThat(HttpDate.parse("Sun, 06 Nov 94 08:49:37 GMT", now)).as("two-digit year").isNull();
+    assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:37 UT", now)).as("UT").isNull();
+    assertThat(HttpDate.parse("Sun, 06 Nov 1994 08:49:61 GMT", now)).as("second 61").isNull();
+  }
+
+  @Test
+  void httpDate_wrongWeekday_isReadAlikeInAllThreeForms() {
+    // 06 Nov 1994 was a Sunday; a server that names another day still means that date.
+    Instant expected = Instant.parse("1994-11-06T08:49:37Z");
+    Instant now = Instant.parse("2026-12-03T00:00:00Z");
+
+    assertThat(HttpDate.parse("Mon, 06 Nov 1994 08:49:37 GMT", now)).isEqualTo(expected);
+    assertThat(HttpDate.parse("Monday, 06-Nov-94 08:49:37 GMT", now)).isEqualTo(expected);
+    assertThat(HttpDate.parse("Mon Nov  6 08:49:37 1994", now)).isEqualTo(expected);
+  }
+
+  @Test
+  void httpDate_leapSecond_isTheSecondBefore() {
+    // RFC 9110 5.6.7 takes the second from RFC 5322 3.3: 00-60, with leap seconds.
+    assertThat(HttpDate.parse("Sat, 31 Dec 2016 23:59:60 GMT", FakeTime.START))
+        .isEqualTo(Instant.parse("2016-12-31T23:59:59Z"));
+  }
+
+  @Test
+  void httpDate_namesInAnyCase_areReadInEveryForm() {
+    Instant expected = Instant.parse("1994-11-06T08:49:37Z");
+    Instant now = Instant.parse("2026-12-03T00:00:00Z");
+
+    assertThat(HttpDate.parse("sun, 06 nov 1994 08:49:37 gmt", now)).isEqualTo(expected);
+    assertThat(HttpDate.parse("SUNDAY, 06-NOV-94 08:49:37 GMT", now)).isEqualTo(expected);
+    assertThat(HttpDate.parse("sun nov  6 08:49:37 1994", now)).isEqualTo(expected);
   }
 
   @Test

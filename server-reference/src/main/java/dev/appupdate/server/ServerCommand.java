@@ -161,6 +161,8 @@ final class ServerCommand {
                 .build());
     // Every problem of the command line at once, not only the first.
     commandLine.getCommandSpec().parser().collectErrors(true);
+    // "--catalog @prod.json" names a file called @prod.json, not a file of more arguments.
+    commandLine.setExpandAtFiles(false);
     commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     return commandLine;
   }

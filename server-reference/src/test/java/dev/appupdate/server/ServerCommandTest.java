@@ -203,6 +203,16 @@ class ServerCommandTest {
   }
 
   @Test
+  void catalogNameStartingWithAt_isThatFileNotAnArgumentFile() throws Exception {
+    // picocli would read "@FILE" as a file of arguments and take the catalog named inside it.
+    Path catalog = Files.writeString(dir.resolve("catalog.json"), "{}");
+    Path arguments = Files.writeString(dir.resolve("arguments"), catalog.toString());
+
+    assertUsage(
+        "--catalog: \"@" + arguments + "\" does not exist", "--catalog", "@" + arguments);
+  }
+
+  @Test
   void missingCatalog_isRefused() {
     assertUsage(
         "--catalog: \"" + dir.resolve("nope.json") + "\" does not exist",

@@ -9,16 +9,25 @@ import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.UpdateResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -92,15 +101,14 @@ final class CheckCommand implements Command {
   public int run() {
     byte[] request = codec.encodeUpdateRequest(options.client().request());
     URI uri = options.updateUri();
-    HttpResponse<InputStream> response;
-    byte[] body;
+    HttpResponse<byte[]> response;
     try {
-      response = send(uri, request);
-      body = readBody(response);
+      response = exchange(uri, request, ServerOptions.REQUEST_TIMEOUT);
     } catch (IOException e) {
       err.println("appupdate check: " + options.checkFailure(e));
       return Exit.NO_SERVER;
     }
+    byte[] body = response.body();
     int status = response.statusCode();
     if (status == 204) {
       (json ? err : out).println("no update available");
@@ -143,7 +151,13 @@ final class CheckCommand implements Command {
     return Exit.OK;
   }
 
-  private static HttpResponse<InputStream> send(URI uri, byte[] body) throws IOException {
+  /**
+   * Sends the request and reads the answer, all within {@code timeout}; the body is null when it is
+   * longer than a protocol document may be. The JDK's request timeout ends with the headers, so a
+   * server sending its body a byte at a time would hold the check open without the deadline here.
+   */
+  static HttpResponse<byte[]> exchange(URI uri, byte[] body, Duration timeout)
+      throws IOException {
     HttpClient client =
         HttpClient.newBuilder()
             .connectTimeout(ServerOptions.CONNECT_TIMEOUT)
@@ -151,30 +165,84 @@ final class CheckCommand implements Command {
             .build();
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(ServerOptions.REQUEST_TIMEOUT)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, application/problem+json")
             .header("User-Agent", "appupdate-cli")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
+    int limit = CodecLimits.defaults().maxDocumentBytes();
+    CompletableFuture<HttpResponse<byte[]>> answer =
+        client.sendAsync(request, info -> new LimitedBody(limit));
     try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new HttpTimeoutException("request timed out");
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted during POST " + uri);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(cause.getMessage(), cause);
     }
   }
 
-  /** Reads the body, or returns null when it is longer than a protocol document may be. */
-  private static byte[] readBody(HttpResponse<InputStream> response) throws IOException {
-    int limit = CodecLimits.defaults().maxDocumentBytes();
-    try (InputStream in = response.body()) {
-      byte[] body = in.readNBytes(limit + 1);
-      return body.length > limit ? null : body;
+  /** Collects a body of at most {@code limit} bytes; a longer one is cut off and read as null. */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    LimitedBody(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      for (ByteBuffer buffer : buffers) {
+        if (result.isDone()) {
+          return;
+        }
+        if (buffer.remaining() > limit - bytes.size()) {
+          result.complete(null);
+          subscription.cancel();
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      result.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
     }
   }
 
-  private String errorAnswer(URI uri, HttpResponse<InputStream> response, byte[] body) {
+  private String errorAnswer(URI uri, HttpResponse<byte[]> response, byte[] body) {
     int status = response.statusCode();
     StringBuilder message = new StringBuilder();
     message.append(uri).append(" answered HTTP ").append(status);

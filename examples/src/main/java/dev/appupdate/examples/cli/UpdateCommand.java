@@ -8,6 +8,7 @@ import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,6 +101,9 @@ final class UpdateCommand implements Command {
     if (dirName != null) {
       try {
         dir = Path.of(dirName);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+          problems.add("--dir: " + Usage.quote(dirName) + " is not a directory");
+        }
       } catch (InvalidPathException e) {
         problems.add("--dir: " + Failures.oneLine(e.getMessage()));
       }

@@ -4,6 +4,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,6 +17,10 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * shares (the reference server's help has the same).
  */
 final class Usage {
+  /** picocli's words for a value given to an option of arity 0. */
+  private static final Pattern FLAG_WITH_VALUE =
+      Pattern.compile("option '(.+)' should be specified without '(.*)' parameter", Pattern.DOTALL);
+
   private Usage() {}
 
   /**
@@ -44,8 +50,19 @@ final class Usage {
                 .order(99)
                 .description("print this help and exit")
                 .build());
+    // A flag is on when given and off when not: picocli would also take "--json=false", which
+    // reads as on to anyone who skims the line. An explicit arity of 0 refuses any value.
+    CommandSpec spec = commandLine.getCommandSpec();
+    for (OptionSpec option : new ArrayList<>(spec.options())) {
+      if (option.typeInfo().isBoolean() && option.arity().max() == 0) {
+        spec.remove(option);
+        spec.addOption(OptionSpec.builder(option).arity("0").build());
+      }
+    }
     // Every problem of the command line at once, not only the first.
     commandLine.getCommandSpec().parser().collectErrors(true);
+    // "hash @notes" hashes the file called @notes; picocli would read arguments from "notes".
+    commandLine.setExpandAtFiles(false);
     commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
     commandLine.getSubcommands().values().forEach(Usage::layout);
   }
@@ -66,16 +83,11 @@ final class Usage {
           names(List.of(((CommandLine.OverwrittenOptionException) e).getOverwritten()))
               + " given twice");
     }
-    if (e instanceof CommandLine.ParameterException) {
-      CommandLine.ParameterException p = (CommandLine.ParameterException) e;
-      // A flag given a value, as in --json=yes.
-      if (p.getArgSpec() instanceof OptionSpec
-          && (p.getArgSpec().type() == boolean.class || p.getArgSpec().type() == Boolean.class)
-          && p.getValue() != null) {
-        return List.of(
-            ((OptionSpec) p.getArgSpec()).longestName()
-                + " takes no value, got "
-                + quote(p.getValue()));
+    if (e instanceof CommandLine.MaxValuesExceededException) {
+      // A flag given a value, as in --json=yes (flags have an arity of 0, see layout).
+      Matcher flag = FLAG_WITH_VALUE.matcher(e.getMessage());
+      if (flag.matches()) {
+        return List.of(flag.group(1) + " takes no value, got " + quote(flag.group(2)));
       }
     }
     return e.getMessage().lines().toList();
@@ -123,7 +135,8 @@ final class Usage {
       }
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       if (spec.optionsMap().containsKey(name)) {
-        problems.add(name + " takes no value, got " + quote(arg));
+        // A known option left over came after "--", where nothing is an option.
+        problems.add("unexpected argument " + quote(arg));
         continue;
       }
       String similar = closest(name, spec.optionsMap().keySet());

@@ -224,6 +224,31 @@ class AppUpdateCliTest {
   }
 
   @Test
+  void flagWithAttachedBoolean_isRefusedLikeAnyOtherValue() {
+    // "--json=false" would otherwise switch --json on; a flag takes no value at all.
+    CliRun run = CliRun.run("check", "--json=false", "--insecure-http=true");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "appupdate check: --json takes no value, got \"false\"\n"
+                + "appupdate check: --insecure-http takes no value, got \"true\"\n");
+  }
+
+  @Test
+  void optionNameAfterDoubleDash_isAnUnexpectedArgument() {
+    CliRun run =
+        CliRun.run(
+            "check", "--server", "http://127.0.0.1:1", "--product", "your_app", "--version",
+            "666", "--platform", "macOS", "--locale", "en-US", "--", "--json");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "appupdate check: unexpected argument \"--json\" (see 'appupdate check --help')\n");
+  }
+
+  @Test
   void flagWithValue_isRefused() {
     CliRun run = CliRun.run("check", "--json=yes");
 

@@ -8,14 +8,26 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.appupdate.protocol.CodecLimits;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CheckCommandTest {
@@ -250,6 +262,51 @@ class CheckCommandTest {
                 + "/v1/update: connection refused to 127.0.0.1:"
                 + port
                 + "\n");
+  }
+
+  @Test
+  @Timeout(20)
+  void answerStalledAfterTheHeaders_isAbortedAtTheDeadline() throws Exception {
+    // The JDK's request timeout ends with the headers; without a deadline over the whole
+    // exchange, a body that stops coming would hold the check open for ever.
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread stalling =
+          new Thread(
+              () -> {
+                try (Socket s = socket.accept()) {
+                  s.getOutputStream()
+                      .write(
+                          ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  + "Content-Length: 1000\r\n\r\n{\"available_updates\"")
+                              .getBytes(StandardCharsets.US_ASCII));
+                  s.getOutputStream().flush();
+                  // Hold the connection open, sending nothing, until the client hangs up.
+                  s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                  // The client hung up: what this server waits for.
+                }
+              });
+      stalling.setDaemon(true);
+      stalling.start();
+      URI uri = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/v1/update");
+
+      assertThatThrownBy(() -> CheckCommand.exchange(uri, new byte[0], Duration.ofMillis(500)))
+          .isInstanceOf(HttpTimeoutException.class);
+      stalling.join(10_000);
+      assertThat(stalling.isAlive()).as("connection closed after the deadline").isFalse();
+    }
+  }
+
+  @Test
+  void answerLongerThanADocument_isReadAsNoBody() throws Exception {
+    answering(200, "application/json", " ".repeat(CodecLimits.defaults().maxDocumentBytes() + 1));
+
+    HttpResponse<byte[]> answer =
+        CheckCommand.exchange(
+            URI.create(server.baseUrl() + "/v1/update"), new byte[0], Duration.ofSeconds(10));
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).isNull();
   }
 
   @Test

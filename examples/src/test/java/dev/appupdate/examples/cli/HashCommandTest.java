@@ -95,6 +95,20 @@ class HashCommandTest {
   }
 
   @Test
+  void fileNameStartingWithAt_isThatFileNotAnArgumentFile() throws IOException {
+    // picocli would read "@FILE" as a file of arguments and hash the file named inside it.
+    Path other = Files.writeString(dir.resolve("other"), "another file");
+    Path arguments = Files.writeString(dir.resolve("notes"), other.toString());
+    String asked = "@" + arguments;
+
+    CliRun run = CliRun.run("hash", asked);
+
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("appupdate hash: cannot read " + asked + ": no such file\n");
+  }
+
+  @Test
   void weakHashFunction_isAUsageErrorNamingTheAllowedOnes() throws Exception {
     CliRun run = CliRun.run("hash", file(10).toString(), "--function", "md5");
 

@@ -14,6 +14,7 @@ import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -277,6 +278,26 @@ class UpdateCommandTest {
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo("appupdate update: --dir is required (see 'appupdate update --help')\n");
+  }
+
+  @Test
+  void dirThatIsARegularFile_isAUsageErrorAndTouchesNothing() throws IOException {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "not a directory");
+    int port = CliRun.closedPort();
+
+    CliRun run =
+        CliRun.run(
+            "update", "--server", "http://127.0.0.1:" + port, "--product", "your_app",
+            "--version", "666", "--platform", "macOS", "--locale", "en-US", "--dir",
+            file.toString());
+
+    // Not exit 3 from a check that was never needed, nor exit 1 after downloading.
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "appupdate update: --dir: \"" + file + "\" is not a directory"
+                + " (see 'appupdate update --help')\n");
+    assertThat(Files.readString(file)).isEqualTo("not a directory");
   }
 
   @Test
