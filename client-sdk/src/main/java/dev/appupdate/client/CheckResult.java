@@ -359,10 +359,20 @@ public final class CheckResult {
     }
 
     /**
+     * Returns true when no outcome was recorded yet, so that {@link #build()} would throw: for
+     * example when every entry of the answer was unreadable.
+     *
+     * @return whether this builder holds no outcome
+     */
+    public boolean isEmpty() {
+      return outcomes.isEmpty();
+    }
+
+    /**
      * Returns the report.
      *
      * @return the report of every outcome recorded, in the order recorded
-     * @throws IllegalStateException if no outcome was recorded
+     * @throws IllegalStateException if no outcome was recorded (see {@link #isEmpty()})
      */
     public CompletionReport build() {
       if (outcomes.isEmpty()) {

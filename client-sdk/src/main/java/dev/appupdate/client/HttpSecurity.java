@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The transport security rules: HTTPS everywhere, except for loopback hosts and unless the
  * application opted out; never a redirect from HTTPS to plain HTTP; only ports a connection can
- * use.
+ * use; no user information ({@code user:password@}) in a URL, which the client would never send
+ * and which must not end up in messages, logs or completion reports.
  */
 final class HttpSecurity {
   private HttpSecurity() {}
@@ -94,11 +95,49 @@ final class HttpSecurity {
   }
 
   /**
+   * True when {@code uri} holds user information before its host. Read from the raw authority:
+   * {@link URI#getUserInfo()} is null when the rest of the authority is not a valid host.
+   */
+  static boolean hasUserInfo(URI uri) {
+    String authority = uri.getRawAuthority();
+    return authority != null && authority.indexOf('@') >= 0;
+  }
+
+  /**
+   * Returns {@code uri} for a message: with any user information replaced by {@code ***}, as it
+   * usually holds a password.
+   */
+  static String redacted(URI uri) {
+    if (!hasUserInfo(uri)) {
+      return uri.toString();
+    }
+    String authority = uri.getRawAuthority();
+    StringBuilder sb = new StringBuilder();
+    if (uri.getScheme() != null) {
+      sb.append(uri.getScheme()).append(':');
+    }
+    sb.append("//***@").append(authority.substring(authority.lastIndexOf('@') + 1));
+    if (uri.getRawPath() != null) {
+      sb.append(uri.getRawPath());
+    }
+    if (uri.getRawQuery() != null) {
+      sb.append('?').append(uri.getRawQuery());
+    }
+    if (uri.getRawFragment() != null) {
+      sb.append('#').append(uri.getRawFragment());
+    }
+    return sb.toString();
+  }
+
+  /**
    * Checks that the client may connect to {@code uri}.
    *
    * @return null when allowed, else why not
    */
   static String refusal(URI uri, boolean allowInsecureHttp) {
+    if (hasUserInfo(uri)) {
+      return redacted(uri) + " holds user information (user:password@) before the host";
+    }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (uri.getHost() == null) {
       return uri + " has no host";
@@ -129,9 +168,9 @@ final class HttpSecurity {
    */
   static String redirectRefusal(URI from, URI to, boolean allowInsecureHttp) {
     if ("https".equalsIgnoreCase(from.getScheme()) && "http".equalsIgnoreCase(to.getScheme())) {
-      return "refusing redirect from HTTPS " + from + " to plain HTTP " + to;
+      return "refusing redirect from HTTPS " + redacted(from) + " to plain HTTP " + redacted(to);
     }
     String refusal = refusal(to, allowInsecureHttp);
-    return refusal == null ? null : "refusing redirect from " + from + ": " + refusal;
+    return refusal == null ? null : "refusing redirect from " + redacted(from) + ": " + refusal;
   }
 }

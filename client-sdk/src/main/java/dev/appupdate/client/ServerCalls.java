@@ -84,10 +84,17 @@ final class ServerCalls {
    * Returns {@code serverUri} as a base that {@code v1/update} resolves under: with a trailing
    * slash, so that {@code https://h/prefix} asks {@code https://h/prefix/v1/update}.
    *
-   * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host, or it has a
-   *     query or fragment
+   * @throws IllegalArgumentException if it is not an absolute http(s) URI with a host, or it has
+   *     user information, a query or a fragment
    */
   static URI base(URI serverUri) {
+    if (HttpSecurity.hasUserInfo(serverUri)) {
+      // First, so that no other message echoes the password. The client never sends it anyway:
+      // an update server is public, and a secret in a URL ends up in logs.
+      throw new IllegalArgumentException(
+          "serverUri must not hold user information (user:password@) before the host, got "
+              + HttpSecurity.redacted(serverUri));
+    }
     String scheme = serverUri.getScheme();
     if (!serverUri.isAbsolute()
         || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))

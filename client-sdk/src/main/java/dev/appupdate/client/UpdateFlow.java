@@ -6,11 +6,21 @@ import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.UpdateRequest;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The one-call update of {@link UpdateClient#update(Path, Installer, DownloadListener)}: check,
@@ -18,7 +28,8 @@ import java.util.List;
  * client refuses (see {@link OfferRules}) is reported with its refusal and never downloaded. Every
  * outcome is reported whatever happens after the check: a failed download or install, a
  * cancellation or interrupt (the remaining offers then count as cancelled), even an unchecked
- * exception from the listener, which is rethrown only after the report went out.
+ * exception or an {@link Error} from the listener or the installer, which is rethrown only after
+ * the report went out.
  */
 final class UpdateFlow {
   private static final System.Logger LOG = System.getLogger(UpdateClient.class.getName());
@@ -44,7 +55,8 @@ final class UpdateFlow {
       return new UpdateSummary(null, List.of(), null);
     }
     CheckResult.ReportBuilder report = result.report();
-    RuntimeException aborted = null;
+    // A RuntimeException or an Error, rethrown once the report went out.
+    Throwable aborted = null;
     boolean cancelled = false;
     // Every valid offer in the server's order, so that the summary keeps it; refused ones are
     // reported as refused, never downloaded, whatever happened to the others.
@@ -74,14 +86,26 @@ final class UpdateFlow {
             Level.WARNING, () -> "update " + name(offer) + " not downloaded: " + e.getMessage());
         report.failed(offer, e);
         continue;
-      } catch (RuntimeException e) {
-        // Reported before it propagates: the server should not wait in vain for this outcome.
+      } catch (RuntimeException | Error e) {
+        // Reported before it propagates: the server should not wait in vain for this outcome. That
+        // includes a VirtualMachineError: by the time it reaches here the stack that overflowed
+        // has unwound and what ran out of memory (usually one large allocation) is garbage, so the
+        // small report very likely still goes out; if it does not, its failure is only suppressed
+        // and the original error propagates unchanged.
         aborted = e;
         cancelled = true;
         report.failed(offer, FailureCode.OTHER, "download aborted: " + Reasons.describe(e));
         continue;
       }
-      cancelled = !install(offer, downloaded, installer, report);
+      try {
+        cancelled = !install(offer, downloaded, installer, report);
+      } catch (Error e) {
+        // install turns every exception into an outcome; an Error is reported as above.
+        aborted = e;
+        cancelled = true;
+        report.failed(
+            offer, FailureCode.INSTALL_FAILED, "install aborted: " + Reasons.describe(e));
+      }
     }
     boolean anyOutcome = !valid.isEmpty();
     for (RejectedOffer rejected : result.rejected()) {
@@ -91,16 +115,61 @@ final class UpdateFlow {
       return new UpdateSummary(result.requestId(), List.of(), null);
     }
     CompletionReport completion = report.build();
-    IOException failure = deliver(completion);
     if (aborted != null) {
-      if (failure != null) {
-        aborted.addSuppressed(failure);
+      try {
+        IOException failure = deliver(completion);
+        if (failure != null) {
+          aborted.addSuppressed(failure);
+        }
+      } catch (RuntimeException | Error e) {
+        // The first failure is the one the application has to see.
+        aborted.addSuppressed(e);
       }
-      throw aborted;
+      throw rethrow(aborted);
+    }
+    IOException failure = deliver(completion);
+    return new UpdateSummary(result.requestId(), entries(result, completion), failure);
+  }
+
+  /** Throws {@code t}, a RuntimeException or an Error; declared to return for {@code throw}. */
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw (RuntimeException) t;
+  }
+
+  /**
+   * The reported outcomes in the order of the server's {@code available_updates}. The report
+   * records the valid offers before the rejected ones (a valid offer of an update type comes
+   * first), so the entries are put back at the index each had in the answer.
+   */
+  private static List<UpdateSummary.Entry> entries(
+      CheckResult result, CompletionReport completion) {
+    List<AvailableUpdate> valid = result.response().orElseThrow().availableUpdates();
+    List<RejectedOffer> rejected = result.rejected();
+    Map<String, Integer> position = new HashMap<>();
+    Set<Integer> rejectedIndexes = new HashSet<>();
+    for (RejectedOffer r : rejected) {
+      rejectedIndexes.add(r.index());
+    }
+    int index = 0;
+    for (AvailableUpdate offer : valid) {
+      while (rejectedIndexes.contains(index)) {
+        index++;
+      }
+      position.putIfAbsent(offer.updateType(), index++);
+    }
+    for (RejectedOffer r : rejected) {
+      if (r.updateType() != null) {
+        position.putIfAbsent(r.updateType(), r.index());
+      }
     }
     List<UpdateSummary.Entry> entries = new ArrayList<>();
     completion.updates().forEach((type, o) -> entries.add(new UpdateSummary.Entry(type, o)));
-    return new UpdateSummary(result.requestId(), entries, failure);
+    entries.sort(
+        Comparator.comparingInt(e -> position.getOrDefault(e.updateType(), Integer.MAX_VALUE)));
+    return entries;
   }
 
   /** Runs the installer and records its outcome; false when it was interrupted. */
@@ -112,15 +181,40 @@ final class UpdateFlow {
     try {
       installer.install(downloaded);
       report.succeeded(offer);
-    } catch (InterruptedException e) {
+    } catch (Exception e) {
+      if (!interrupted(e)) {
+        LOG.log(Level.WARNING, "installing " + name(offer) + " failed", e);
+        report.failed(
+            offer, FailureCode.INSTALL_FAILED, "install failed: " + Reasons.describe(e));
+        return true;
+      }
+      // Shutting down is not a broken release: install_failed would count toward its halt.
       Thread.currentThread().interrupt();
+      LOG.log(Level.INFO, () -> "installing " + name(offer) + " interrupted: " + e);
       report.failed(offer, FailureCode.CANCELLED, "install interrupted");
       return false;
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "installing " + name(offer) + " failed", e);
-      report.failed(offer, FailureCode.INSTALL_FAILED, "install failed: " + Reasons.describe(e));
     }
     return true;
+  }
+
+  /**
+   * True when the installer failed because its thread was interrupted: the flag is still set, or
+   * it threw (or wrapped) what blocking calls throw on an interrupt. A SocketTimeoutException is an
+   * InterruptedIOException too, but a timeout, not an interrupt.
+   */
+  private static boolean interrupted(Exception e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof InterruptedException
+          || t instanceof ClosedByInterruptException
+          || (t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

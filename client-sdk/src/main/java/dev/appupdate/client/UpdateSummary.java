@@ -13,15 +13,21 @@ import java.util.Objects;
  * DownloadException#reason()} ({@code bad checksum} for a digest mismatch) and the code of its
  * kind ({@code bad_checksum}, {@code size_mismatch}, {@code cancelled}, else {@code
  * download_failed}). An installer exception: {@code install_failed}, {@code install failed:
- * <message>}. An offer the client could not read: {@code other}, {@code invalid offer: ...}, when
- * its update type and version are readable (otherwise it is only logged). An offer the client
+ * <message>}; but when the installer failed because its thread was interrupted (the interrupt flag
+ * is set, or it threw {@link InterruptedException}, {@link
+ * java.nio.channels.ClosedByInterruptException} or another {@link java.io.InterruptedIOException}
+ * than a socket timeout): {@code cancelled}, {@code install interrupted}. An offer the client
+ * could not read: {@code other}, {@code invalid offer: ...}, when its update type and version are
+ * readable (otherwise it is only logged). An offer the client
  * refused without downloading it ({@link CheckResult#refused()}): its {@link RefusedOffer#code()}
  * and {@link RefusedOffer#reason()}, that is {@code bad_signature} when no trusted release key
  * validly signed it, {@code other} and {@code rollback refused: ...} when it is not newer than the
- * installed version. After a cancelled
- * download or an interrupted install, every remaining offer: {@code cancelled}. An unchecked
- * exception during a download: {@code other}, {@code download aborted: <message>}, the remaining
- * offers {@code cancelled}.
+ * installed version. After a cancelled download or an interrupted install, every remaining offer:
+ * {@code cancelled}. An unchecked exception or an {@link Error} during a download (from the
+ * listener, say): {@code other}, {@code download aborted: <message>}; an {@link Error} from the
+ * installer: {@code install_failed}, {@code install aborted: <message>}; in both cases the
+ * remaining offers are {@code cancelled}, the report is sent, and then the throwable propagates
+ * from {@code update} (with a failure to deliver the report {@linkplain Throwable#getSuppressed() suppressed}).
  *
  * <pre>{@code
  * UpdateSummary summary = client.update(downloads, installer);
@@ -55,8 +61,8 @@ public final class UpdateSummary {
   /**
    * Returns the reported outcome of each update.
    *
-   * @return the entries of the offers the client could read, in the server's order, then those of
-   *     offers it could not read; empty when nothing was reported
+   * @return the entries in the order of the server's {@code available_updates}, offers the client
+   *     could not read included; empty when nothing was reported
    */
   public List<Entry> entries() {
     return entries;

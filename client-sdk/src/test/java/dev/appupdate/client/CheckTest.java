@@ -363,6 +363,25 @@ class CheckTest {
   }
 
   @Test
+  void check_redirectToUrlWithUserInformation_isRefusedWithoutEchoingIt() {
+    server.stubFor(
+        post("/v1/update")
+            .willReturn(
+                aResponse()
+                    .withStatus(307)
+                    .withHeader(
+                        "Location",
+                        server.baseUrl().replace("//", "//u:s3cret@") + "/api/v1/update")));
+    server.stubFor(post("/api/v1/update").willReturn(aResponse().withStatus(204)));
+
+    assertThatThrownBy(client::check)
+        .isInstanceOfSatisfying(
+            UpdateServerException.class, e -> assertThat(e.status()).isEqualTo(307))
+        .hasMessageContaining("holds user information")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void check_permanentRedirectOnLoopback_isFollowedWithTheBody() throws IOException {
     server.stubFor(
         post("/v1/update")

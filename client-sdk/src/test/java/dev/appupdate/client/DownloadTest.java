@@ -433,6 +433,26 @@ class DownloadTest {
   }
 
   @Test
+  void download_redirectToUrlWithUserInformation_isRefusedWithoutEchoingIt() {
+    server.stubFor(
+        get("/data")
+            .willReturn(
+                aResponse()
+                    .withStatus(302)
+                    .withHeader(
+                        "Location", url("/cdn/data").toString().replace("//", "//u:s3cret@"))));
+    server.stubFor(get("/cdn/data").willReturn(ok(PAYLOAD)));
+
+    assertThatThrownBy(() -> client().download(offer(url("/data")), dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e -> assertThat(e.reason()).isEqualTo("refused redirect (HTTP 302)"))
+        .hasMessageContaining("holds user information")
+        .hasMessageNotContaining("s3cret");
+    assertThat(Fixtures.files(dir)).isEmpty();
+  }
+
+  @Test
   void download_redirectOnLoopback_isFollowed() throws IOException {
     server.stubFor(
         get("/data").willReturn(aResponse().withStatus(302).withHeader("Location", "/cdn/data")));

@@ -119,4 +119,27 @@ class HttpSecurityTest {
                 URI.create("http://localhost/f"), URI.create("http://b.example.com/f"), false))
         .startsWith("refusing redirect from http://localhost/f: plain HTTP to b.example.com");
   }
+
+  @Test
+  void refusal_userInformation_isRefusedWithoutEchoingIt() {
+    assertThat(HttpSecurity.refusal(URI.create("https://user:s3cret@cdn.example.com/x?a=1"), true))
+        .isEqualTo(
+            "https://***@cdn.example.com/x?a=1 holds user information (user:password@) before the"
+                + " host")
+        .doesNotContain("s3cret");
+    // Not a valid host after the '@': URI.getUserInfo() is null, the password is still there.
+    assertThat(HttpSecurity.refusal(URI.create("http://user:s3cret@bad_host/x"), true))
+        .startsWith("http://***@bad_host/x holds user information")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void redirectRefusal_toUserInformation_isRefusedWithoutEchoingIt() {
+    assertThat(
+            HttpSecurity.redirectRefusal(
+                URI.create("http://localhost/f"), URI.create("http://u:s3cret@localhost/g"), false))
+        .isEqualTo(
+            "refusing redirect from http://localhost/f: http://***@localhost/g holds user"
+                + " information (user:password@) before the host");
+  }
 }

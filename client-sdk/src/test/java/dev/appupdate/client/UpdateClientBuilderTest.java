@@ -173,6 +173,21 @@ class UpdateClientBuilderTest {
   }
 
   @Test
+  void build_serverUriWithUserInformation_isRefusedWithoutEchoingIt() {
+    for (String uri :
+        new String[] {
+          "https://user:s3cret@updates.example.com/api", "http://user:s3cret@bad_host/",
+          "https://user:s3cret@/api?x=1"
+        }) {
+      assertThatThrownBy(() -> minimal(uri).build())
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("serverUri must not hold user information (user:password@)")
+          .hasMessageNotContaining("s3cret");
+    }
+  }
+
+  @Test
   void build_serverUriWithQuery_isRejected() {
     assertThatThrownBy(() -> minimal("https://h/api?x=1").build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -23,7 +23,11 @@ import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.ServerCodec;
 import dev.appupdate.protocol.UpdateResponse;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,6 +438,181 @@ class UpdateFlowTest {
                     .singleElement()
                     .isInstanceOfSatisfying(
                         UpdateServerException.class, s -> assertThat(s.status()).isEqualTo(400)));
+  }
+
+  @Test
+  void reportBuilder_isEmptyUntilAnOutcomeIsRecorded() {
+    CheckResult.ReportBuilder report = resultOf(data()).report();
+
+    assertThat(report.isEmpty()).isTrue();
+    assertThat(report.succeeded(data()).isEmpty()).isFalse();
+  }
+
+  @Test
+  void update_installerInterruptedInsideFileIo_reportsCancelledNotInstallFailed()
+      throws IOException {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    UpdateSummary summary;
+    try {
+      summary =
+          client()
+              .update(
+                  dir,
+                  d -> {
+                    // What FileChannel and Files.copy do when the installing thread is interrupted.
+                    Thread.currentThread().interrupt();
+                    throw new ClosedByInterruptException();
+                  });
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+
+    // install_failed counts toward the automatic halt of a release; an interrupt must not.
+    assertThat(summary.entries())
+        .extracting(e -> e.outcome().reason())
+        .containsExactly("install interrupted", "cancelled");
+    assertThat(reportedCodes())
+        .containsExactly(
+            Map.entry("my_important_data", FailureCode.CANCELLED),
+            Map.entry("my_important_binary_blob", FailureCode.CANCELLED));
+  }
+
+  @Test
+  void update_installerWrapsAnInterruptedIoException_reportsCancelledAndSetsTheFlag()
+      throws IOException {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    boolean interrupted;
+    try {
+      client()
+          .update(
+              dir,
+              d -> {
+                // The flag already cleared, as by a library that caught the interrupt.
+                throw new UncheckedIOException(new InterruptedIOException("copy interrupted"));
+              });
+    } finally {
+      interrupted = Thread.interrupted();
+    }
+
+    assertThat(interrupted).isTrue();
+    assertThat(reportedCodes())
+        .containsExactly(Map.entry("my_important_data", FailureCode.CANCELLED));
+  }
+
+  @Test
+  void update_installerSocketTimeout_isAnInstallFailureNotAnInterrupt() throws IOException {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+
+    client()
+        .update(
+            dir,
+            d -> {
+              throw new SocketTimeoutException("read timed out");
+            });
+
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    assertThat(reportedCodes())
+        .containsExactly(Map.entry("my_important_data", FailureCode.INSTALL_FAILED));
+  }
+
+  @Test
+  void update_installerThrowsError_reportsInstallAbortedAndTheRestAsCancelledThenRethrows() {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(BLOB)));
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .update(
+                        dir,
+                        d -> {
+                          throw new NoClassDefFoundError("com/acme/Patcher");
+                        }))
+        .isInstanceOf(NoClassDefFoundError.class)
+        .hasMessage("com/acme/Patcher")
+        .hasNoSuppressedExceptions();
+
+    server.verify(
+        1,
+        postRequestedFor(urlEqualTo("/v1/completion"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"request_id\":\"req-1\",\"updates\":{"
+                        + "\"my_important_data\":{\"status\":\"failed\",\"version\":\"1.0\","
+                        + "\"code\":\"install_failed\","
+                        + "\"reason\":\"install aborted: com/acme/Patcher\"},"
+                        + "\"my_important_binary_blob\":{\"status\":\"failed\","
+                        + "\"version\":\"2.0\",\"code\":\"cancelled\","
+                        + "\"reason\":\"cancelled\"}}}")));
+  }
+
+  @Test
+  void update_listenerThrowsError_reportsDownloadAbortedThenRethrows() {
+    offering(json(data()), json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(BLOB)));
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .update(
+                        dir,
+                        d -> {},
+                        p -> {
+                          throw new AssertionError("listener bug");
+                        }))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("listener bug");
+
+    assertThat(reportedCodes())
+        .containsExactly(
+            Map.entry("my_important_data", FailureCode.OTHER),
+            Map.entry("my_important_binary_blob", FailureCode.CANCELLED));
+  }
+
+  @Test
+  void update_installerThrowsErrorAndReportFails_rethrowsWithTheReportFailureSuppressed() {
+    offering(json(data()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(post("/v1/completion").willReturn(aResponse().withStatus(400)));
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .update(
+                        dir,
+                        d -> {
+                          throw new OutOfMemoryError("Java heap space");
+                        }))
+        .isInstanceOf(OutOfMemoryError.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                        UpdateServerException.class, s -> assertThat(s.status()).isEqualTo(400)));
+  }
+
+  @Test
+  void update_invalidOfferBeforeValidOnes_summaryKeepsTheServersOrder() throws IOException {
+    String invalid =
+        "{\"update_type\":\"gecko_media_plugins\",\"url\":\"https://cdn.example.com/gmp\","
+            + "\"hash_function\":\"md5\",\"hash_value\":\"abc123\",\"size\":10,"
+            + "\"version\":\"3.0\"}";
+    offering(json(data()), invalid, json(blob()));
+    server.stubFor(get("/files/data").willReturn(aResponse().withBody(DATA)));
+    server.stubFor(get("/files/blob").willReturn(aResponse().withBody(BLOB)));
+
+    UpdateSummary summary = client().update(dir, d -> {});
+
+    assertThat(summary.entries())
+        .extracting(UpdateSummary.Entry::updateType)
+        .containsExactly("my_important_data", "gecko_media_plugins", "my_important_binary_blob");
   }
 
   @Test
