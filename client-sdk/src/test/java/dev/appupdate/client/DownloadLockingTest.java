@@ -180,7 +180,7 @@ class DownloadLockingTest {
     DownloadedUpdate d = running.get(30, TimeUnit.SECONDS);
     byte[] result = Files.readAllBytes(d.path());
     assertThat(result).isEqualTo(PAYLOAD);
-    assertThat(Fixtures.sha512(result)).isEqualTo(d.hashValue());
+    assertThat(Fixtures.sha512(result)).isEqualTo(d.offer().hashValue());
     server.verify(0, getRequestedFor(urlEqualTo("/other")));
   }
 
