@@ -94,8 +94,8 @@ final class Downloader {
             directory.resolve(FileNames.metaName(name)),
             update)) {
       checkpoint(Point.LOCKED, part);
-      part.open();
       if (verifiedAt(target, update)) {
+        part.discard();
         return result(update, target);
       }
       if (part.resume(checkpoints)) {

@@ -2,10 +2,12 @@ package dev.appupdate.client;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -25,18 +27,47 @@ final class Sidecar {
 
   private Sidecar() {}
 
-  /** Returns the stored validator if {@code meta} describes {@code update}, else null. */
-  static String read(Path meta, AvailableUpdate update) {
+  /**
+   * Returns the stored validator if {@code meta} describes {@code update}, else null: also when it
+   * is missing, unreadable, too large or not a regular file.
+   *
+   * @throws ClosedByInterruptException if interrupted while reading (the flag is set): that says
+   *     nothing about the sidecar, and taking it for a missing one would drop the bytes it
+   *     describes
+   */
+  static String read(Path meta, AvailableUpdate update) throws ClosedByInterruptException {
     Properties p = new Properties();
-    // NOFOLLOW_LINKS: a link planted in place of the sidecar is not read through.
-    try (InputStream in = Files.newInputStream(meta, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-      if (bytes.length > MAX_BYTES) {
+    try {
+      // Only a regular file is opened, and a link is not read through (NOFOLLOW_LINKS): a FIFO
+      // would block open(2) until some process opened it for writing, with the download's lock
+      // held all that time.
+      if (!Files.isRegularFile(meta, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
-      p.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+      // Should a FIFO take the file's place after that check: opened for reading and writing it
+      // does not block open(2) (Linux, the BSDs), and positional reads fail on it (ESPIPE) instead
+      // of waiting for data. No CREATE: nothing is made here.
+      try (FileChannel in =
+          FileChannel.open(
+              meta, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        ByteBuffer bytes = ByteBuffer.allocate(MAX_BYTES + 1);
+        while (bytes.hasRemaining()) {
+          if (in.read(bytes, bytes.position()) < 0) {
+            break;
+          }
+        }
+        if (bytes.position() > MAX_BYTES) {
+          return null;
+        }
+        p.load(
+            new StringReader(
+                new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8)));
+      }
+    } catch (ClosedByInterruptException e) {
+      Thread.currentThread().interrupt();
+      throw e;
     } catch (IOException | IllegalArgumentException e) {
-      // Missing, unreadable or not a regular file: that only costs a restart of the download.
+      // Unreadable: that only costs a restart of the download.
       return null;
     }
     String validator = p.getProperty("validator");

@@ -613,7 +613,8 @@ class DownloadTest {
   }
 
   @Test
-  void download_interruptedMidTransfer_throwsCancelledAndKeepsTheInterruptFlag() {
+  void download_interruptedMidTransfer_throwsCancelledAndKeepsTheInterruptFlag()
+      throws IOException {
     byte[] big = Fixtures.payload(1 << 20, 4);
     server.stubFor(get("/big").willReturn(ok(big)));
     AvailableUpdate offer = Fixtures.offer("my_data", "1.0", big, url("/big"));
@@ -635,7 +636,13 @@ class DownloadTest {
     } finally {
       Thread.interrupted();
     }
-    assertThat(Fixtures.files(dir)).doesNotContain(FINAL_NAME);
+    // The server sent an ETag: the bytes so far stay, with their sidecar, for a later call.
+    assertThat(Fixtures.files(dir))
+        .containsExactly("." + FINAL_NAME + ".part", "." + FINAL_NAME + ".part.meta");
+    byte[] kept = Files.readAllBytes(dir.resolve("." + FINAL_NAME + ".part"));
+    assertThat(kept).isNotEmpty().isEqualTo(Arrays.copyOf(big, kept.length));
+    assertThat(Sidecar.read(dir.resolve("." + FINAL_NAME + ".part.meta"), offer))
+        .isEqualTo("\"v1\"");
   }
 
   @Test
@@ -643,6 +650,21 @@ class DownloadTest {
     Files.write(dir.resolve(FINAL_NAME), PAYLOAD);
 
     DownloadedUpdate d = client().download(offer(url("/data")), dir);
+
+    assertThat(d.path()).isEqualTo(dir.resolve(FINAL_NAME));
+    server.verify(0, getRequestedFor(urlEqualTo("/data")));
+    assertThat(Fixtures.files(dir)).containsExactly(FINAL_NAME);
+  }
+
+  @Test
+  void download_verifiedFileAtFinalPath_removesALeftoverPartialOfTheSameUpdate()
+      throws IOException {
+    Files.write(dir.resolve(FINAL_NAME), PAYLOAD);
+    AvailableUpdate offer = offer(url("/data"));
+    Files.write(dir.resolve("." + FINAL_NAME + ".part"), Arrays.copyOf(PAYLOAD, 100));
+    Sidecar.write(dir.resolve("." + FINAL_NAME + ".part.meta"), offer, "\"v1\"");
+
+    DownloadedUpdate d = client().download(offer, dir);
 
     assertThat(d.path()).isEqualTo(dir.resolve(FINAL_NAME));
     server.verify(0, getRequestedFor(urlEqualTo("/data")));
@@ -745,6 +767,22 @@ class DownloadTest {
     DownloadedUpdate d = client().download(offer(url("/data")), downloads);
 
     assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.readString(victim)).isEqualTo("precious");
+    assertThat(Fixtures.files(downloads)).containsExactly(FINAL_NAME);
+  }
+
+  @Test
+  void download_partialFileIsAHardLink_isReplacedAndItsOtherNameLeftAlone() throws IOException {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+    Path downloads = Files.createDirectory(dir.resolve("downloads"));
+    Fixtures.hardLink(downloads.resolve("." + FINAL_NAME + ".part"), victim);
+    server.stubFor(get("/data").willReturn(ok(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer(url("/data")), downloads);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    // The verified file must not stay reachable (and writable) under a name someone else chose.
+    assertThat(Files.isSameFile(d.path(), victim)).isFalse();
     assertThat(Files.readString(victim)).isEqualTo("precious");
     assertThat(Fixtures.files(downloads)).containsExactly(FINAL_NAME);
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /** Payloads, offers and file-system probes shared by the tests. */
 final class Fixtures {
@@ -89,6 +90,27 @@ final class Fixtures {
   static RetryPolicy threeAttempts() {
     return new RetryPolicy(
         3, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(1));
+  }
+
+  /** Makes {@code link} a second name of {@code existing}; skips the test where that cannot be. */
+  static void hardLink(Path link, Path existing) {
+    try {
+      Files.createLink(link, existing);
+    } catch (UnsupportedOperationException | IOException e) {
+      Assumptions.abort("no hard links here: " + e);
+    }
+  }
+
+  /** Makes a FIFO (named pipe) at {@code path}; skips the test where there is no mkfifo. */
+  static void mkfifo(Path path) throws InterruptedException {
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo here: " + e);
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo " + path + " failed");
   }
 
   /** The names of the files in {@code dir}, sorted. */

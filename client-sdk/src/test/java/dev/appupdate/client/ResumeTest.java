@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -397,5 +398,168 @@ class ResumeTest {
     assertThat(Files.readAllBytes(part())).isEqualTo(prefix);
     assertThat(Files.readAllBytes(meta())).isEqualTo(sidecar);
     server.verify(0, getRequestedFor(urlEqualTo("/big")));
+  }
+
+  /** A client that is interrupted, as an application cancels, once it holds the lock. */
+  private UpdateClient interruptedOnceLocked() {
+    return Fixtures.client(server.baseUrl(), time)
+        .retryPolicy(RetryPolicy.none())
+        .checkpoints(
+            (point, u) -> {
+              if (point == Downloader.Point.LOCKED) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .build();
+  }
+
+  private void assertCancelledWithTheFlagSet(UpdateClient c, AvailableUpdate offer) {
+    try {
+      assertThatThrownBy(() -> c.download(offer, dir))
+          .isInstanceOf(DownloadCancelledException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void resume_interruptedWhileCheckingTheFinalPath_keepsThePartialOfAnEarlierCall()
+      throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    byte[] prefix = Arrays.copyOf(PAYLOAD, 6_000);
+    earlierAttempt(offer, prefix, "\"v1\"");
+    byte[] sidecar = Files.readAllBytes(meta());
+    // A file of an older release at the final path, as a crashed installer may leave it: hashing
+    // it is cut short by the interrupt.
+    Files.write(dir.resolve(NAME), Fixtures.payload(PAYLOAD.length, 32));
+
+    assertCancelledWithTheFlagSet(interruptedOnceLocked(), offer);
+
+    assertThat(Files.readAllBytes(part())).isEqualTo(prefix);
+    assertThat(Files.readAllBytes(meta())).isEqualTo(sidecar);
+    server.verify(0, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void resume_interruptedBeforeTheSidecarIsRead_keepsThePartialOfAnEarlierCall()
+      throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    byte[] prefix = Arrays.copyOf(PAYLOAD, 6_000);
+    earlierAttempt(offer, prefix, "\"v1\"");
+    byte[] sidecar = Files.readAllBytes(meta());
+
+    // Nothing at the final path: reading the sidecar is the first step the interrupt cuts short.
+    assertCancelledWithTheFlagSet(interruptedOnceLocked(), offer);
+
+    assertThat(Fixtures.files(dir))
+        .containsExactly("." + NAME + ".part", "." + NAME + ".part.meta");
+    assertThat(Files.readAllBytes(part())).isEqualTo(prefix);
+    assertThat(Files.readAllBytes(meta())).isEqualTo(sidecar);
+    server.verify(0, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void resume_failureBeforeLookingAtThePartial_keepsThePartialOfAnEarlierCall()
+      throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    byte[] prefix = Arrays.copyOf(PAYLOAD, 6_000);
+    earlierAttempt(offer, prefix, "\"v1\"");
+    Files.createDirectories(dir.resolve(NAME).resolve("x"));
+
+    assertThatThrownBy(() -> client().download(offer, dir))
+        .isInstanceOfSatisfying(
+            DownloadException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo("local I/O error: final path is not a regular file"));
+
+    assertThat(Files.readAllBytes(part())).isEqualTo(prefix);
+    assertThat(Sidecar.read(meta(), offer)).isEqualTo("\"v1\"");
+  }
+
+  @Test
+  void resume_partialFileWithASecondName_isDownloadedAfreshAndTheOtherNameLeftAlone()
+      throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    byte[] prefix = Arrays.copyOf(PAYLOAD, 4_000);
+    Path victim = Files.write(dir.resolve("victim"), prefix);
+    Fixtures.hardLink(part(), victim);
+    Sidecar.write(meta(), offer, "\"v1\"");
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.isSameFile(d.path(), victim)).isFalse();
+    assertThat(Files.readAllBytes(victim)).isEqualTo(prefix);
+    server.verify(1, getRequestedFor(urlEqualTo("/data")));
+  }
+
+  @Test
+  void resume_partialFileThatIsALink_isDownloadedAfreshAndItsTargetLeftAlone() throws IOException {
+    AvailableUpdate offer = offer(url("/data"));
+    byte[] prefix = Arrays.copyOf(PAYLOAD, 4_000);
+    Path victim = Files.write(dir.resolve("victim"), prefix);
+    try {
+      Files.createSymbolicLink(part(), victim);
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "no symbolic links here: " + e);
+    }
+    Sidecar.write(meta(), offer, "\"v1\"");
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Files.readAllBytes(victim)).isEqualTo(prefix);
+    assertThat(Fixtures.files(dir)).containsExactlyInAnyOrder(NAME, "victim");
+  }
+
+  // The timeout is a safety net only: before the fix, opening the FIFO blocked for ever with the
+  // lock held; the download now completes without waiting for anything.
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void resume_fifoAtTheSidecarPath_isDownloadedAfresh() throws Exception {
+    AvailableUpdate offer = offer(url("/data"));
+    Files.write(part(), Arrays.copyOf(PAYLOAD, 100));
+    Fixtures.mkfifo(meta());
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
+  }
+
+  // A safety net as above: a FIFO can block open(2) and read(2).
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void resume_fifoAtThePartialPath_isDownloadedAfresh() throws Exception {
+    AvailableUpdate offer = offer(url("/data"));
+    Fixtures.mkfifo(part());
+    Sidecar.write(meta(), offer, "\"v1\"");
+    server.stubFor(
+        get("/data")
+            .withHeader("Range", absent())
+            .willReturn(
+                aResponse().withStatus(200).withHeader("ETag", "\"v1\"").withBody(PAYLOAD)));
+
+    DownloadedUpdate d = client().download(offer, dir);
+
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(PAYLOAD);
+    assertThat(Fixtures.files(dir)).containsExactly(NAME);
   }
 }
