@@ -11,11 +11,11 @@ import java.util.Objects;
  *
  * <h2>The download directory</h2>
  *
- * <p>The bytes stream into {@code .<name>.part} in the download directory while they are hashed;
- * memory use does not depend on the size. Reading stops as soon as more bytes arrive than the
- * offer's {@code size}. Only when size and digest match (digests are compared in constant time)
- * is the file forced to disk, read back and verified once more, and moved, atomically, to its
- * final name ({@link #path()}). A verified file already at the final path is returned without a
+ * <p>The bytes stream into {@code .<name>.part} in the download directory while they are hashed,
+ * each byte once; memory use does not depend on the size. Reading stops as soon as more bytes
+ * arrive than the offer's {@code size}. Only when size and digest match (digests are compared in
+ * constant time) is the file forced to disk and moved, atomically, to its final name ({@link
+ * #path()}), and the directory forced. A verified file already at the final path is returned without a
  * transfer (and without calling the listener); any other file there is removed.
  *
  * <p>One download of an update into a directory runs at a time, across threads and processes: it
