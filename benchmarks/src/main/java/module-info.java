@@ -9,6 +9,7 @@ module dev.appupdate.bench {
   requires jdk.httpserver;
   requires jdk.management;
   requires jmh.core;
+  requires org.bouncycastle.provider;
 
   exports dev.appupdate.bench;
   exports dev.appupdate.bench.jmh_generated;
