@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code digest} hashes the same bytes with SHA-512 in 64 KiB chunks: the ceiling.
  * Both scores are milliseconds per payload; MiB/s = size in MiB * 1000 / score. The download
  * shares the machine's cores with the serving thread and pays the disk for {@code force}; {@code
- * bench/client-download.sh} measures the same pipeline against a separate reference server with a
+ * benchmarks/scripts/client-download.sh} measures the same pipeline against a separate reference server with a
  * 1 GiB file, with curl for comparison.
  */
 @State(Scope.Benchmark)

@@ -1,7 +1,7 @@
 -- wrk script: POSTs the seed update request of the protocol sketch to /v1/update and prints a
 -- summary that scripts can parse (one "key value" pair a line).
 --
---   wrk -t2 -c32 -d20s --latency -s bench/seed-request.lua http://127.0.0.1:8001/v1/update
+--   wrk -t2 -c32 -d20s --latency -s benchmarks/scripts/seed-request.lua http://127.0.0.1:8001/v1/update
 --
 -- Defines no response() callback on purpose: wrk then skips calling Lua per response, which
 -- would cap its own throughput below the server's. Non-2xx/3xx answers still count, in

@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Runs the JMH benchmarks of the benchmarks module; JMH's JSON results and the console log go to
-# bench/results/jmh-jdk<N>-<time>.{json,log}.
+# benchmarks/results/jmh-jdk<N>-<time>.{json,log}.
 #
-#   bench/jmh.sh                                   # every benchmark, on `java` from PATH
-#   bench/jmh.sh MatcherBenchmark -p releases=100  # arguments go to JMH unchanged
-#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/jmh.sh CodecBenchmark
+#   benchmarks/scripts/jmh.sh                                   # every benchmark, on `java` from PATH
+#   benchmarks/scripts/jmh.sh MatcherBenchmark -p releases=100  # arguments go to JMH unchanged
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/scripts/jmh.sh CodecBenchmark
 #
 # Builds the shaded jar first when needed, then waits (bounded) for a quiet machine (QUIET_WAIT,
 # QUIET_LOAD: see common.sh). Bounded: JMH and its forks are stopped after BENCH_TIMEOUT (default
 # 20m; each benchmark class alone takes 1 to 2 minutes). No network.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source bench/common.sh
+cd "$(dirname "$0")/../.."
+source benchmarks/scripts/common.sh
 build_if_needed
 
-mkdir -p bench/results
-out=bench/results/jmh-jdk$jdk-$stamp
+mkdir -p benchmarks/results
+out=benchmarks/results/jmh-jdk$jdk-$stamp
 {
   wait_for_quiet
   describe_run "$java -jar $jar -rf json -rff $out.json $*"

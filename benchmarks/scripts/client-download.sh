@@ -2,13 +2,13 @@
 # Measures download-and-verify of a 1 GiB file from the reference server's /files/ with the client
 # SDK, against `curl -s URL | sha512sum` and against plain MessageDigest SHA-512 over the same file
 # from the page cache, in the same run; and the SDK's peak heap for the 1 GiB file and a 64 MiB
-# one under a small -Xmx. Writes a results table to bench/results/client-download-jdk<N>-<time>.md
+# one under a small -Xmx. Writes a results table to benchmarks/results/client-download-jdk<N>-<time>.md
 # and the raw output to the matching .log.
 #
-#   bench/client-download.sh                                   # on `java` from PATH
-#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/client-download.sh
-#   SIZE_MIB=256 ROUNDS=1 QUIET_WAIT=0 bench/client-download.sh   # a quick check
-#   SDK_ROUNDS=2 bench/client-download.sh       # two downloads per SDK JVM (the earlier method)
+#   benchmarks/scripts/client-download.sh                                   # on `java` from PATH
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/scripts/client-download.sh
+#   SIZE_MIB=256 ROUNDS=1 QUIET_WAIT=0 benchmarks/scripts/client-download.sh   # a quick check
+#   SDK_ROUNDS=2 benchmarks/scripts/client-download.sh       # two downloads per SDK JVM (the earlier method)
 #
 # Steps: build the jars if needed; check the free space in TMPDIR (default /tmp); write SIZE_MIB
 # (default 1024) and SMALL_MIB (64) MiB of random bytes (head -c /dev/urandom) into a temporary
@@ -26,8 +26,8 @@
 # against the one computed at the start. The temporary files (about 2 x SIZE_MIB) are deleted on
 # exit; the server is stopped on exit. Every step is bounded by a timeout.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source bench/common.sh
+cd "$(dirname "$0")/../.."
+source benchmarks/scripts/common.sh
 build_if_needed
 
 size_mib=${SIZE_MIB:-1024}
@@ -64,8 +64,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p bench/results
-out=bench/results/client-download-jdk$jdk-$stamp
+mkdir -p benchmarks/results
+out=benchmarks/results/client-download-jdk$jdk-$stamp
 table=$out.md
 exec > >(tee "$out.log") 2>&1
 describe_run "$0 (SIZE_MIB=$size_mib SMALL_MIB=$small_mib ROUNDS=$rounds SDK_HEAP=$sdk_heap" \

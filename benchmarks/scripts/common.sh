@@ -1,4 +1,4 @@
-# Shared by the bench/ scripts; sourced, not run. Expects the repository root as the working
+# Shared by the benchmarks/scripts/ scripts; sourced, not run. Expects the repository root as the working
 # directory and sets: java, jar, server_jar, jdk (the Java feature version), stamp.
 
 java=${JAVA:-java}

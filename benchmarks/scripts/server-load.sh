@@ -2,16 +2,16 @@
 # Measures the reference server's update-check throughput and latency against a bare JDK
 # HttpServer (dev.appupdate.bench.BareServer) returning a fixed body of the same size, with wrk on
 # loopback, same connections and duration, in the same run. Writes a results table to
-# bench/results/server-load-jdk<N>-<time>.md and wrk's raw output to the matching .log.
+# benchmarks/results/server-load-jdk<N>-<time>.md and wrk's raw output to the matching .log.
 #
-#   bench/server-load.sh                                   # on `java` from PATH
-#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/server-load.sh
-#   DURATION=5 ROUNDS=1 QUIET_WAIT=0 bench/server-load.sh  # a quick check
+#   benchmarks/scripts/server-load.sh                                   # on `java` from PATH
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/scripts/server-load.sh
+#   DURATION=5 ROUNDS=1 QUIET_WAIT=0 benchmarks/scripts/server-load.sh  # a quick check
 #
 # Steps: build the jars if needed; wait (bounded) for a quiet machine; generate a catalog of
 # RELEASES synthetic releases over PRODUCTS products plus the seed product's two releases; start
 # the reference server (port 0, loopback, that catalog, the demo files, a temporary data
-# directory) and capture its answer to the seed request (bench/seed-request.lua); start BareServer
+# directory) and capture its answer to the seed request (benchmarks/scripts/seed-request.lua); start BareServer
 # with those bytes and as many handler threads as the reference server has workers; warm both up;
 # then run wrk on each in turn, ROUNDS times per placement, alternating which server goes first.
 #
@@ -26,8 +26,8 @@
 # temporary directory, counted then deleted; or /dev/null), QUIET_WAIT, QUIET_LOAD (see
 # common.sh). Loopback only; every step is bounded by a timeout; both servers are stopped on exit.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source bench/common.sh
+cd "$(dirname "$0")/../.."
+source benchmarks/scripts/common.sh
 build_if_needed
 
 duration=${DURATION:-20}
@@ -77,8 +77,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p bench/results
-out=bench/results/server-load-jdk$jdk-$stamp
+mkdir -p benchmarks/results
+out=benchmarks/results/server-load-jdk$jdk-$stamp
 log=$out.log
 table=$out.md
 exec > >(tee "$log") 2>&1
@@ -89,8 +89,8 @@ describe_run "$0 (DURATION=$duration WARMUP=$warmup CONNECTIONS=$connections" \
 wait_for_quiet
 
 # The seed request, taken from the wrk script so that both always send the same bytes.
-seed=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" bench/seed-request.lua)
-[[ -n $seed ]] || { echo "bench: no wrk.body in bench/seed-request.lua" >&2; exit 1; }
+seed=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" benchmarks/scripts/seed-request.lua)
+[[ -n $seed ]] || { echo "bench: no wrk.body in benchmarks/scripts/seed-request.lua" >&2; exit 1; }
 
 mkdir -p "$tmp/catalog" "$tmp/files" "$tmp/data"
 # The catalog sits alone in its directory: the server watches that directory for changes.
@@ -171,7 +171,7 @@ run() {
   local before after text
   before=$(cpu_ticks "$pid")
   text=$(timeout $((seconds + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${seconds}s" --latency -s bench/seed-request.lua "$url")
+    -d"${seconds}s" --latency -s benchmarks/scripts/seed-request.lua "$url")
   after=$(cpu_ticks "$pid")
   echo "---- $name $placement ${seconds}s, load before: $load_before"
   echo "$text"
@@ -195,7 +195,7 @@ read -r _ _ _ _ warmup_requests _ <<<"$result"
   echo "# Server load: reference server against bare server"
   echo
   echo "JDK $jdk ($("$java" -version 2>&1 | head -n1)); $(nproc) CPUs; wrk -t$wrk_threads" \
-    "-c$connections -d${duration}s --latency -s bench/seed-request.lua; catalog of" \
+    "-c$connections -d${duration}s --latency -s benchmarks/scripts/seed-request.lua; catalog of" \
     "$((releases + 2)) releases; body $body_bytes bytes; SERVER_OPTS='${SERVER_OPTS:-}';" \
     "server jar $server_jar; reference stderr to $server_log. Placement shared: wrk and" \
     "server share all CPUs; pinned: wrk on CPU 0, server on CPU 1."
