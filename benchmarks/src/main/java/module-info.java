@@ -10,6 +10,7 @@ module dev.appupdate.bench {
   requires jdk.jfr;
   requires jdk.management;
   requires jmh.core;
+  requires org.bouncycastle.provider;
 
   exports dev.appupdate.bench;
   exports dev.appupdate.bench.jmh_generated;

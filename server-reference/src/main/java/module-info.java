@@ -8,6 +8,8 @@ module dev.appupdate.server {
   requires java.logging;
   requires com.fasterxml.jackson.databind;
   requires info.picocli;
+  // Signs responses with its lightweight Ed25519 API (ResponseKeys); not as a JCA provider.
+  requires org.bouncycastle.provider;
 
   exports dev.appupdate.server;
   // Picocli reads the command line's options from annotated private members (ServerCommand).

@@ -161,7 +161,9 @@ public final class ClientCodec {
 
   /**
    * Reads an explanation of which releases a request is offered, the answer of the reference
-   * server's {@code POST /v1/explain} (see {@link ServerCodec#encodeExplanation}).
+   * server's {@code POST /v1/explain} (see {@link ServerCodec#encodeExplanation}). {@code
+   * signed_by} and {@code signature_verified} are optional, since older servers leave them out:
+   * absent, they read as no signatures and not verified.
    *
    * @param body the response body
    * @return the explanation
@@ -188,8 +190,21 @@ public final class ClientCodec {
       String version = c.requiredString("version", Fields::version);
       Boolean offered = c.requiredBoolean("offered");
       String reason = c.requiredString("reason", Fields::text);
-      if (type != null && version != null && offered != null && reason != null) {
-        candidates.add(build.candidate(type, version, offered, reason));
+      List<String> signedBy = new ArrayList<>();
+      JsonNode ids = c.optionalArray("signed_by");
+      for (int k = 0; ids != null && k < ids.size(); k++) {
+        String id = c.string("signed_by[" + k + "]", ids.get(k), Fields::keyId);
+        if (id != null) {
+          signedBy.add(id);
+        }
+      }
+      Boolean verified = c.optionalBoolean("signature_verified", false);
+      if (type != null
+          && version != null
+          && offered != null
+          && reason != null
+          && verified != null) {
+        candidates.add(build.candidate(type, version, offered, reason, signedBy, verified));
       }
     }
     if (!errors.isEmpty()) {

@@ -174,7 +174,9 @@ public final class ServerCodec {
   /**
    * Writes an explanation of which releases a request is offered, the body of the reference
    * server's {@code POST /v1/explain} (docs/PROTOCOL.md): {@code product} and {@code candidates},
-   * each with {@code update_type}, {@code version}, {@code offered} and {@code reason}.
+   * each with {@code update_type}, {@code version}, {@code offered}, {@code reason} and {@code
+   * signed_by} (the key ids of the release's signatures, an empty array when it has none), and
+   * {@code signature_verified: true} when a trusted key's signature on the release was verified.
    *
    * @param explanation what {@link dev.appupdate.protocol.catalog.Matcher#explain} returned
    * @return the JSON document
@@ -185,12 +187,18 @@ public final class ServerCodec {
     root.put("product", explanation.product());
     ArrayNode candidates = root.putArray("candidates");
     for (Explanation.Candidate c : explanation.candidates()) {
-      candidates
-          .addObject()
-          .put("update_type", c.updateType())
-          .put("version", c.version())
-          .put("offered", c.offered())
-          .put("reason", c.reason());
+      ObjectNode o =
+          candidates
+              .addObject()
+              .put("update_type", c.updateType())
+              .put("version", c.version())
+              .put("offered", c.offered())
+              .put("reason", c.reason());
+      ArrayNode signedBy = o.putArray("signed_by");
+      c.signedBy().forEach(signedBy::add);
+      if (c.signatureVerified()) {
+        o.put("signature_verified", true);
+      }
     }
     return json.write(root);
   }

@@ -2,12 +2,16 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.requestid.RequestIds;
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -41,6 +45,12 @@ import java.util.Objects;
  * request on, all at once; an invalid one is logged with every problem and shown by {@code
  * /healthz}, and the catalog loaded before keeps serving. Relative release URLs resolve against
  * {@link #publicUrl()}.
+ *
+ * <p><b>Signatures.</b> With {@link Builder#responseKeys} the server signs its {@code 200} and
+ * {@code 204} answers to update checks that ask for a signature (docs/PROTOCOL.md, "Response
+ * signatures"), over {@link #publicUrl()} plus {@code v1/update} as the request's URL: behind a
+ * reverse proxy, set {@link Builder#publicUrl} to the URL clients use. With {@link
+ * Builder#trustedReleaseKeys} it serves only catalogs whose every release a trusted key signed.
  *
  * <p><b>JVM-wide settings.</b> The JDK server reads its timeouts and limits from system properties
  * once, when the first HTTP server of the JVM is created. They belong to the whole application, so
@@ -104,8 +114,11 @@ public final class AppUpdateServer implements AutoCloseable {
    * Loads the catalog, opens the data directory and starts accepting connections. A start that
    * fails closes whatever it opened: the port and the data directory are free again.
    *
-   * @throws CatalogException if the catalog is invalid, listing every problem
-   * @throws IOException if the catalog file cannot be read, the port cannot be bound, the data
+   * @throws CatalogException if the catalog is invalid, listing every problem, or, with {@link
+   *     Builder#trustedReleaseKeys}, has a release that no trusted key validly signed
+   * @throws IOException if the catalog file cannot be read, a response key file cannot be read, is
+   *     readable by group or others, holds no Ed25519 private key or the same key as another, or
+   *     lies in the files directory, the port cannot be bound, the data
    *     directory cannot be created or is in use by another server, the data directory or the key
    *     file lies in the files directory, the request-id key is corrupt or missing next to a
    *     completion log that holds completions, the completion log cannot be opened, or the files
@@ -248,6 +261,8 @@ public final class AppUpdateServer implements AutoCloseable {
     private Path filesDir;
     private Path dataDir;
     private Path keyFile;
+    private List<Path> responseKeyFiles;
+    private TrustedKeys trustedReleaseKeys;
     private Integer maxCompletionKeys;
     private CompletionLog.Disk disk;
     private CatalogWatcher.Timing watchTiming;
@@ -379,6 +394,54 @@ public final class AppUpdateServer implements AutoCloseable {
     public Builder keyFile(Path file) {
       once(this.keyFile, "keyFile");
       this.keyFile = Objects.requireNonNull(file, "file == null");
+      return this;
+    }
+
+    /**
+     * Sets the response keys: the server signs its answers to update checks that ask for a
+     * signature ({@code Accept-Signature}) with each of them, as docs/PROTOCOL.md, "Response
+     * signatures", specifies. Without them, answers are not signed. Each file holds an Ed25519
+     * private key as PKCS#8 PEM, as {@code appupdate keygen} writes it, and must be readable by its
+     * owner only; none is ever created. Several keys are for a change-over: every answer carries a
+     * signature by each, so that clients pinned to the old or the new key both accept it. The files
+     * are read at {@link AppUpdateServer#start()}; replicas behind one load balancer share them, and
+     * none may lie in the files directory.
+     *
+     * @param files the private key files, 1 to 16
+     * @return this builder
+     * @throws IllegalArgumentException if there is no file or more than 16, or one is given twice
+     */
+    public Builder responseKeys(Path... files) {
+      once(this.responseKeyFiles, "responseKeys");
+      List<Path> list = List.of(files);
+      if (list.isEmpty() || list.size() > ResponseKeys.MAX_KEYS) {
+        throw new IllegalArgumentException(
+            "responseKeys needs 1 to " + ResponseKeys.MAX_KEYS + " files, got " + list.size());
+      }
+      if (new HashSet<>(list).size() != list.size()) {
+        throw new IllegalArgumentException("responseKeys names a file twice: " + list);
+      }
+      this.responseKeyFiles = list;
+      return this;
+    }
+
+    /**
+     * Sets the release keys the server trusts: it then serves a catalog only when every release
+     * carries a valid signature by one of them ({@link
+     * dev.appupdate.protocol.signature.ReleaseSignatures#verify}), and refuses any other catalog
+     * as invalid, listing each release at fault: {@link AppUpdateServer#start()} fails, and a
+     * changed catalog file is not loaded while the one before keeps serving. Explanations ({@code
+     * POST /v1/explain}) then say that each release's signature was verified. Without them, the
+     * server passes release signatures into its offers unchecked.
+     *
+     * @param keys the Ed25519 public keys of the release keys, as from {@link
+     *     dev.appupdate.protocol.signature.Ed25519Keys#readPublicKey}; at least one
+     * @return this builder
+     * @throws IllegalArgumentException if there is no key, or one is not an Ed25519 key
+     */
+    public Builder trustedReleaseKeys(PublicKey... keys) {
+      once(this.trustedReleaseKeys, "trustedReleaseKeys");
+      this.trustedReleaseKeys = TrustedKeys.of(keys);
       return this;
     }
 
@@ -527,6 +590,8 @@ public final class AppUpdateServer implements AutoCloseable {
               filesDir,
               dataDir,
               keyFile == null ? dataDir.resolve(KeyFile.NAME) : keyFile,
+              responseKeyFiles == null ? List.of() : responseKeyFiles,
+              trustedReleaseKeys,
               maxCompletionKeys == null ? CompletionLog.DEFAULT_MAX_KEYS : maxCompletionKeys,
               bodyLimit == null ? DEFAULT_BODY_LIMIT : bodyLimit,
               retention == null ? DEFAULT_RETENTION : retention,

@@ -39,9 +39,16 @@ final class CatalogHolder {
       }
     }
 
-    /** Serves what {@code matcher} decides. */
-    static Snapshot of(Matcher matcher, Instant loadedAt) {
-      return new Snapshot(matcher::match, matcher::explain, matcher.releaseCount(), loadedAt);
+    /**
+     * Serves what {@code matcher} decides.
+     *
+     * @param verified whether every release's signature was verified against the trusted release
+     *     keys ({@link ReleaseTrust#check}), which explanations then say
+     */
+    static Snapshot of(Matcher matcher, Instant loadedAt, boolean verified) {
+      Function<UpdateRequest, Explanation> explain =
+          verified ? r -> ReleaseTrust.verified(matcher.explain(r)) : matcher::explain;
+      return new Snapshot(matcher::match, explain, matcher.releaseCount(), loadedAt);
     }
   }
 

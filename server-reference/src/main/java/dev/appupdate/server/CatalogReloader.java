@@ -5,6 +5,7 @@ import dev.appupdate.protocol.catalog.CatalogException;
 import dev.appupdate.protocol.catalog.CatalogProblem;
 import dev.appupdate.protocol.catalog.Matcher;
 import dev.appupdate.protocol.requestid.RequestIds;
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -33,12 +34,23 @@ final class CatalogReloader {
   private final Clock clock;
   private final Function<Catalog, CatalogHolder.Snapshot> compile;
 
-  CatalogReloader(CatalogFile file, URI publicUrl, CatalogHolder holder, Clock clock) {
+  /**
+   * @param trusted the release keys every release must be validly signed by, or null when the
+   *     server checks no signatures
+   */
+  CatalogReloader(
+      CatalogFile file, URI publicUrl, TrustedKeys trusted, CatalogHolder holder, Clock clock) {
     this(
         file,
         holder,
         clock,
-        catalog -> CatalogHolder.Snapshot.of(Matcher.create(catalog, publicUrl), clock.instant()));
+        catalog -> {
+          if (trusted != null) {
+            ReleaseTrust.check(catalog, trusted);
+          }
+          return CatalogHolder.Snapshot.of(
+              Matcher.create(catalog, publicUrl), clock.instant(), trusted != null);
+        });
   }
 
   /** @param compile turns a valid catalog into what is served; tests substitute a failing one */

@@ -28,13 +28,23 @@ final class JsonBody {
    */
   static byte[] read(Call call, int limit) throws IOException, HttpProblem {
     String contentType = call.requestHeader("Content-Type");
+    return document(contentType, content(call, contentType, limit));
+  }
+
+  /**
+   * Returns the body as the client sent it, before a form body is unwrapped: what its {@code
+   * Content-Digest} is the digest of.
+   *
+   * @param contentType the request's {@code Content-Type}, or null
+   * @throws HttpProblem 415 or 413 as {@link #read} says
+   * @throws IOException if the client disconnects while sending
+   */
+  static byte[] content(Call call, String contentType, int limit)
+      throws IOException, HttpProblem {
     Optional<Problem> refused = call.codec().checkContentType(contentType);
     if (refused.isPresent()) {
       throw HttpProblem.unsupportedMediaType(refused.get());
     }
-    boolean form =
-        contentType != null
-            && contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(FORM);
     String declared = call.requestHeader("Content-Length");
     if (declared != null) {
       // The JDK server has already refused lengths that are not non-negative numbers.
@@ -50,7 +60,21 @@ final class JsonBody {
         throw HttpProblem.contentTooLarge(limit);
       }
     }
-    return form ? unwrapForm(body) : body;
+    return body;
+  }
+
+  /**
+   * Returns the JSON document that a body of {@code contentType} carries.
+   *
+   * @param contentType the request's {@code Content-Type}, or null
+   * @param content the body as sent
+   * @throws HttpProblem 400 for a form body that is not a percent-encoded document
+   */
+  static byte[] document(String contentType, byte[] content) throws HttpProblem {
+    boolean form =
+        contentType != null
+            && contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(FORM);
+    return form ? unwrapForm(content) : content;
   }
 
   /**

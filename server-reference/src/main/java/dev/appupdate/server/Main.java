@@ -6,6 +6,8 @@ import dev.appupdate.server.internal.ShutdownLogManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -165,6 +167,12 @@ public final class Main {
     }
     if (options.files() != null) {
       b.filesDir(options.files());
+    }
+    if (!options.responseKeys().isEmpty()) {
+      b.responseKeys(options.responseKeys().toArray(new Path[0]));
+    }
+    if (!options.trusted().isEmpty()) {
+      b.trustedReleaseKeys(options.trusted().toArray(new PublicKey[0]));
     }
     return b.build();
   }

@@ -6,6 +6,7 @@ import dev.appupdate.protocol.ServerCodec;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.Matcher;
 import dev.appupdate.protocol.requestid.RequestIds;
+import dev.appupdate.protocol.signature.SigningKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +52,15 @@ record RunningServer(
     CatalogFile file = config.catalogFile() == null ? null : new CatalogFile(config.catalogFile());
     Catalog initial = file == null ? CatalogFile.readDemo() : file.read();
     RequestIds.checkCatalog(initial);
+    if (config.trustedReleaseKeys() != null) {
+      ReleaseTrust.check(initial, config.trustedReleaseKeys());
+    }
     config.refuseToServePrivateFiles();
+    List<SigningKey> responseKeys = ResponseKeys.load(config.responseKeyFiles());
     CloseStack resources = new CloseStack();
     RunningServer running;
     try {
-      running = open(config, file, initial, resources);
+      running = open(config, file, initial, responseKeys, resources);
     } catch (Throwable e) {
       // Errors too (an OutOfMemoryError compiling a large catalog): a listener that was bound but
       // never started keeps its port for the life of the JVM unless it is closed here.
@@ -63,17 +69,29 @@ record RunningServer(
     }
     LOG.log(
         Level.INFO,
-        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases)",
+        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases{5}){6}",
         "http://" + config.hostLiteral() + ":" + running.port(),
         running.publicUrl(),
         config.dataDir().toAbsolutePath(),
         file == null ? CatalogFile.DEMO : file.path(),
-        initial.size());
+        initial.size(),
+        config.trustedReleaseKeys() == null
+            ? ""
+            : ", each signed by a trusted release key of "
+                + String.join(", ", config.trustedReleaseKeys().keyIds()),
+        responseKeys.isEmpty()
+            ? ""
+            : ", signing answers that ask with response keys "
+                + String.join(", ", responseKeys.stream().map(SigningKey::keyId).toList()));
     return running;
   }
 
   private static RunningServer open(
-      ServerConfig config, CatalogFile file, Catalog initial, CloseStack resources)
+      ServerConfig config,
+      CatalogFile file,
+      Catalog initial,
+      List<SigningKey> responseKeys,
+      CloseStack resources)
       throws IOException {
     Path dataDir = config.dataDir();
     resources.push("data directory lock", DataDirLock.acquire(dataDir));
@@ -85,8 +103,7 @@ record RunningServer(
     FileStore files =
         config.filesDir() == null
             ? EmbeddedFileStore.demo()
-            : DirectoryFileStore.open(
-                config.filesDir(), List.of(dataDir.toRealPath(), config.keyFile().toRealPath()));
+            : DirectoryFileStore.open(config.filesDir(), privateFiles(config));
     ServerJson json = new ServerJson();
     CompletionLog completions =
         CompletionLog.open(
@@ -115,10 +132,15 @@ record RunningServer(
             ? config.publicUrl()
             : URI.create(
                 "http://" + config.hostLiteral() + ":" + http.getAddress().getPort() + "/");
+    boolean verified = config.trustedReleaseKeys() != null;
     CatalogHolder catalog =
         new CatalogHolder(
             CatalogHolder.Snapshot.of(
-                Matcher.create(initial, publicUrl), config.clock().instant()));
+                Matcher.create(initial, publicUrl), config.clock().instant(), verified));
+    ResponseSigning signing =
+        responseKeys.isEmpty()
+            ? null
+            : new ResponseSigning(responseKeys, publicUrl.resolve("v1/update"), config.clock());
     int bodyLimit = config.bodyLimit();
     ServerCodec codec =
         ServerCodec.create(
@@ -130,7 +152,7 @@ record RunningServer(
         new Router(
             codec,
             Map.of(
-                "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit),
+                "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit, signing),
                 "/v1/completion",
                     new CompletionRoute(codec, ids, completions, config.clock(), bodyLimit),
                 "/v1/explain", new ExplainRoute(codec, catalog, bodyLimit)),
@@ -141,7 +163,10 @@ record RunningServer(
     http.setExecutor(workers);
     http.createContext("/", router);
     CatalogReloader reloader =
-        file == null ? null : new CatalogReloader(file, publicUrl, catalog, config.clock());
+        file == null
+            ? null
+            : new CatalogReloader(
+                file, publicUrl, config.trustedReleaseKeys(), catalog, config.clock());
     if (reloader != null && config.watchCatalog()) {
       resources.push(
           "catalog watcher", CatalogWatcher.start(file.path(), reloader, config.watchTiming()));
@@ -157,6 +182,17 @@ record RunningServer(
         catalog,
         Optional.ofNullable(reloader),
         resources);
+  }
+
+  /** What the files directory never serves: the data directory and every key file. */
+  private static List<Path> privateFiles(ServerConfig config) throws IOException {
+    List<Path> paths = new ArrayList<>();
+    paths.add(config.dataDir().toRealPath());
+    paths.add(config.keyFile().toRealPath());
+    for (Path responseKey : config.responseKeyFiles()) {
+      paths.add(responseKey.toRealPath());
+    }
+    return paths;
   }
 
   private static HttpServer bind(ServerConfig config) throws IOException {

@@ -1,6 +1,7 @@
 package dev.appupdate.server;
 
 import dev.appupdate.protocol.requestid.RequestIds;
+import dev.appupdate.protocol.signature.Ed25519Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,9 +12,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +48,8 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nRoutes:%n",
     footer = {
-      "  POST /v1/update       update check (protocol v1)",
+      "  POST /v1/update       update check (protocol v1); signed with --response-key",
+      "                        when the request asks (Accept-Signature)",
       "  POST /v1/completion   completion report (protocol v1)",
       "  POST /v1/explain      why each release of the product was or was not offered,",
       "                        for the same body as /v1/update",
@@ -76,6 +80,31 @@ final class ServerCommand {
   private Path key;
   private Duration retention = AppUpdateServer.DEFAULT_RETENTION;
   private int maxCompletionKeys = CompletionLog.DEFAULT_MAX_KEYS;
+  private final List<Path> responseKeys = new ArrayList<>();
+  private final List<PublicKey> trusted = new ArrayList<>();
+
+  // Repeatable options are read as they come and checked in parse(): picocli hands a method
+  // option the whole list so far at each occurrence.
+  @Option(
+      names = "--response-key",
+      paramLabel = "FILE",
+      order = 10,
+      description =
+          "sign answers to update checks that ask for it (Accept-Signature) with this Ed25519"
+              + " private key, PKCS#8 PEM as 'appupdate keygen' writes it, readable by its owner"
+              + " only; never created. Repeatable, up to 16: a key change-over signs with each."
+              + " Replicas share the file; the signed URL is --public-url plus v1/update")
+  private List<String> responseKeyArgs = new ArrayList<>();
+
+  @Option(
+      names = "--trust",
+      paramLabel = "PUBLIC_KEY_FILE",
+      order = 11,
+      description =
+          "serve only catalogs whose every release carries a valid signature by this release"
+              + " key (SubjectPublicKeyInfo PEM, as 'appupdate keygen' writes it); repeatable."
+              + " A catalog that fails is refused at start and not loaded when it changes")
+  private List<String> trustArgs = new ArrayList<>();
 
   /** The command line is wrong; {@link #problems()} says how, one problem each. */
   static final class UsageException extends Exception {
@@ -124,6 +153,7 @@ final class ServerCommand {
     for (Exception e : parsed.errors()) {
       problems.addAll(problems(e));
     }
+    command.readKeys(problems);
     if (command.bind.isAnyLocalAddress() && command.publicUrl == null) {
       problems.add(
           "--bind "
@@ -420,6 +450,40 @@ final class ServerCommand {
   }
 
   /**
+   * Checks the key files of the repeatable options: a response key must be a readable file (its
+   * permissions and content are checked at start, which names the file); a trusted public key is
+   * read now.
+   */
+  private void readKeys(Set<String> problems) {
+    for (String value : responseKeyArgs) {
+      try {
+        responseKeys.add(existing("--response-key", value, false));
+      } catch (ParameterException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (responseKeys.size() > ResponseKeys.MAX_KEYS) {
+      problems.add(
+          "--response-key: at most "
+              + ResponseKeys.MAX_KEYS
+              + " keys, got "
+              + responseKeys.size());
+    }
+    if (new HashSet<>(responseKeys).size() != responseKeys.size()) {
+      problems.add("--response-key: a file is given twice");
+    }
+    for (String value : trustArgs) {
+      try {
+        trusted.add(Ed25519Keys.readPublicKey(existing("--trust", value, false)));
+      } catch (ParameterException e) {
+        problems.add(e.getMessage());
+      } catch (IOException e) {
+        problems.add("--trust: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
    * Reads {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s} or an ISO-8601 duration.
    *
    * @throws IllegalArgumentException saying what is wrong with {@code value}
@@ -564,5 +628,15 @@ final class ServerCommand {
 
   int maxCompletionKeys() {
     return maxCompletionKeys;
+  }
+
+  /** Returns the response key files, in order; empty when answers are not signed. */
+  List<Path> responseKeys() {
+    return List.copyOf(responseKeys);
+  }
+
+  /** Returns the trusted release keys, in order; empty when release signatures are not checked. */
+  List<PublicKey> trusted() {
+    return List.copyOf(trusted);
   }
 }

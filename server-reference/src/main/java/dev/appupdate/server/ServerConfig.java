@@ -1,5 +1,6 @@
 package dev.appupdate.server;
 
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What an {@link AppUpdateServer} runs with: every setting of its builder, defaults applied,
@@ -16,6 +18,10 @@ import java.time.Duration;
  * @param catalogFile the catalog file, or null for the embedded demo catalog
  * @param filesDir the directory served under {@code /files/}, or null for the embedded demo files
  * @param keyFile the request-id key file, {@code DATA/request-id.key} unless configured
+ * @param responseKeyFiles the private key files of the response keys; empty when answers are not
+ *     signed
+ * @param trustedReleaseKeys the release keys every release must be validly signed by, or null when
+ *     the server checks no release signatures
  */
 record ServerConfig(
     int port,
@@ -25,6 +31,8 @@ record ServerConfig(
     Path filesDir,
     Path dataDir,
     Path keyFile,
+    List<Path> responseKeyFiles,
+    TrustedKeys trustedReleaseKeys,
     int maxCompletionKeys,
     int bodyLimit,
     Duration retention,
@@ -48,7 +56,7 @@ record ServerConfig(
   /**
    * Refuses a data directory or key file inside the files directory: {@code --files .} with the
    * default {@code --data ./appupdate-data} would serve the key, which forges request ids, and the
-   * completion log to anyone. Checked before anything is created; each request is checked again,
+   * completion log to anyone; a response key there would let anyone sign answers as the server. Checked before anything is created; each request is checked again,
    * since the files directory may be a symbolic link that a deploy swaps. Does nothing without a
    * files directory.
    *
@@ -75,6 +83,16 @@ record ServerConfig(
               + " is inside the files directory "
               + filesDir
               + ", which would serve it to anyone: keep the key outside the files directory");
+    }
+    for (Path responseKey : responseKeyFiles) {
+      if (DirectoryFileStore.realPathOf(responseKey).startsWith(files)) {
+        throw new IOException(
+            "the response key file "
+                + responseKey
+                + " is inside the files directory "
+                + filesDir
+                + ", which would serve it to anyone: keep the key outside the files directory");
+      }
     }
   }
 }

@@ -37,9 +37,9 @@ class ExplainRouteTest {
         .isEqualTo(
             "{\"product\":\"your_app\",\"candidates\":["
                 + "{\"update_type\":\"my_important_binary_blob\",\"version\":\"2.0\","
-                + "\"offered\":true,\"reason\":\"offered\"},"
+                + "\"offered\":true,\"reason\":\"offered\",\"signed_by\":[]},"
                 + "{\"update_type\":\"my_important_data\",\"version\":\"1.0\","
-                + "\"offered\":true,\"reason\":\"offered\"}]}");
+                + "\"offered\":true,\"reason\":\"offered\",\"signed_by\":[]}]}");
   }
 
   @Test
@@ -65,11 +65,11 @@ class ExplainRouteTest {
         .isEqualTo(
             "{\"product\":\"your_app\",\"candidates\":["
                 + "{\"update_type\":\"data\",\"version\":\"3.0\",\"offered\":false,"
-                + "\"reason\":\"platform macOS not in [Windows]\"},"
+                + "\"reason\":\"platform macOS not in [Windows]\",\"signed_by\":[]},"
                 + "{\"update_type\":\"data\",\"version\":\"2.0\",\"offered\":false,"
-                + "\"reason\":\"paused\"},"
+                + "\"reason\":\"paused\",\"signed_by\":[]},"
                 + "{\"update_type\":\"data\",\"version\":\"1.0\",\"offered\":true,"
-                + "\"reason\":\"offered\"}]}");
+                + "\"reason\":\"offered\",\"signed_by\":[]}]}");
   }
 
   @Test

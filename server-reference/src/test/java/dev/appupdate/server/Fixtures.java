@@ -2,10 +2,14 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.Explanation;
 import dev.appupdate.protocol.catalog.Matcher;
+import dev.appupdate.protocol.catalog.Release;
+import dev.appupdate.protocol.signature.ReleaseSignatures;
+import dev.appupdate.protocol.signature.SigningKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,6 +109,54 @@ final class Fixtures {
           .append("\", \"size\": 10}");
     }
     return sb.append("\n]}\n").toString();
+  }
+
+  /**
+   * Returns {@link #catalog} with each release signed by each of {@code keys}, as {@code appupdate
+   * catalog sign} would.
+   */
+  static String signedCatalog(List<SigningKey> keys, String... releases) {
+    return signedCatalog(release -> keys, releases);
+  }
+
+  /** Like {@link #signedCatalog(List, String...)}, each release signed by the keys it maps to. */
+  static String signedCatalog(Function<String, List<SigningKey>> keysOf, String... releases) {
+    String json = catalog(releases);
+    for (String release : releases) {
+      List<SigningKey> keys = keysOf.apply(release);
+      if (keys.isEmpty()) {
+        continue;
+      }
+      String[] tv = release.split(":");
+      Release r =
+          Release.builder()
+              .product("your_app")
+              .updateType(tv[0])
+              .version(tv[1])
+              .url("files/" + tv[0] + "-" + tv[1])
+              .hashFunction(HashFunction.SHA512)
+              .hashValue("ab".repeat(64))
+              .size(10)
+              .build();
+      for (SigningKey key : keys) {
+        r = ReleaseSignatures.sign(r, key);
+      }
+      StringBuilder signatures = new StringBuilder(", \"signatures\": [");
+      for (int i = 0; i < r.signatures().size(); i++) {
+        ReleaseSignature sig = r.signatures().get(i);
+        signatures
+            .append(i == 0 ? "" : ", ")
+            .append("{\"key_id\": \"")
+            .append(sig.keyId())
+            .append("\", \"signature\": \"")
+            .append(sig.signature())
+            .append("\"}");
+      }
+      String line = "\"url\": \"files/" + tv[0] + "-" + tv[1] + "\"";
+      int at = json.indexOf("}", json.indexOf(line));
+      json = json.substring(0, at) + signatures + "]" + json.substring(at);
+    }
+    return json;
   }
 
   /** Replaces {@code file} with {@code text} the way editors save: a new file renamed over it. */

@@ -3,10 +3,12 @@ package dev.appupdate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.signature.Ed25519Keys;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,8 @@ class ServerCommandTest {
     assertThat(o.key()).isNull();
     assertThat(o.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(o.maxCompletionKeys()).isEqualTo(2_000_000);
+    assertThat(o.responseKeys()).isEmpty();
+    assertThat(o.trusted()).isEmpty();
   }
 
   @Test
@@ -84,6 +88,8 @@ class ServerCommandTest {
             "--key=FILE",
             "--retention=AGE",
             "--max-completion-keys=N",
+            "--response-key=FILE",
+            "--trust=PUBLIC_KEY_FILE",
             "-h, --help",
             "--version",
             "Exit codes:",
@@ -287,6 +293,60 @@ class ServerCommandTest {
         "--max-completion-keys: must be a number 1-536870912, got \"lots\"",
         "--max-completion-keys",
         "lots");
+  }
+
+  @Test
+  void responseKeysAndTrustedKeys_areRepeatableAndKeptInOrder() throws Exception {
+    KeyPair a = Ed25519Keys.generate();
+    KeyPair b = Ed25519Keys.generate();
+    Ed25519Keys.write(a, dir.resolve("a.key"), dir.resolve("a.pub"));
+    Ed25519Keys.write(b, dir.resolve("b.key"), dir.resolve("b.pub"));
+
+    ServerCommand o =
+        ServerCommand.parse(
+            "--response-key",
+            dir.resolve("a.key").toString(),
+            "--trust",
+            dir.resolve("b.pub").toString(),
+            "--response-key=" + dir.resolve("b.key"),
+            "--trust=" + dir.resolve("a.pub"));
+
+    assertThat(o.responseKeys()).containsExactly(dir.resolve("a.key"), dir.resolve("b.key"));
+    assertThat(o.trusted()).containsExactly(b.getPublic(), a.getPublic());
+  }
+
+  @Test
+  void missingResponseKey_isRefused() {
+    Path key = dir.resolve("response.key");
+
+    assertUsage("--response-key: \"" + key + "\" does not exist", "--response-key", key.toString());
+  }
+
+  @Test
+  void responseKeyGivenTwice_isRefused() throws Exception {
+    Path key = dir.resolve("response.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), key, dir.resolve("response.pub"));
+
+    assertUsage(
+        "--response-key: a file is given twice",
+        "--response-key",
+        key.toString(),
+        "--response-key",
+        key.toString());
+  }
+
+  @Test
+  void trustedKeyThatIsNoPublicKey_isRefusedNamingTheFile() throws Exception {
+    Path key = dir.resolve("release.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), key, dir.resolve("release.pub"));
+
+    assertUsage(
+        "--trust: public key file "
+            + key
+            + ": expected PUBLIC KEY PEM, got \"PRIVATE KEY\": this is a private key; give the"
+            + " public key file",
+        "--trust",
+        key.toString());
   }
 
   private static void assertUsage(String problem, String... args) {

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
+import dev.appupdate.protocol.signature.AcceptSignature;
+import dev.appupdate.protocol.signature.ContentDigest;
+import dev.appupdate.protocol.signature.Ed25519Keys;
+import dev.appupdate.protocol.signature.RequestBinding;
+import dev.appupdate.protocol.signature.ResponseVerifier;
+import dev.appupdate.protocol.signature.TrustedKeys;
+import dev.appupdate.protocol.signature.Verification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +22,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +51,8 @@ class ServerJarIT {
               "--key",
               "--retention",
               "--max-completion-keys",
+              "--response-key",
+              "--trust",
               "--help",
               "--version",
               "Exit codes:",
@@ -92,10 +105,16 @@ class ServerJarIT {
       assertThat(version.stdoutLines())
           .containsExactly("appupdate-server " + System.getProperty("appupdate.version"));
     }
-    // Picocli sets the options through reflection, which the module must open to it.
-    try (ServerProcess p = ServerProcess.startOnModulePath(dir, "--port", "0")) {
+    // Picocli sets the options through reflection, which the module must open to it; a response
+    // key needs BouncyCastle's module.
+    KeyPair pair = Ed25519Keys.generate();
+    Path key = dir.resolve("response.key");
+    Ed25519Keys.write(pair, key, dir.resolve("response.pub"));
+    try (ServerProcess p =
+        ServerProcess.startOnModulePath(dir, "--port", "0", "--response-key", key.toString())) {
       int port = p.awaitPort();
       assertThat(RawHttp.send(port, "GET /healthz HTTP/1.1\nHost: x").status()).isEqualTo(200);
+      assertThat(signedCheck(port, pair).valid()).isTrue();
       p.process().destroy();
       assertThat(p.awaitExit()).isZero();
     }
@@ -126,6 +145,101 @@ class ServerJarIT {
         assertThat(bytes).hasSize((int) offer.size());
         assertThat(Fixtures.sha512(bytes)).isEqualTo(offer.hashValue());
       }
+    }
+  }
+
+  @Test
+  void responseKey_signsChecksThatAsk_withBouncyCastleInsideTheJar() throws Exception {
+    KeyPair pair = Ed25519Keys.generate();
+    Path key = dir.resolve("response.key");
+    Ed25519Keys.write(pair, key, dir.resolve("response.pub"));
+
+    try (ServerProcess p =
+        ServerProcess.start(dir, "--port", "0", "--response-key", key.toString())) {
+      Verification v = signedCheck(p.awaitPort(), pair);
+
+      assertThat(v.valid()).as(v.toString()).isTrue();
+      assertThat(v.keyId()).isEqualTo(Ed25519Keys.keyId(pair.getPublic()));
+    }
+  }
+
+  /** Sends the seed request asking for a signature, and verifies the answer as a client would. */
+  private static Verification signedCheck(int port, KeyPair pair) throws IOException {
+    TrustedKeys trusted = TrustedKeys.of(pair.getPublic());
+    AcceptSignature accept = AcceptSignature.create(trusted);
+    byte[] seed = Fixtures.SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
+    String digest = ContentDigest.of(seed).headerValue();
+    RawHttp.Response r =
+        RawHttp.send(
+            port,
+            "POST /v1/update HTTP/1.1\nHost: x\nContent-Type: application/json\n"
+                + AcceptSignature.HEADER
+                + ": "
+                + accept.headerValue()
+                + "\n"
+                + ContentDigest.HEADER
+                + ": "
+                + digest
+                + "\nContent-Length: "
+                + seed.length,
+            seed);
+    assertThat(r.status()).isEqualTo(200);
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    r.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+    return ResponseVerifier.create(trusted)
+        .verify(
+            RequestBinding.of(
+                "POST",
+                URI.create("http://127.0.0.1:" + port + "/v1/update"),
+                digest,
+                accept.nonce()),
+            r.status(),
+            headers,
+            r.body());
+  }
+
+  @Test
+  void responseKeyReadableByOthers_exits1NamingTheFile() throws Exception {
+    Path key = dir.resolve("response.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), key, dir.resolve("response.pub"));
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+
+    try (ServerProcess p =
+        ServerProcess.start(dir, "--port", "0", "--response-key", key.toString())) {
+      assertThat(p.awaitExit()).isEqualTo(1);
+      assertThat(p.stdoutLines()).isEmpty();
+      assertThat(p.stderr())
+          .startsWith(
+              "appupdate-server: cannot start: private key file "
+                  + key
+                  + " is readable by group or others (rw-r--r--)")
+          .contains("chmod 600 " + key);
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
+    }
+  }
+
+  @Test
+  void trust_unsignedCatalog_exits1ListingEachReleaseByPosition() throws Exception {
+    KeyPair release = Ed25519Keys.generate();
+    Path pub = dir.resolve("release.pub");
+    Ed25519Keys.write(release, dir.resolve("release.key"), pub);
+    Path catalog =
+        Files.writeString(dir.resolve("catalog.json"), Fixtures.catalog("data:1.0", "blob:2.0"));
+    String why =
+        ": no valid signature by a trusted release key ("
+            + Ed25519Keys.keyId(release.getPublic())
+            + "): not signed";
+
+    try (ServerProcess p =
+        ServerProcess.start(
+            dir, "--port", "0", "--catalog", catalog.toString(), "--trust", pub.toString())) {
+      assertThat(p.awaitExit()).isEqualTo(1);
+      assertThat(p.stderr().lines())
+          .containsExactly(
+              "appupdate-server: cannot start: invalid catalog " + catalog + ": 2 problems",
+              "  releases[0].signatures" + why,
+              "  releases[1].signatures" + why);
+      assertThat(dir.resolve("appupdate-data")).doesNotExist();
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.Test;
 
 /** The runnable jar carries the licence of appupdate and of every component bundled in it. */
@@ -25,7 +26,8 @@ class ServerJarLicenceIT {
       Map.of(
           "dev/appupdate/", List.of("META-INF/LICENSE"),
           "com/fasterxml/jackson/", List.of("META-INF/LICENSE-jackson", "META-INF/NOTICE-jackson"),
-          "picocli/", List.of("META-INF/LICENSE-picocli"));
+          "picocli/", List.of("META-INF/LICENSE-picocli"),
+          "org/bouncycastle/", List.of("META-INF/LICENSE-bouncycastle"));
 
   @Test
   void everyBundledClass_belongsToAComponentWhoseLicenceFilesAreInTheJar() throws IOException {
@@ -90,6 +92,17 @@ class ServerJarLicenceIT {
     // The picocli jar carries no licence file of its own: its POM declares Apache-2.0.
     assertThat(entry("META-INF/LICENSE-picocli"))
         .isEqualTo(Files.readAllBytes(Path.of(System.getProperty("appupdate.licence"))));
+  }
+
+  @Test
+  void bouncyCastleLicence_isTheOneItsJarShips() throws Exception {
+    try (JarFile bc = new JarFile(jarOf(Ed25519Signer.class).toFile())) {
+      byte[] licence = read(bc, "META-INF/LICENSE.md");
+
+      assertThat(new String(licence, StandardCharsets.UTF_8))
+          .contains("MIT License", "The Legion of the Bouncy Castle");
+      assertThat(entry("META-INF/LICENSE-bouncycastle")).isEqualTo(licence);
+    }
   }
 
   private static byte[] entry(String name) throws IOException {

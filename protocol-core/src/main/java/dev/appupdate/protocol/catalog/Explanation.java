@@ -34,8 +34,14 @@ public final class Explanation {
 
           @Override
           public Candidate candidate(
-              String updateType, String version, boolean offered, String reason) {
-            return new Candidate(updateType, version, offered, reason);
+              String updateType,
+              String version,
+              boolean offered,
+              String reason,
+              List<String> signedBy,
+              boolean signatureVerified) {
+            return new Candidate(
+                updateType, version, offered, reason, signedBy, signatureVerified);
           }
         });
   }
@@ -102,12 +108,22 @@ public final class Explanation {
     private final String version;
     private final boolean offered;
     private final String reason;
+    private final List<String> signedBy;
+    private final boolean signatureVerified;
 
-    Candidate(String updateType, String version, boolean offered, String reason) {
+    Candidate(
+        String updateType,
+        String version,
+        boolean offered,
+        String reason,
+        List<String> signedBy,
+        boolean signatureVerified) {
       this.updateType = Objects.requireNonNull(updateType, "updateType == null");
       this.version = Objects.requireNonNull(version, "version == null");
       this.offered = offered;
       this.reason = Objects.requireNonNull(reason, "reason == null");
+      this.signedBy = List.copyOf(Objects.requireNonNull(signedBy, "signedBy == null"));
+      this.signatureVerified = signatureVerified;
     }
 
     /**
@@ -154,6 +170,28 @@ public final class Explanation {
     }
 
     /**
+     * Returns the ids of the keys whose signatures the release carries, in the catalog's order.
+     * These are not checked here: see {@link #signatureVerified()}.
+     *
+     * @return the key ids, 16 lower-case hex digits each; empty when the release is not signed
+     */
+    public List<String> signedBy() {
+      return signedBy;
+    }
+
+    /**
+     * Returns whether the server checked the release's signatures against the release keys it
+     * trusts, and one of them verified. A server that trusts no release keys does not check, and
+     * answers false for every release; the reference server with trusted keys ({@code --trust})
+     * serves no catalog with a release that fails the check, and answers true for every release.
+     *
+     * @return true when a trusted key's signature on the release was verified
+     */
+    public boolean signatureVerified() {
+      return signatureVerified;
+    }
+
+    /**
      * Returns true for a candidate with the same values.
      *
      * @param o the object to compare with
@@ -169,14 +207,16 @@ public final class Explanation {
       }
       Candidate other = (Candidate) o;
       return offered == other.offered
+          && signatureVerified == other.signatureVerified
           && updateType.equals(other.updateType)
           && version.equals(other.version)
-          && reason.equals(other.reason);
+          && reason.equals(other.reason)
+          && signedBy.equals(other.signedBy);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(updateType, version, offered, reason);
+      return Objects.hash(updateType, version, offered, reason, signedBy, signatureVerified);
     }
 
     /** Returns {@code update_type version: reason}. */

@@ -1,6 +1,7 @@
 package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.Version;
 import dev.appupdate.protocol.internal.Fields;
@@ -195,7 +196,8 @@ public final class Matcher {
   /**
    * Explains, for operators, why each release of the requested product was or was not offered.
    * Gives the same offers as {@link #match}; slower, since it judges every release of the
-   * product.
+   * product. Each candidate names the keys that signed its release, unchecked: the matcher holds
+   * no trusted keys, so {@link Explanation.Candidate#signatureVerified()} is false.
    *
    * @param request the update request
    * @return why each release of the product was or was not offered
@@ -231,10 +233,19 @@ public final class Matcher {
           reason = Explanation.OFFERED;
         }
         candidates.add(
-            new Explanation.Candidate(type, r.version(), offered == e, reason));
+            new Explanation.Candidate(
+                type, r.version(), offered == e, reason, signedBy(r), false));
       }
     }
     return new Explanation(request.product(), candidates);
+  }
+
+  private static List<String> signedBy(Release r) {
+    List<String> ids = new ArrayList<>(r.signatures().size());
+    for (ReleaseSignature s : r.signatures()) {
+      ids.add(s.keyId());
+    }
+    return ids;
   }
 
   /**

@@ -65,8 +65,15 @@ public abstract class ExplanationAccess {
    * @param version the release's version
    * @param offered whether the release was offered
    * @param reason the verdict
+   * @param signedBy the key ids of the release's signatures
+   * @param signatureVerified whether a trusted key's signature on the release was verified
    * @return the candidate
    */
   public abstract Explanation.Candidate candidate(
-      String updateType, String version, boolean offered, String reason);
+      String updateType,
+      String version,
+      boolean offered,
+      String reason,
+      List<String> signedBy,
+      boolean signatureVerified);
 }

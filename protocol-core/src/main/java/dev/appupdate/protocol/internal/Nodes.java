@@ -136,7 +136,11 @@ public final class Nodes {
     return n == null ? null : string(field, n, check);
   }
 
-  private String string(String field, JsonNode n, Function<String, String> check) {
+  /**
+   * Reads the string {@code n} at {@code field}, such as an array element, checked by {@code
+   * check}; null (with an error) when bad.
+   */
+  public String string(String field, JsonNode n, Function<String, String> check) {
     if (!n.isTextual()) {
       error(field, "must be a string, got " + describe(n));
       return null;

@@ -10,6 +10,7 @@ import dev.appupdate.protocol.ClientCodec;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.ProtocolException;
+import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.ServerCodec;
 import dev.appupdate.protocol.UpdateRequest;
 import java.math.BigDecimal;
@@ -52,10 +53,11 @@ class ExplanationTest {
     assertThat(e.product()).isEqualTo("your_app");
     assertThat(e.candidates())
         .containsExactly(
-            new Explanation.Candidate("blob", "0.9", true, "offered"),
-            new Explanation.Candidate("data", "3.0", false, "paused"),
-            new Explanation.Candidate("data", "2.0", true, "offered"),
-            new Explanation.Candidate("data", "1.0", false, "superseded by 2.0"));
+            new Explanation.Candidate("blob", "0.9", true, "offered", List.of(), false),
+            new Explanation.Candidate("data", "3.0", false, "paused", List.of(), false),
+            new Explanation.Candidate("data", "2.0", true, "offered", List.of(), false),
+            new Explanation.Candidate(
+                "data", "1.0", false, "superseded by 2.0", List.of(), false));
   }
 
   @Test
@@ -222,18 +224,91 @@ class ExplanationTest {
         new Explanation(
             "your_app",
             List.of(
-                new Explanation.Candidate("my_important_data", "2.0", false, "paused"),
-                new Explanation.Candidate("my_important_data", "1.0", true, Explanation.OFFERED)));
+                new Explanation.Candidate(
+                    "my_important_data", "2.0", false, "paused", List.of(), false),
+                new Explanation.Candidate(
+                    "my_important_data",
+                    "1.0",
+                    true,
+                    Explanation.OFFERED,
+                    List.of(KEY_A, KEY_B),
+                    true)));
 
     byte[] json = ServerCodec.create().encodeExplanation(explanation);
 
     assertThat(new String(json, StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"my_important_data\","
-                + "\"version\":\"2.0\",\"offered\":false,\"reason\":\"paused\"},"
+                + "\"version\":\"2.0\",\"offered\":false,\"reason\":\"paused\",\"signed_by\":[]},"
                 + "{\"update_type\":\"my_important_data\",\"version\":\"1.0\",\"offered\":true,"
-                + "\"reason\":\"offered\"}]}");
+                + "\"reason\":\"offered\",\"signed_by\":[\""
+                + KEY_A
+                + "\",\""
+                + KEY_B
+                + "\"],\"signature_verified\":true}]}");
     assertThat(ClientCodec.create().decodeExplanation(json)).isEqualTo(explanation);
+  }
+
+  private static final String KEY_A = "844f37232d3ae9f3";
+  private static final String KEY_B = "0123456789abcdef";
+
+  @Test
+  void explain_signedRelease_namesItsKeysUnverified() {
+    Matcher m =
+        matcher(
+            release("data", "2.0")
+                .signatures(
+                    List.of(
+                        ReleaseSignature.of(KEY_A, SIGNATURE),
+                        ReleaseSignature.of(KEY_B, SIGNATURE))),
+            release("data", "1.0"));
+
+    List<Explanation.Candidate> candidates = m.explain(request().build()).candidates();
+
+    assertThat(candidates)
+        .extracting(Explanation.Candidate::signedBy)
+        .containsExactly(List.of(KEY_A, KEY_B), List.of());
+    // The matcher holds no trusted keys: it never claims a signature was verified.
+    assertThat(candidates).noneMatch(Explanation.Candidate::signatureVerified);
+  }
+
+  /** The signature of the PROTOCOL.md test vector: well-formed, which is all the matcher sees. */
+  private static final String SIGNATURE =
+      "zOJgJ82jGBO0xpCFDYSqKQAtbPjQKwAyBbc_erldmZroR_0oKq7zzTl3JQPxAHwc4loupodKUmKbAaTTPbBqCg";
+
+  @Test
+  void decodeExplanation_withoutSignatureMembers_readsAsUnsignedAndUnverified() {
+    byte[] json =
+        ("{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"data\","
+                + "\"version\":\"1.0\",\"offered\":true,\"reason\":\"offered\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    Explanation.Candidate c = ClientCodec.create().decodeExplanation(json).candidates().get(0);
+
+    assertThat(c.signedBy()).isEmpty();
+    assertThat(c.signatureVerified()).isFalse();
+  }
+
+  @Test
+  void decodeExplanation_badSignatureMembers_nameEachBadField() {
+    byte[] json =
+        ("{\"product\":\"your_app\",\"candidates\":[{\"update_type\":\"data\","
+                + "\"version\":\"1.0\",\"offered\":true,\"reason\":\"offered\","
+                + "\"signed_by\":[\""
+                + KEY_A
+                + "\",\"ABC\",7],\"signature_verified\":\"yes\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> ClientCodec.create().decodeExplanation(json))
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(FieldError::field)
+                    .containsExactly(
+                        "candidates[0].signed_by[1]",
+                        "candidates[0].signed_by[2]",
+                        "candidates[0].signature_verified"));
   }
 
   @Test
