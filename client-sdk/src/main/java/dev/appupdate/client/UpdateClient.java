@@ -4,6 +4,7 @@ import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.UpdateResponse;
 import dev.appupdate.protocol.signature.Ed25519Keys;
 import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
@@ -143,6 +144,22 @@ public final class UpdateClient {
    */
   public CheckResult check() throws IOException {
     return calls.check(request, rules);
+  }
+
+  /**
+   * Returns the result {@link #check()} returns for {@code response}: its valid offers sorted by
+   * this client's rules into {@link CheckResult#offers()} and {@link CheckResult#refused()} (no
+   * valid signature by a trusted release key, or a rollback). For an answer to this client's
+   * {@linkplain #request() request} that the application received over a connection of its own,
+   * such as a diagnostic tool that shows the server's answer as it came. Response signatures are
+   * not checked here: that is for whoever received the answer ({@code ResponseVerifier} of {@code
+   * dev.appupdate.protocol.signature}).
+   *
+   * @param response a decoded answer to this client's request
+   * @return the check result {@link #check()} would have returned for that answer
+   */
+  public CheckResult resultOf(UpdateResponse response) {
+    return new CheckResult(Objects.requireNonNull(response, "response == null"), rules);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.appupdate.examples.cli;
 
+import dev.appupdate.client.CheckResult;
+import dev.appupdate.client.RefusedOffer;
 import dev.appupdate.client.Sleeper;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.ClientCodec;
@@ -10,6 +12,13 @@ import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.RejectedOffer;
 import dev.appupdate.protocol.UpdateResponse;
 import java.io.ByteArrayOutputStream;
+import dev.appupdate.protocol.signature.AcceptSignature;
+import dev.appupdate.protocol.signature.ContentDigest;
+import dev.appupdate.protocol.signature.RequestBinding;
+import dev.appupdate.protocol.signature.ResponseVerifier;
+import dev.appupdate.protocol.signature.SignatureHeaders;
+import dev.appupdate.protocol.signature.TrustedKeys;
+import dev.appupdate.protocol.signature.Verification;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -39,8 +48,9 @@ import picocli.CommandLine.Option;
  * <p>Unlike {@code update}, which goes through the client's full flow with retries and redirects,
  * {@code check} sends exactly one request and shows exactly what the server answered: it is the
  * tool for looking at a server. The request is the one the client would send, and the answer is
- * read by the client's own decoder, so the valid and invalid offers listed are those the client
- * would see.
+ * read by the client's own decoder and sorted by its own rules ({@code UpdateClient.resultOf}), so
+ * the offers, refused offers and invalid offers listed are those the client would see. With pinned
+ * server keys the answer is checked as the client checks it, before anything is shown.
  */
 @CommandLine.Command(
     name = "check",
@@ -49,23 +59,31 @@ import picocli.CommandLine.Option;
       "appupdate check --server URL --product P --version V --platform X",
       "                       --locale L [--channel C] [--installation-id ID]",
       "                       [--installed TYPE=VERSION ...] [--insecure-http]",
+      "                       [--trust PUBLIC ...] [--server-key PUBLIC ...]",
       "                       [--json]"
     },
     description = {
       "Asks an update server what it offers (POST /v1/update) and prints the offers as a"
           + " table: update_type, version, size in bytes, critical and url (mirrors below"
           + " it). Offers the client could not use (an unsupported hash function, a bad size,"
-          + " ...) are listed separately. When the server answers 204 No Content, prints \"no"
-          + " update available\".",
+          + " ...) are listed separately, and so are offers the client would refuse: with"
+          + " --trust, those no trusted release key signed (bad_signature); with or without"
+          + " keys, those not newer than a version given with --installed (a rollback). When"
+          + " the server answers 204 No Content, prints \"no update available\".",
+      "",
+      "With --server-key, the check asks for a signed answer, bound to a fresh nonce and to"
+          + " this request, and an answer (200 or 204) that no trusted server key signed is"
+          + " refused: exit 3, nothing printed on stdout.",
       "",
       "check sends exactly one request: no retries, no redirects followed. Nothing is"
           + " downloaded and nothing is reported to the server."
     },
     exitCodeList = {
-      "0:the server answered 200 or 204 (also when some offers are invalid)",
+      "0:the server answered 200 or 204 (also when some offers are invalid or refused)",
       "2:usage error: unknown option, missing or invalid value",
       "3:no usable answer: the server could not be reached, answered another status (such"
-          + " as 400 or 503), or its 200 answer is not an update response"
+          + " as 400 or 503), its 200 answer is not an update response, or, with"
+          + " --server-key, its answer is not signed by a trusted server key"
     },
     footerHeading = "%nExample:%n",
     footer = {
@@ -84,7 +102,7 @@ final class CheckCommand implements Command {
       order = 20,
       description =
           "print the server's response body as it came; messages (no update available,"
-              + " invalid offers) go to stderr")
+              + " refused and invalid offers) go to stderr")
   private boolean json;
 
   CheckCommand(PrintStream out, PrintStream err) {
@@ -101,15 +119,34 @@ final class CheckCommand implements Command {
   public int run() {
     byte[] request = codec.encodeUpdateRequest(options.client().request());
     URI uri = options.updateUri();
+    TrustedKeys serverKeys = options.serverKeys();
+    // With pinned server keys: a fresh nonce and the body's digest, both of which the answer's
+    // signature must cover, so that no other answer passes for this one.
+    AcceptSignature accept = serverKeys == null ? null : AcceptSignature.create(serverKeys);
+    String digest = accept == null ? null : ContentDigest.of(request).headerValue();
     HttpResponse<byte[]> response;
     try {
-      response = exchange(uri, request, ServerOptions.REQUEST_TIMEOUT);
+      response = exchange(uri, request, accept, digest, ServerOptions.REQUEST_TIMEOUT);
     } catch (IOException e) {
       err.println("appupdate check: " + options.checkFailure(e));
       return Exit.NO_SERVER;
     }
     byte[] body = response.body();
     int status = response.statusCode();
+    if (accept != null && (status == 200 || status == 204) && body != null) {
+      Verification v =
+          ResponseVerifier.create(serverKeys)
+              .verify(
+                  RequestBinding.of("POST", uri, digest, accept.nonce()),
+                  status,
+                  response.headers().map(),
+                  body);
+      if (!v.valid()) {
+        // Never "no update", never printed: an unsigned answer is no answer at all.
+        err.println("appupdate check: " + unsigned(uri, response, serverKeys, v));
+        return Exit.NO_SERVER;
+      }
+    }
     if (status == 204) {
       (json ? err : out).println("no update available");
       return Exit.OK;
@@ -144,11 +181,31 @@ final class CheckCommand implements Command {
               + Failures.oneLine(e.getMessage()));
       return Exit.NO_SERVER;
     }
+    CheckResult result = options.client().resultOf(decoded);
     if (!json) {
-      printTable(decoded, out);
+      printTable(result, out);
     }
+    printRefused(result.refused(), json ? err : out);
     printRejected(decoded.rejected(), json ? err : out);
     return Exit.OK;
+  }
+
+  /** Says why an answer fails the pinned server keys, as the client would. */
+  private static String unsigned(
+      URI uri, HttpResponse<?> response, TrustedKeys keys, Verification v) {
+    String message =
+        uri
+            + " answered HTTP "
+            + response.statusCode()
+            + " without a valid signature by a trusted server key ("
+            + String.join(", ", keys.keyIds())
+            + "): "
+            + Failures.oneLine(v.reason());
+    if (response.headers().firstValue(SignatureHeaders.SIGNATURE_INPUT).isEmpty()) {
+      message +=
+          "; a server signs only when it has a response key (reference server: --response-key)";
+    }
+    return message;
   }
 
   /**
@@ -158,19 +215,33 @@ final class CheckCommand implements Command {
    */
   static HttpResponse<byte[]> exchange(URI uri, byte[] body, Duration timeout)
       throws IOException {
+    return exchange(uri, body, null, null, timeout);
+  }
+
+  /**
+   * Like {@link #exchange(URI, byte[], Duration)}; with {@code accept}, asks for a signed answer:
+   * {@code Accept-Signature} and the body's {@code Content-Digest}.
+   */
+  static HttpResponse<byte[]> exchange(
+      URI uri, byte[] body, AcceptSignature accept, String digest, Duration timeout)
+      throws IOException {
     HttpClient client =
         HttpClient.newBuilder()
             .connectTimeout(ServerOptions.CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json, application/problem+json")
             .header("User-Agent", "appupdate-cli")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (accept != null) {
+      builder.header(AcceptSignature.HEADER, accept.headerValue());
+      builder.header(ContentDigest.HEADER, digest);
+    }
+    HttpRequest request = builder.build();
     int limit = CodecLimits.defaults().maxDocumentBytes();
     CompletableFuture<HttpResponse<byte[]>> answer =
         client.sendAsync(request, info -> new LimitedBody(limit));
@@ -270,12 +341,12 @@ final class CheckCommand implements Command {
     return message.toString();
   }
 
-  private static void printTable(UpdateResponse decoded, PrintStream out) {
-    if (decoded.availableUpdates().isEmpty()) {
-      out.println("no valid offer");
+  private static void printTable(CheckResult result, PrintStream out) {
+    if (result.offers().isEmpty()) {
+      out.println(result.refused().isEmpty() ? "no valid offer" : "no offer to download");
     } else {
       Table table = new Table("update_type", "version", "size", "critical", "url");
-      for (AvailableUpdate u : decoded.availableUpdates()) {
+      for (AvailableUpdate u : result.offers()) {
         table.row(
             u.updateType(),
             u.version(),
@@ -288,7 +359,23 @@ final class CheckCommand implements Command {
       }
       table.print(out);
     }
-    out.println("request_id: " + decoded.requestId());
+    out.println("request_id: " + result.requestId());
+  }
+
+  private static void printRefused(List<RefusedOffer> refused, PrintStream out) {
+    if (refused.isEmpty()) {
+      return;
+    }
+    out.println("refused offers:");
+    for (RefusedOffer r : refused) {
+      out.println(
+          "  "
+              + r.offer().updateType()
+              + " "
+              + r.offer().version()
+              + ": "
+              + UpdateCommand.failure(r.code(), r.reason()));
+    }
   }
 
   private static void printRejected(List<RejectedOffer> rejected, PrintStream out) {

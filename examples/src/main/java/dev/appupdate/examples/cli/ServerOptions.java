@@ -5,11 +5,16 @@ import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateServerException;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.signature.Ed25519Keys;
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +24,8 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * The options that {@code check} and {@code update} share, a picocli mixin: which server, and what
- * to ask it.
+ * The options that {@code check} and {@code update} share, a picocli mixin: which server, what to
+ * ask it, and which keys its answers and offers must be signed by.
  */
 final class ServerOptions {
   /** How long connecting to a server may take. */
@@ -106,8 +111,29 @@ final class ServerOptions {
       description = "allow plain http to any host, for the server and for downloads")
   private boolean insecureHttp;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "PUBLIC",
+      order = 10,
+      description =
+          "a public key file (as keygen writes it) of a release key: only offers it signed are"
+              + " downloaded; repeatable, for a key change-over")
+  private List<String> trustNames = new ArrayList<>();
+
+  @Option(
+      names = "--server-key",
+      paramLabel = "PUBLIC",
+      order = 11,
+      description =
+          "a public key file of the server's response key: only answers it signed for this"
+              + " very check are accepted; repeatable, for a key change-over")
+  private List<String> serverKeyNames = new ArrayList<>();
+
   private URI serverUri;
   private UpdateClient client;
+
+  /** The pinned server keys; null when no --server-key was given. */
+  private TrustedKeys serverKeys;
 
   /**
    * Checks every value, each on its own, then builds the client, which applies the HTTPS rule.
@@ -126,6 +152,8 @@ final class ServerOptions {
     String id =
         field(problems, "--installation-id", installationId, y -> request().installationId(y));
     Map<String, String> types = installed(problems);
+    List<PublicKey> releaseKeys = keys("--trust", trustNames, problems);
+    List<PublicKey> responseKeys = keys("--server-key", serverKeyNames, problems);
     if (serverUri == null) {
       return problems;
     }
@@ -151,6 +179,17 @@ final class ServerOptions {
             .connectTimeout(CONNECT_TIMEOUT)
             .requestTimeout(REQUEST_TIMEOUT)
             .sleeper(sleeper);
+    if (!releaseKeys.isEmpty()) {
+      b.trustedReleaseKeys(releaseKeys.toArray(PublicKey[]::new));
+    }
+    if (!responseKeys.isEmpty()) {
+      try {
+        b.trustedServerKeys(responseKeys.toArray(PublicKey[]::new));
+        serverKeys = TrustedKeys.of(responseKeys);
+      } catch (IllegalArgumentException e) {
+        problems.add("--server-key: " + afterField(e.getMessage()));
+      }
+    }
     try {
       client = b.build();
     } catch (IllegalArgumentException e) {
@@ -158,8 +197,35 @@ final class ServerOptions {
     }
     if (!problems.isEmpty()) {
       client = null;
+      serverKeys = null;
     }
     return problems;
+  }
+
+  /**
+   * Reads the public key files an option names, adding a problem for each that cannot be used: a
+   * key file that is missing or wrong is a mistake on the command line, found before anything is
+   * sent.
+   */
+  private static List<PublicKey> keys(String option, List<String> names, List<String> problems) {
+    List<PublicKey> keys = new ArrayList<>();
+    for (String name : names) {
+      Path file = Usage.path(option, name, problems);
+      if (file == null) {
+        continue;
+      }
+      try {
+        keys.add(Ed25519Keys.readPublicKey(file));
+      } catch (IOException e) {
+        problems.add(
+            option
+                + ": "
+                + (e instanceof FileSystemException
+                    ? "cannot read public key file " + file + ": " + Failures.describe(e)
+                    : Failures.oneLine(String.valueOf(e.getMessage()))));
+      }
+    }
+    return keys;
   }
 
   private static UpdateRequest.Builder request() {
@@ -264,6 +330,17 @@ final class ServerOptions {
       throw new IllegalStateException("validate() has not passed");
     }
     return client;
+  }
+
+  /**
+   * Returns the server keys given with {@code --server-key}, once {@link #validate} found no
+   * problem.
+   *
+   * @return the keys every answer must be signed by; null when none were given
+   */
+  TrustedKeys serverKeys() {
+    client();
+    return serverKeys;
   }
 
   /** Returns the URL of the update check: {@code v1/update} under the base URL. */

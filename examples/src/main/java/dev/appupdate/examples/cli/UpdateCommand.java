@@ -4,6 +4,7 @@ import dev.appupdate.client.Installer;
 import dev.appupdate.client.Sleeper;
 import dev.appupdate.client.UpdateClient;
 import dev.appupdate.client.UpdateSummary;
+import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
       "appupdate update --server URL --product P --version V --platform X",
       "                        --locale L --dir DIR [--channel C]",
       "                        [--installation-id ID] [--installed TYPE=VERSION ...]",
-      "                        [--insecure-http]"
+      "                        [--insecure-http] [--trust PUBLIC ...]",
+      "                        [--server-key PUBLIC ...]"
     },
     description = {
       "Asks an update server what it offers, downloads and verifies every offer into DIR,"
@@ -45,17 +47,23 @@ import picocli.CommandLine.Option;
       "  my_important_binary_blob 2.0 failed: bad checksum",
       "  completion reported",
       "",
+      "With --trust, an offer that no trusted release key signed is not downloaded and fails"
+          + " as bad_signature; with --server-key, an answer to the check that no trusted"
+          + " server key signed for this very request fails the check (exit 3). With or"
+          + " without keys, an offer not newer than its --installed version is refused.",
+      "",
       "Checks, downloads and reports are retried with backoff after connection failures,"
           + " timeouts, 408, 429 and 5xx: four attempts within two minutes."
     },
     exitCodeList = {
       "0:every offered update was downloaded and verified and the report was delivered, or"
           + " the server offered nothing (204)",
-      "1:an update failed (bad checksum, HTTP error, size mismatch, invalid offer, ...) or"
-          + " the completion report was not delivered",
+      "1:an update failed (bad checksum, bad signature, HTTP error, size mismatch, invalid"
+          + " offer, ...) or the completion report was not delivered",
       "2:usage error: unknown option, missing or invalid value",
       "3:the update check failed: the server could not be reached, answered an error status"
-          + " (after retries) or an invalid document; nothing was downloaded"
+          + " (after retries) or an invalid document, or, with --server-key, an answer no"
+          + " trusted server key signed; nothing was downloaded"
     },
     footerHeading = "%nExample:%n",
     footer = {
@@ -135,7 +143,10 @@ final class UpdateCommand implements Command {
     for (UpdateSummary.Entry e : summary.entries()) {
       Outcome o = e.outcome();
       out.println(
-          e.updateType() + " " + o.version() + (e.succeeded() ? " ok" : " failed: " + o.reason()));
+          e.updateType()
+              + " "
+              + o.version()
+              + (e.succeeded() ? " ok" : " failed: " + failure(o.code(), o.reason())));
     }
     if (summary.reportFailure() == null) {
       out.println("completion reported");
@@ -143,5 +154,15 @@ final class UpdateCommand implements Command {
       out.println("completion not reported: " + options.describe(summary.reportFailure()));
     }
     return summary.allSucceeded() && summary.reported() ? Exit.OK : Exit.FAILED;
+  }
+
+  /**
+   * Returns how a failure is shown: its reason as reported, such as {@code bad checksum}. A
+   * signature failure also names its code, {@code bad_signature: signature by ... does not verify},
+   * since its reason alone says what was wrong with the signature but not that the offer was
+   * refused for it; other reasons name their kind already.
+   */
+  static String failure(FailureCode code, String reason) {
+    return code == FailureCode.BAD_SIGNATURE ? code.wireName() + ": " + reason : reason;
   }
 }

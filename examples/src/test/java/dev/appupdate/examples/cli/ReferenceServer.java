@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -42,27 +43,48 @@ final class ReferenceServer implements AutoCloseable {
    */
   static ReferenceServer start(Path dir, ServedCatalog.Offered... releases)
       throws IOException, InterruptedException {
+    write(dir, releases);
+    return start(dir, List.of());
+  }
+
+  /**
+   * Writes {@code releases} into {@code dir}: their bytes under {@code files/} and {@code
+   * catalog.json}, for {@link #start(Path, List)}.
+   *
+   * @return the catalog file, to be changed (signed, say) before the server starts
+   */
+  static Path write(Path dir, ServedCatalog.Offered... releases) throws IOException {
     Path files = Files.createDirectories(dir.resolve("files"));
-    Path data = dir.resolve("data");
     for (ServedCatalog.Offered r : releases) {
       Files.write(files.resolve(fileName(r)), r.bytes());
     }
-    Path catalog =
-        Files.writeString(
-            dir.resolve("catalog.json"),
-            Arrays.stream(releases)
-                .map(ReferenceServer::releaseJson)
-                .collect(Collectors.joining(",\n", "{\"releases\": [\n", "\n]}\n")));
-    JarProcess process =
-        JarProcess.start(
-            "appupdate-server",
-            JarProcess.jar("appupdate.server.jar"),
-            dir,
+    return Files.writeString(
+        dir.resolve("catalog.json"),
+        Arrays.stream(releases)
+            .map(ReferenceServer::releaseJson)
+            .collect(Collectors.joining(",\n", "{\"releases\": [\n", "\n]}\n")));
+  }
+
+  /**
+   * Starts the server on the catalog and files {@link #write} put into {@code dir}, with its own
+   * data directory and a free port; returns once it listens.
+   *
+   * @param options more command-line options, such as {@code --public-url URL}
+   */
+  static ReferenceServer start(Path dir, List<String> options)
+      throws IOException, InterruptedException {
+    Path files = dir.resolve("files");
+    Path data = dir.resolve("data");
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "--port", "0",
-                "--catalog", catalog.toString(),
+                "--catalog", dir.resolve("catalog.json").toString(),
                 "--files", files.toString(),
                 "--data", data.toString()));
+    args.addAll(options);
+    JarProcess process =
+        JarProcess.start("appupdate-server", JarProcess.jar("appupdate.server.jar"), dir, args);
     boolean listening = false;
     try {
       String url = process.awaitFirstLine(LISTENING).group(1);
@@ -92,7 +114,10 @@ final class ReferenceServer implements AutoCloseable {
     Files.write(files.resolve(fileName(release)), bytes);
   }
 
-  /** Returns the base URL from the server's listening line, ending in {@code /}. */
+  /**
+   * Returns the base URL from the server's listening line, ending in {@code /}: the address it
+   * listens on, which is also its public URL unless {@code --public-url} said otherwise.
+   */
   URI baseUrl() {
     return baseUrl;
   }
