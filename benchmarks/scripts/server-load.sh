@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Measures the reference server's update-check throughput and latency against a bare JDK
-# HttpServer (dev.appupdate.bench.BareServer) returning a fixed body of the same size, with wrk on
-# loopback, same connections and duration, in the same run. Writes a results table to
+# Measures the reference server's update-check throughput and latency, for unsigned and for signed
+# checks, against a bare JDK HttpServer (dev.appupdate.bench.BareServer) returning a fixed body of
+# the same size, with wrk on loopback, same connections and duration, in the same run. Writes a results table to
 # benchmarks/results/server-load-jdk<N>-<time>.md and wrk's raw output to the matching .log.
 #
 #   benchmarks/scripts/server-load.sh                                   # on `java` from PATH
@@ -11,9 +11,18 @@
 # Steps: build the jars if needed; wait (bounded) for a quiet machine; generate a catalog of
 # RELEASES synthetic releases over PRODUCTS products plus the seed product's two releases; start
 # the reference server (port 0, loopback, that catalog, the demo files, a temporary data
-# directory) and capture its answer to the seed request (benchmarks/scripts/seed-request.lua); start BareServer
-# with those bytes and as many handler threads as the reference server has workers; warm both up;
-# then run wrk on each in turn, ROUNDS times per placement, alternating which server goes first.
+# directory, and a response key: --response-key on a new Ed25519 key written by
+# dev.appupdate.bench.SignedCheck as `appupdate keygen` writes one, owner-only) and capture its
+# answer to the seed request (benchmarks/scripts/seed-request.lua); check that the same request
+# with Accept-Signature and its Content-Digest (benchmarks/scripts/signed-request.lua) gets an
+# answer with Signature and Signature-Input headers; start BareServer with the unsigned bytes and
+# as many handler threads as the reference server has workers; warm all three up; then run wrk on
+# each in turn, ROUNDS times per placement, rotating which goes first.
+#
+# Three measurements: "bare" (BareServer), "unsigned" (the reference server, seed request without
+# Accept-Signature: the unsigned path of a server that has a key) and "signed" (the same server
+# process, the request asking for a signature). The signed requests all carry the same fixed nonce
+# and the key's id: the server keeps no record of nonces, so this costs it what fresh ones would.
 #
 # Placements (PIN): "shared" lets wrk and the servers share both cores as the scheduler likes;
 # "pinned" puts wrk on CPU 0 and the server being measured on CPU 1 (taskset, both servers alike).
@@ -53,7 +62,7 @@ if [[ " ${placements[*]} " == *" pinned "* ]] && (($(nproc) < 2)); then
   echo "bench: PIN=$pin needs 2 CPUs, this machine has $(nproc)" >&2
   exit 2
 fi
-for tool in wrk curl taskset; do
+for tool in wrk curl taskset sha256sum xxd base64; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }
 done
 
@@ -97,6 +106,22 @@ mkdir -p "$tmp/catalog" "$tmp/files" "$tmp/data"
 timeout 5m "$java" -cp "$jar" dev.appupdate.bench.CatalogLoad \
   --generate-with-seed "$tmp/catalog/catalog.json" --releases "$releases" --products "$products"
 cp server-reference/src/main/resources/dev/appupdate/server/demo/files/* "$tmp/files/"
+
+# The response key, and the headers of a signed check of the seed body.
+mkdir -p "$tmp/keys"
+signed_headers=$(timeout 1m "$java" -cp "$jar" dev.appupdate.bench.SignedCheck \
+  "$tmp/keys/response.key" "$tmp/keys/response.pub" "$seed")
+key_id=$(sed -n 's/^key_id //p' <<<"$signed_headers")
+export ACCEPT_SIGNATURE CONTENT_DIGEST # read by signed-request.lua
+ACCEPT_SIGNATURE=$(sed -n 's/^accept_signature //p' <<<"$signed_headers")
+CONTENT_DIGEST=$(sed -n 's/^content_digest //p' <<<"$signed_headers")
+# The Content-Digest must be the seed's SHA-256 (RFC 9530), or every signed check would get a 400.
+expected_digest="sha-256=:$(printf '%s' "$seed" | sha256sum | cut -d' ' -f1 | xxd -r -p | base64 -w0):"
+if [[ $CONTENT_DIGEST != "$expected_digest" ]]; then
+  echo "bench: Content-Digest $CONTENT_DIGEST is not the seed's $expected_digest" >&2
+  exit 1
+fi
+echo "# response key $key_id ($(stat -c %A "$tmp/keys/response.key") on the private key)"
 echo "# catalog: $((releases + 2)) releases, $(stat -c %s "$tmp/catalog/catalog.json") bytes"
 
 # Waits for a server's first stdout line naming its URL; prints the port.
@@ -124,18 +149,34 @@ ref_err=$tmp/reference.err
 [[ $server_log == /dev/null ]] && ref_err=/dev/null
 "$java" "${server_opts[@]}" -jar "$server_jar" --port 0 --bind 127.0.0.1 \
   --catalog "$tmp/catalog/catalog.json" --files "$tmp/files" --data "$tmp/data" \
-  >"$tmp/reference.out" 2>"$ref_err" &
+  --response-key "$tmp/keys/response.key" >"$tmp/reference.out" 2>"$ref_err" &
 ref_pid=$!
 ref_port=$(await_port "$ref_pid" "$tmp/reference.out" reference)
 ref_url=http://127.0.0.1:$ref_port/v1/update
 
-status=$(curl -s --max-time 10 -o "$tmp/body.json" -w '%{http_code}' \
-  -H 'Content-Type: application/json' --data-binary "$seed" "$ref_url")
+status=$(curl -s --max-time 10 -o "$tmp/body.json" -D "$tmp/unsigned.headers" \
+  -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$seed" "$ref_url")
 if [[ $status != 200 ]]; then
   echo "bench: the reference server answered the seed request with $status, not 200" >&2
   exit 1
 fi
+if grep -qi '^signature' "$tmp/unsigned.headers"; then
+  echo "bench: the reference server signed a check that did not ask for it" >&2
+  exit 1
+fi
 body_bytes=$(stat -c %s "$tmp/body.json")
+# Once, before loading: a signed check gets 200 with both signature headers.
+status=$(curl -s --max-time 10 -o "$tmp/signed-body.json" -D "$tmp/signed.headers" \
+  -w '%{http_code}' -H 'Content-Type: application/json' \
+  -H "Accept-Signature: $ACCEPT_SIGNATURE" -H "Content-Digest: $CONTENT_DIGEST" \
+  --data-binary "$seed" "$ref_url")
+if [[ $status != 200 ]] || ! grep -qi '^signature:' "$tmp/signed.headers" \
+    || ! grep -qi '^signature-input:' "$tmp/signed.headers"; then
+  echo "bench: the signed seed request got $status without Signature and Signature-Input:" >&2
+  cat "$tmp/signed.headers" "$tmp/signed-body.json" >&2
+  exit 1
+fi
+signed_header_bytes=$(($(stat -c %s "$tmp/signed.headers") - $(stat -c %s "$tmp/unsigned.headers")))
 
 "$java" "${server_opts[@]}" -cp "$jar" dev.appupdate.bench.BareServer --port 0 \
   --threads "$handler_threads" --body-file "$tmp/body.json" \
@@ -150,6 +191,8 @@ if ! cmp -s "$tmp/body.json" "$tmp/bare-body.json"; then
   exit 1
 fi
 echo "# body: $body_bytes bytes from both; reference on port $ref_port, bare on port $bare_port"
+echo "# signed answer: $(grep -i '^signature-input:' "$tmp/signed.headers" | tr -d '\r')"
+echo "# signed answer: $signed_header_bytes header bytes more than the unsigned one"
 echo "# handler threads: $handler_threads each"
 
 # CPU time of a process in clock ticks (user + system).
@@ -159,9 +202,11 @@ cpu_ticks() {
 ticks_per_s=$(getconf CLK_TCK)
 
 # run NAME URL PID SECONDS PLACEMENT: one wrk run; prints its raw output to the log and returns
-# "requests_per_s p50 p99 errors requests cpu_us_per_request" in $result.
+# "requests_per_s p50 p99 errors requests cpu_us_per_request" in $result. NAME signed sends
+# signed checks (signed-request.lua), others the plain seed request.
 run() {
-  local name=$1 url=$2 pid=$3 seconds=$4 placement=$5 wrk_cmd=(wrk)
+  local name=$1 url=$2 pid=$3 seconds=$4 placement=$5 wrk_cmd=(wrk) script=seed-request.lua
+  [[ $name == signed ]] && script=signed-request.lua
   if [[ $placement == pinned ]]; then
     taskset -a -p -c 1 "$pid" >/dev/null
     wrk_cmd=(taskset -c 0 wrk)
@@ -171,7 +216,7 @@ run() {
   local before after text
   before=$(cpu_ticks "$pid")
   text=$(timeout $((seconds + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${seconds}s" --latency -s benchmarks/scripts/seed-request.lua "$url")
+    -d"${seconds}s" --latency -s "benchmarks/scripts/$script" "$url")
   after=$(cpu_ticks "$pid")
   echo "---- $name $placement ${seconds}s, load before: $load_before"
   echo "$text"
@@ -188,14 +233,19 @@ run() {
 load_before=$(load1)
 echo "# warm-up: ${warmup}s each, discarded"
 run bare "$bare_url" "$bare_pid" "$warmup" "${placements[0]}" >/dev/null
-run reference "$ref_url" "$ref_pid" "$warmup" "${placements[0]}" >/dev/null
+run unsigned "$ref_url" "$ref_pid" "$warmup" "${placements[0]}" >/dev/null
 read -r _ _ _ _ warmup_requests _ <<<"$result"
+run signed "$ref_url" "$ref_pid" "$warmup" "${placements[0]}" >/dev/null
+read -r _ _ _ _ n _ <<<"$result"
+warmup_requests=$((warmup_requests + n))
 
 {
-  echo "# Server load: reference server against bare server"
+  echo "# Server load: reference server, unsigned and signed checks, against bare server"
   echo
   echo "JDK $jdk ($("$java" -version 2>&1 | head -n1)); $(nproc) CPUs; wrk -t$wrk_threads" \
-    "-c$connections -d${duration}s --latency -s benchmarks/scripts/seed-request.lua; catalog of" \
+    "-c$connections -d${duration}s --latency -s benchmarks/scripts/seed-request.lua (bare," \
+    "unsigned) or signed-request.lua (signed: Accept-Signature for key $key_id, fixed nonce," \
+    "Content-Digest); one reference server with --response-key for both; catalog of" \
     "$((releases + 2)) releases; body $body_bytes bytes; SERVER_OPTS='${SERVER_OPTS:-}';" \
     "server jar $server_jar; reference stderr to $server_log. Placement shared: wrk and" \
     "server share all CPUs; pinned: wrk on CPU 0, server on CPU 1."
@@ -205,18 +255,20 @@ read -r _ _ _ _ warmup_requests _ <<<"$result"
 } >"$table"
 
 declare -A sum_rps max_p99 sum_err sum_cpu count
-total_requests_ref=$((warmup_requests + 1)) # and the capture request
-runs_ref=1
+total_requests_ref=$((warmup_requests + 2)) # and the two capture requests
+runs_ref=2
+names=(bare unsigned signed)
 for placement in "${placements[@]}"; do
   for round in $(seq 1 "$rounds"); do
-    order=(bare reference)
-    ((round % 2 == 0)) && order=(reference bare)
+    # Rotate which goes first, so that no server always runs on a machine warmed by another.
+    order=()
+    for i in 0 1 2; do order+=("${names[$(((i + round - 1) % 3))]}"); done
     for name in "${order[@]}"; do
       if [[ $name == bare ]]; then url=$bare_url pid=$bare_pid; else url=$ref_url pid=$ref_pid; fi
       load_before=$(load1)
       run "$name" "$url" "$pid" "$duration" "$placement"
       read -r rps p50 p99 errors requests cpu_us <<<"$result"
-      if [[ $name == reference ]]; then
+      if [[ $name != bare ]]; then
         total_requests_ref=$((total_requests_ref + requests))
         runs_ref=$((runs_ref + 1))
       fi
@@ -234,15 +286,17 @@ done
 
 {
   echo
-  echo "| placement | bare requests/s (mean) | reference requests/s (mean) | ratio (target >= 0.8) | reference p99 ms (worst; target < 5) | errors (target 0) | CPU µs/request bare / reference |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| placement | requests/s (mean) bare / unsigned / signed | unsigned / bare (target >= 0.8) | signed / unsigned | p99 ms (worst) unsigned / signed (target < 5) | errors bare / unsigned / signed (target 0) | server CPU µs/request bare / unsigned / signed | signed - unsigned CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|"
   for placement in "${placements[@]}"; do
-    b=$placement/bare r=$placement/reference
-    awk -v p="$placement" -v bs="${sum_rps[$b]}" -v rs="${sum_rps[$r]}" -v n="${count[$r]}" \
-      -v p99="${max_p99[$r]}" -v e=$((${sum_err[$b]} + ${sum_err[$r]})) \
-      -v bc="${sum_cpu[$b]}" -v rc="${sum_cpu[$r]}" 'BEGIN {
-        printf "| %s | %.0f | %.0f | %.2f | %s | %d | %.1f / %.1f |\n",
-          p, bs / n, rs / n, rs / bs, p99, e, bc / n, rc / n
+    b=$placement/bare u=$placement/unsigned s=$placement/signed
+    awk -v p="$placement" -v bs="${sum_rps[$b]}" -v us="${sum_rps[$u]}" -v ss="${sum_rps[$s]}" \
+      -v n="${count[$u]}" -v up="${max_p99[$u]}" -v sp="${max_p99[$s]}" \
+      -v be="${sum_err[$b]}" -v ue="${sum_err[$u]}" -v se="${sum_err[$s]}" \
+      -v bc="${sum_cpu[$b]}" -v uc="${sum_cpu[$u]}" -v sc="${sum_cpu[$s]}" 'BEGIN {
+        printf "| %s | %.0f / %.0f / %.0f | %.2f | %.2f | %s / %s | %d / %d / %d | %.1f / %.1f / %.1f | %.1f |\n",
+          p, bs / n, us / n, ss / n, us / bs, ss / us, up, sp, be, ue, se, bc / n, uc / n, sc / n,
+          (sc - uc) / n
       }'
   done
   echo
@@ -252,7 +306,8 @@ done
 if [[ $server_log == file ]]; then
   access_lines=$(grep -c ' dev.appupdate.server.access: ' "$ref_err" || true)
   echo "Access log: $access_lines lines for the $total_requests_ref requests wrk counted on the" \
-    "reference server (warm-up and capture included); wrk does not count the up to" \
+    "reference server, unsigned and signed (warm-up and the two capture requests included); wrk" \
+    "does not count the up to" \
     "$connections requests in flight when each of its $runs_ref runs stops." >>"$table"
 fi
 
