@@ -74,9 +74,11 @@ public final class UpdateClient {
   private final OfferRules rules;
   private final ServerCalls calls;
   private final Downloader downloader;
+  private final boolean pinned;
 
   private UpdateClient(Builder b, URI base, HttpClient httpClient) {
     this.request = b.request;
+    this.pinned = b.serverKeys != null;
     this.rules = OfferRules.of(b.request, b.releaseKeys);
     Transport transport =
         new Transport(httpClient, b.allowInsecureHttp, b.requestTimeout, b.ticker, b.poller);
@@ -153,13 +155,25 @@ public final class UpdateClient {
    * {@linkplain #request() request} that the application received over a connection of its own,
    * such as a diagnostic tool that shows the server's answer as it came. Response signatures are
    * not checked here: that is for whoever received the answer ({@code ResponseVerifier} of {@code
-   * dev.appupdate.protocol.signature}).
+   * dev.appupdate.protocol.signature}). So a client with {@linkplain
+   * Builder#trustedServerKeys(PublicKey...) trusted server keys} refuses: it accepts answers only
+   * through {@link #check()}, which verifies their signatures; a tool that verifies an answer
+   * itself sorts it with a client built without them.
    *
    * @param response a decoded answer to this client's request
    * @return the check result {@link #check()} would have returned for that answer
+   * @throws IllegalStateException if this client has trusted server keys
    */
   public CheckResult resultOf(UpdateResponse response) {
-    return new CheckResult(Objects.requireNonNull(response, "response == null"), rules);
+    Objects.requireNonNull(response, "response == null");
+    if (pinned) {
+      throw new IllegalStateException(
+          "resultOf does not verify response signatures, and this client pins server keys"
+              + " (trustedServerKeys): a pinned client verifies answers only through check()."
+              + " Verify the answer yourself (ResponseVerifier) and sort it with a client built"
+              + " without trustedServerKeys");
+    }
+    return new CheckResult(response, rules);
   }
 
   /**

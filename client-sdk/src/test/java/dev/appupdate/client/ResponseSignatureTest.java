@@ -96,7 +96,7 @@ class ResponseSignatureTest {
 
     assertThat(result.offers()).containsExactly(data());
     LoggedRequest sent = server.findAll(postRequestedFor(urlEqualTo("/v1/update"))).get(0);
-    AcceptSignature asked = AcceptSignature.parse(sent.getHeader("Accept-Signature"));
+    AcceptSignature asked = AcceptSignature.parse(sent.getHeader("Accept-Signature")).orElseThrow();
     assertThat(asked.keyIds()).containsExactly(SERVER_KEY.keyId());
     assertThat(asked.nonce()).hasSize(43);
     assertThat(ContentDigest.parse(sent.getHeader("Content-Digest")).matches(sent.getBody()))
@@ -124,7 +124,7 @@ class ResponseSignatureTest {
 
     List<String> nonces = new ArrayList<>();
     for (LoggedRequest r : server.findAll(postRequestedFor(urlEqualTo("/v1/update")))) {
-      nonces.add(AcceptSignature.parse(r.getHeader("Accept-Signature")).nonce());
+      nonces.add(AcceptSignature.parse(r.getHeader("Accept-Signature")).orElseThrow().nonce());
     }
     assertThat(nonces).hasSize(2).doesNotHaveDuplicates();
   }
@@ -295,7 +295,7 @@ class ResponseSignatureTest {
 
     assertThat(result.offers()).containsExactly(data());
     LoggedRequest sent = server.findAll(postRequestedFor(urlEqualTo("/v1/update"))).get(0);
-    assertThat(AcceptSignature.parse(sent.getHeader("Accept-Signature")).keyIds())
+    assertThat(AcceptSignature.parse(sent.getHeader("Accept-Signature")).orElseThrow().keyIds())
         .containsExactly(old.keyId(), SERVER_KEY.keyId());
   }
 

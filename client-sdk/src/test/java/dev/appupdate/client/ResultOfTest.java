@@ -66,6 +66,20 @@ class ResultOfTest {
   }
 
   @Test
+  void resultOf_clientPinningServerKeys_isRefusedSinceItWouldSkipTheResponseSignature() {
+    UpdateClient pinned =
+        Fixtures.client("http://127.0.0.1:9/", new FakeTime(), Fixtures.request().build())
+            .trustedServerKeys(other.publicKey())
+            .build();
+    UpdateResponse response =
+        UpdateResponse.of(List.of(Signing.signed("your_app", offer(DATA, "1.0"), trusted)), "r");
+
+    assertThatThrownBy(() -> pinned.resultOf(response))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("a pinned client verifies answers only through check()");
+  }
+
+  @Test
   void resultOf_null_isRefused() {
     UpdateClient client = client();
 

@@ -80,7 +80,7 @@ final class SigningTransformer implements ResponseTransformerV2 {
       added = last;
     } else {
       String accept = event.getRequest().getHeader(AcceptSignature.HEADER);
-      String nonce = AcceptSignature.parse(accept).nonce();
+      String nonce = AcceptSignature.parse(accept).orElseThrow().nonce();
       String digest =
           otherRequest
               ? ContentDigest.of("{}".getBytes(StandardCharsets.UTF_8)).headerValue()

@@ -117,8 +117,8 @@ public final class AppUpdateServer implements AutoCloseable {
    * @throws CatalogException if the catalog is invalid, listing every problem, or, with {@link
    *     Builder#trustedReleaseKeys}, has a release that no trusted key validly signed
    * @throws IOException if the catalog file cannot be read, a response key file cannot be read, is
-   *     readable by group or others, holds no Ed25519 private key or the same key as another, or
-   *     lies in the files directory, the port cannot be bound, the data
+   *     accessible to group or others or owned by another user, holds no Ed25519 private key, the
+   *     same key as another or a trusted release key, or lies in the files directory, the port cannot be bound, the data
    *     directory cannot be created or is in use by another server, the data directory or the key
    *     file lies in the files directory, the request-id key is corrupt or missing next to a
    *     completion log that holds completions, the completion log cannot be opened, or the files

@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import dev.appupdate.protocol.signature.Ed25519Keys;
 import dev.appupdate.protocol.signature.SigningKey;
+import dev.appupdate.protocol.signature.TrustedKeys;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -30,10 +31,11 @@ final class ResponseKeys {
   /**
    * Reads each private key file, in order.
    *
-   * @throws IOException naming the file: unreadable, readable by group or others, not an Ed25519
-   *     private key, or holding the same key as another file
+   * @param releaseKeys the trusted release keys ({@code --trust}), or null
+   * @throws IOException naming the file: unreadable, accessible to group or others, not an Ed25519
+   *     private key, holding the same key as another file, or holding a trusted release key
    */
-  static List<SigningKey> load(List<Path> files) throws IOException {
+  static List<SigningKey> load(List<Path> files, TrustedKeys releaseKeys) throws IOException {
     Map<String, Path> seen = new LinkedHashMap<>();
     List<SigningKey> keys = new ArrayList<>(files.size());
     for (Path file : files) {
@@ -49,6 +51,17 @@ final class ResponseKeys {
                 + " hold the same key "
                 + key.keyId()
                 + ": give each key once");
+      }
+      if (releaseKeys != null && releaseKeys.keyIds().contains(key.keyId())) {
+        // A release key signs what clients install; kept offline, its theft needs more than a
+        // break-in to the update server. As a response key it would sit on every replica.
+        throw new IOException(
+            "response key file "
+                + file
+                + " holds the release key "
+                + key.keyId()
+                + " that --trust names: a release key must stay offline, so give the server a"
+                + " response key of its own (appupdate keygen)");
       }
       keys.add(key);
     }

@@ -46,7 +46,9 @@ final class ResponseSigning {
 
   /**
    * Returns what the answer to {@code call} is signed over: its method, the route's public URL, the
-   * request's {@code Content-Digest} and the nonce of its {@code Accept-Signature}.
+   * request's {@code Content-Digest} and the nonce of its {@code Accept-Signature}; null when the
+   * header has no {@code appupdate} member (it asks for other parties' signatures only, such as a
+   * CDN's), and the answer goes unsigned.
    *
    * @param content the request body as sent, before any decoding
    * @throws HttpProblem 400 for a malformed {@code Accept-Signature}, and for a {@code
@@ -57,7 +59,12 @@ final class ResponseSigning {
   RequestBinding bind(Call call, byte[] content) throws HttpProblem {
     String nonce;
     try {
-      nonce = AcceptSignature.parse(field(call, AcceptSignature.HEADER)).nonce();
+      AcceptSignature asked =
+          AcceptSignature.parse(field(call, AcceptSignature.HEADER)).orElse(null);
+      if (asked == null) {
+        return null;
+      }
+      nonce = asked.nonce();
     } catch (ProtocolException e) {
       throw HttpProblem.of(Problem.invalid(e));
     }

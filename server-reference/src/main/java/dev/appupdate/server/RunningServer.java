@@ -56,7 +56,7 @@ record RunningServer(
       ReleaseTrust.check(initial, config.trustedReleaseKeys());
     }
     config.refuseToServePrivateFiles();
-    List<SigningKey> responseKeys = ResponseKeys.load(config.responseKeyFiles());
+    List<SigningKey> responseKeys = ResponseKeys.load(config.responseKeyFiles(), config.trustedReleaseKeys());
     CloseStack resources = new CloseStack();
     RunningServer running;
     try {

@@ -84,6 +84,33 @@ class ReleaseTrustTest {
   }
 
   @Test
+  void start_responseKeyIsATrustedReleaseKey_failsSayingTheReleaseKeyMustStayOffline()
+      throws Exception {
+    java.security.KeyPair pair = Ed25519Keys.generate();
+    SigningKey both = SigningKey.of(pair);
+    Path keyFile = dir.resolve("release.key");
+    Ed25519Keys.write(pair, keyFile, dir.resolve("release.pub"));
+    file =
+        Files.writeString(
+            dir.resolve("catalog.json"),
+            Fixtures.signedCatalog(List.of(both), "data:1.0"));
+    AppUpdateServer s =
+        Fixtures.demoServer(dir)
+            .catalog(file)
+            .watchCatalog(false)
+            .trustedReleaseKeys(release.publicKey(), both.publicKey())
+            .responseKeys(keyFile)
+            .build();
+
+    assertThatThrownBy(s::start)
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(
+            "response key file " + keyFile + " holds the release key " + both.keyId())
+        .hasMessageContaining("a release key must stay offline");
+    assertThat(dir.resolve("data")).doesNotExist();
+  }
+
+  @Test
   void start_embeddedDemoCatalog_isRefusedSinceItIsNotSigned() {
     AppUpdateServer s =
         Fixtures.demoServer(dir).trustedReleaseKeys(release.publicKey()).build();

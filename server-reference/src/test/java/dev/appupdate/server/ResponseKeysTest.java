@@ -53,7 +53,7 @@ class ResponseKeysTest {
 
   @Test
   void load_protocolTestVectorKey_signsThe204OfTheSpecification() throws IOException {
-    List<SigningKey> keys = ResponseKeys.load(List.of(ownerOnly("vector.key", VECTOR_KEY)));
+    List<SigningKey> keys = ResponseKeys.load(List.of(ownerOnly("vector.key", VECTOR_KEY)), null);
     RequestBinding request =
         RequestBinding.of(
             "POST",
@@ -79,11 +79,30 @@ class ResponseKeysTest {
     Path key = ownerOnly("response.key", VECTOR_KEY);
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
 
-    assertThatThrownBy(() -> ResponseKeys.load(List.of(key)))
+    assertThatThrownBy(() -> ResponseKeys.load(List.of(key), null))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith(
-            "private key file " + key + " is readable by group or others (rw-r-----)")
+            "private key file " + key + " is accessible to group or others (rw-r-----)")
         .hasMessageContaining("chmod 600 " + key);
+  }
+
+  @Test
+  void load_keyThatIsATrustedReleaseKey_isRefusedNamingFileAndKey() throws IOException {
+    Path key = ownerOnly("response.key", VECTOR_KEY);
+    Path other = dir.resolve("other.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), other, dir.resolve("other.pub"));
+
+    assertThatThrownBy(
+            () ->
+                ResponseKeys.load(
+                    List.of(other, key),
+                    dev.appupdate.protocol.signature.TrustedKeys.of(
+                        Ed25519Keys.readKeyPair(key).getPublic())))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(
+            "response key file " + key + " holds the release key 844f37232d3ae9f3 that --trust"
+                + " names");
+    assertThat(ResponseKeys.load(List.of(other), null)).hasSize(1);
   }
 
   @Test
@@ -91,7 +110,7 @@ class ResponseKeysTest {
     Path a = ownerOnly("a.key", VECTOR_KEY);
     Path b = ownerOnly("b.key", VECTOR_KEY);
 
-    assertThatThrownBy(() -> ResponseKeys.load(List.of(a, b)))
+    assertThatThrownBy(() -> ResponseKeys.load(List.of(a, b), null))
         .isInstanceOf(IOException.class)
         .hasMessage(
             "response key files "
@@ -106,7 +125,7 @@ class ResponseKeysTest {
     KeyPair pair = Ed25519Keys.generate();
     Path pub = ownerOnly("response.pub", Ed25519Keys.publicKeyPem(pair.getPublic()));
 
-    assertThatThrownBy(() -> ResponseKeys.load(List.of(pub)))
+    assertThatThrownBy(() -> ResponseKeys.load(List.of(pub), null))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(pub.toString())
         .hasMessageContaining("this is a public key; give the private key file");

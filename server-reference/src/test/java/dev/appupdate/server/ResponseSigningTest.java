@@ -246,6 +246,31 @@ class ResponseSigningTest {
   }
 
   @Test
+  void update_acceptSignatureWithoutAnAppupdateMember_isIgnoredAndAnsweredUnsigned()
+      throws Exception {
+    start(first);
+    byte[] body = SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
+
+    for (String accept :
+        List.of(
+            "sig1=(\"@status\");nonce=\"x\"", // a CDN's, say: not ours
+            "appupdate-2=(\"@status\");nonce=\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8\"")) {
+      // Without Content-Digest too: nothing is signed, so nothing needs binding.
+      HttpResponse<byte[]> r =
+          Fixtures.CLIENT.send(
+              HttpRequest.newBuilder(server.baseUrl().resolve("/v1/update"))
+                  .header(AcceptSignature.HEADER, accept)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+
+      assertThat(r.statusCode()).as(accept).isEqualTo(200);
+      assertUnsigned(r);
+    }
+  }
+
+  @Test
   void update_malformedAcceptSignature_is400NamingTheHeader() throws Exception {
     start(first);
     byte[] body = SEED_REQUEST.getBytes(StandardCharsets.UTF_8);
@@ -254,7 +279,6 @@ class ResponseSigningTest {
         List.of(
             "appupdate=(\"@status\"", // not a dictionary
             "appupdate=(\"@status\");nonce=\"short\"", // not a 32-byte nonce
-            "sig1=(\"@status\");nonce=\"x\"", // nothing asked of this protocol
             "appupdate=(\"@status\");nonce=\"" + "A".repeat(9000) + "\"")) { // too long
       HttpResponse<byte[]> r =
           Fixtures.CLIENT.send(
@@ -397,7 +421,7 @@ class ResponseSigningTest {
 
     assertThatThrownBy(s::start)
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("private key file " + key + " is readable by group or others");
+        .hasMessageStartingWith("private key file " + key + " is accessible to group or others");
     assertThat(dir.resolve("data")).doesNotExist();
   }
 

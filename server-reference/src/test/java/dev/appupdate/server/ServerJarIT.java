@@ -212,7 +212,7 @@ class ServerJarIT {
           .startsWith(
               "appupdate-server: cannot start: private key file "
                   + key
-                  + " is readable by group or others (rw-r--r--)")
+                  + " is accessible to group or others (rw-r--r--)")
           .contains("chmod 600 " + key);
       assertThat(dir.resolve("appupdate-data")).doesNotExist();
     }

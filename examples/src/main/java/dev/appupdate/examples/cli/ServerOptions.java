@@ -131,6 +131,7 @@ final class ServerOptions {
 
   private URI serverUri;
   private UpdateClient client;
+  private UpdateClient unpinned;
 
   /** The pinned server keys; null when no --server-key was given. */
   private TrustedKeys serverKeys;
@@ -182,6 +183,16 @@ final class ServerOptions {
     if (!releaseKeys.isEmpty()) {
       b.trustedReleaseKeys(releaseKeys.toArray(PublicKey[]::new));
     }
+    unpinned = null;
+    if (!responseKeys.isEmpty()) {
+      try {
+        // Before pinning: check verifies the one answer itself, then has it sorted by resultOf,
+        // which a pinned client refuses.
+        unpinned = b.build();
+      } catch (IllegalArgumentException e) {
+        // The same problem is reported by the build below.
+      }
+    }
     if (!responseKeys.isEmpty()) {
       try {
         b.trustedServerKeys(responseKeys.toArray(PublicKey[]::new));
@@ -192,11 +203,15 @@ final class ServerOptions {
     }
     try {
       client = b.build();
+      if (unpinned == null) {
+        unpinned = client;
+      }
     } catch (IllegalArgumentException e) {
       problems.add(serverProblem(e));
     }
     if (!problems.isEmpty()) {
       client = null;
+      unpinned = null;
       serverKeys = null;
     }
     return problems;
@@ -322,6 +337,17 @@ final class ServerOptions {
   private static String afterField(String message) {
     int colon = message.indexOf(": ");
     return colon > 0 ? message.substring(colon + 2) : message;
+  }
+
+  /**
+   * Returns the client for these options without the {@code --server-key} pins, once {@link
+   * #validate} found no problem: for sorting an answer whose signature was verified already.
+   */
+  UpdateClient unpinnedClient() {
+    if (unpinned == null) {
+      throw new IllegalStateException("validate() has not passed");
+    }
+    return unpinned;
   }
 
   /** Returns the client for these options, once {@link #validate} found no problem. */

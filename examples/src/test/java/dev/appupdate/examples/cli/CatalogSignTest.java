@@ -488,7 +488,7 @@ class CatalogSignTest {
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
         .startsWith(
-            "appupdate catalog: private key file " + key + " is readable by group or others")
+            "appupdate catalog: private key file " + key + " is accessible to group or others")
         .contains("chmod 600 " + key);
     assertThat(catalog).hasContent(before);
   }

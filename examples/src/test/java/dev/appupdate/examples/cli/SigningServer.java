@@ -139,7 +139,7 @@ final class SigningServer implements AutoCloseable {
                 "POST",
                 baseUrl().resolve("v1/update"),
                 exchange.getRequestHeaders().getFirst(ContentDigest.HEADER),
-                AcceptSignature.parse(accept).nonce());
+                AcceptSignature.parse(accept).orElseThrow().nonce());
         SignatureHeaders h = current.sign(request, s, b, Instant.now());
         if (h.contentDigest() != null) {
           exchange.getResponseHeaders().add(ContentDigest.HEADER, h.contentDigest());

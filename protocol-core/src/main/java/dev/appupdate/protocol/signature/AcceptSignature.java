@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code Accept-Signature} request header (RFC 9421, section 5.1) by which a client asks for a
@@ -29,7 +30,7 @@ import java.util.Objects;
  * AcceptSignature accept = AcceptSignature.create(trustedServerKeys);   // client, per request
  * request.header(AcceptSignature.HEADER, accept.headerValue());
  *
- * AcceptSignature asked = AcceptSignature.parse(header);               // server; 400 if thrown
+ * Optional<AcceptSignature> asked = AcceptSignature.parse(header);     // server; 400 if thrown
  * }</pre>
  */
 public final class AcceptSignature {
@@ -88,17 +89,22 @@ public final class AcceptSignature {
   }
 
   /**
-   * Reads an {@code Accept-Signature} header value, as a server does. Members whose label is {@code
-   * appupdate} or {@code appupdate-N} are read; others (asking for other signatures) are ignored.
-   * Each such member must be an inner list with a {@code nonce} parameter, the same in all; a
-   * {@code keyid} parameter, when present, must be a key id, and an {@code alg} parameter {@code
+   * Reads an {@code Accept-Signature} header value, as a server does. The header asks for an
+   * appupdate signature only when it has a member labelled {@code appupdate}: without one (only
+   * members that ask for other signatures, such as a CDN's {@code sig1}, or only {@code
+   * appupdate-2} and the like), the result is empty and the answer goes unsigned. With one, the
+   * members labelled {@code appupdate} or {@code appupdate-N} are read, and others ignored. Each
+   * such member must be an inner list with a {@code nonce} parameter, the same in all; a {@code
+   * keyid} parameter, when present, must be a key id, and an {@code alg} parameter {@code
    * "ed25519"}. The covered components asked for are not checked: a server signs protocol v1's set.
    *
    * @param headerValue the header's value; several header lines joined with {@code ", "}
-   * @return the nonce and the key ids asked for
-   * @throws ProtocolException naming the {@code Accept-Signature} header and what is wrong
+   * @return the nonce and the key ids asked for; empty when the header has no {@code appupdate}
+   *     member
+   * @throws ProtocolException naming the {@code Accept-Signature} header and what is wrong: not
+   *     an RFC 8941 dictionary, or a malformed appupdate member
    */
-  public static AcceptSignature parse(String headerValue) {
+  public static Optional<AcceptSignature> parse(String headerValue) {
     Objects.requireNonNull(headerValue, "headerValue == null");
     if (headerValue.length() > Profile.MAX_FIELD_LENGTH) {
       throw error("is longer than " + Profile.MAX_FIELD_LENGTH + " characters");
@@ -108,6 +114,10 @@ public final class AcceptSignature {
       members = StructuredFields.parseDictionary(headerValue);
     } catch (StructuredFields.ParseException e) {
       throw error("is not an RFC 8941 dictionary: " + e.getMessage());
+    }
+    if (!members.containsKey(Profile.label(0))) {
+      // Another party's signature request (a CDN's, say), not ours: signing is not asked for.
+      return Optional.empty();
     }
     String nonce = null;
     List<String> keyIds = new ArrayList<>();
@@ -149,10 +159,7 @@ public final class AcceptSignature {
         }
       }
     }
-    if (nonce == null) {
-      throw error("has no appupdate member: expected appupdate=(...);nonce=\"...\"");
-    }
-    return new AcceptSignature(nonce, List.copyOf(keyIds));
+    return Optional.of(new AcceptSignature(nonce, List.copyOf(keyIds)));
   }
 
   private static ProtocolException error(String message) {

@@ -15,6 +15,7 @@ import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Ed25519 with the JDK (Java 15 and later): raw key bytes, the DER encodings of RFC 8410, and the
@@ -53,12 +54,19 @@ final class Ed25519 {
     return decodePublicKey(der);
   }
 
-  /** Decodes a DER SubjectPublicKeyInfo; IllegalArgumentException if not an Ed25519 key. */
+  /**
+   * Decodes a DER SubjectPublicKeyInfo; IllegalArgumentException if not an Ed25519 key, or a weak
+   * one: a point of small order, or a y coordinate that is not below 2^255 - 19.
+   */
   static PublicKey decodePublicKey(byte[] der) {
     if (der.length != SPKI_PREFIX.length + KEY_BYTES
         || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
       throw new IllegalArgumentException(
           "not an Ed25519 public key (an RFC 8410 SubjectPublicKeyInfo of 44 bytes)");
+    }
+    String weakness = weakness(Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length));
+    if (weakness != null) {
+      throw new IllegalArgumentException("not a usable Ed25519 public key: " + weakness);
     }
     try {
       return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
@@ -150,6 +158,42 @@ final class Ed25519 {
   private static final BigInteger BY =
       new BigInteger(
           "46316835694926478169428394003475163141307993866256225615783033603165251855960");
+
+  /**
+   * The y coordinates of the 8 points of small order (1, 2, 4 and 8): 1 (the neutral point), p - 1,
+   * 0, and a pair of order 8. Such a key signs nothing of its own, and the JDK's verification (which
+   * does not multiply by the cofactor) accepts a trivial signature by it over any message. Each y
+   * names two encodings, by the sign bit of x; for x = 0 the one with the bit set is also
+   * non-canonical. That makes the 8 encodings of the known blocklists (libsodium) and the
+   * non-canonical ones of the same points.
+   */
+  private static final Set<BigInteger> SMALL_ORDER_Y = smallOrderY();
+
+  private static Set<BigInteger> smallOrderY() {
+    BigInteger y8 =
+        new BigInteger(
+            "2707385501144840649318225287225658788936804267575313519463743609750303402022");
+    return Set.of(
+        BigInteger.ONE, P.subtract(BigInteger.ONE), BigInteger.ZERO, y8, P.subtract(y8));
+  }
+
+  /** Returns why a raw 32-byte public key is weak, or null when it is not. */
+  static String weakness(byte[] raw) {
+    byte[] bigEndian = new byte[KEY_BYTES];
+    for (int i = 0; i < KEY_BYTES; i++) {
+      bigEndian[i] = raw[KEY_BYTES - 1 - i];
+    }
+    bigEndian[0] &= 0x7f; // the sign bit of x
+    BigInteger y = new BigInteger(1, bigEndian);
+    if (y.compareTo(P) >= 0) {
+      return "its y coordinate is not below 2^255 - 19 (a non-canonical encoding)";
+    }
+    if (SMALL_ORDER_Y.contains(y)) {
+      return "it is a point of small order, a weak key by which a trivial signature verifies"
+          + " over any message";
+    }
+    return null;
+  }
 
   /** Returns the raw 32-byte public key of a 32-byte seed. */
   static byte[] derivePublicKey(byte[] seed) {

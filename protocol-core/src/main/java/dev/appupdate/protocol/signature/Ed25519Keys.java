@@ -13,9 +13,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -151,35 +155,41 @@ public final class Ed25519Keys {
   }
 
   /**
-   * Reads a private key file and derives its public key. On a POSIX file system the file must not
-   * be readable by group or others: a signing key that others can read is refused rather than used,
-   * since anyone who read it could sign releases or answers as this key.
+   * Reads a private key file and derives its public key. A signing key that others could read or
+   * replace is refused rather than used, since anyone who read it could sign releases or answers
+   * as this key. On a POSIX file system the file, after resolving symbolic links once to its real
+   * path, must be a regular file owned by the current user (the {@code user.name} system property)
+   * on which group and others have no permission at all (not even write or execute); the real path
+   * is read without following links, and its file key (device and inode) must be the same before
+   * and after reading, so that a file swapped in between is refused too.
+   *
+   * <p>On a file system without POSIX attributes (Windows' NTFS, FAT), none of this is checked:
+   * neither owner nor access control lists; only that the file is a regular file and not swapped
+   * while read. Protect the file by the file system's own means there.
    *
    * @param file a file holding PKCS#8 PEM of an Ed25519 private key, as {@link #write} creates it
    * @return the private key with its public key
-   * @throws IOException if the file cannot be read, is readable by group or others, or does not
-   *     hold such a key, with a message naming the file and what to do
+   * @throws IOException if the file cannot be read, is not a regular file, is owned by another
+   *     user, gives group or others any permission, changed while read, or does not hold such a
+   *     key, with a message naming the file and what to do
    */
   public static KeyPair readKeyPair(Path file) throws IOException {
     Objects.requireNonNull(file, "file == null");
-    PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-    if (posix != null) {
-      Set<PosixFilePermission> perms = posix.readAttributes().permissions();
-      if (perms.contains(PosixFilePermission.GROUP_READ)
-          || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new IOException(
-            "private key file "
-                + file
-                + " is readable by group or others ("
-                + PosixFilePermissions.toString(perms)
-                + "): anyone who can read it can sign as"
-                + " this key. Restrict it (chmod 600 "
-                + file
-                + "), and replace the key if others"
-                + " may have read it");
-      }
+    // Resolved once: every check and the read itself then name the same file, without links.
+    Path real = file.toRealPath();
+    BasicFileAttributes before = checkPrivateKeyFile(file, real);
+    String text;
+    try (InputStream in =
+        Files.newInputStream(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      text = readText(file, in, "private key file");
     }
-    String text = readText(file, "private key file");
+    BasicFileAttributes after =
+        Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!Objects.equals(before.fileKey(), after.fileKey())) {
+      throw new IOException(
+          "private key file " + file + " was replaced while it was read: try again, and find out"
+              + " who replaces it");
+    }
     PrivateKey key;
     try {
       key = parsePrivateKey(text);
@@ -189,16 +199,80 @@ public final class Ed25519Keys {
     return new KeyPair(publicKey(key), key);
   }
 
+  /** Checks the real path of a key file as {@link #readKeyPair} says; returns its attributes. */
+  private static BasicFileAttributes checkPrivateKeyFile(Path file, Path real) throws IOException {
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(real, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attributes =
+        view == null
+            ? Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            : view.readAttributes();
+    if (!attributes.isRegularFile()) {
+      throw new IOException(
+          "private key file " + file + " is not a regular file: give the file that holds the key");
+    }
+    if (view == null) {
+      return attributes;
+    }
+    PosixFileAttributes posix = (PosixFileAttributes) attributes;
+    UserPrincipal owner = posix.owner();
+    String user = System.getProperty("user.name");
+    UserPrincipal me;
+    try {
+      me = real.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+    } catch (UserPrincipalNotFoundException e) {
+      throw new IOException(
+          "private key file " + file + ": cannot tell whether it is yours, since the current user "
+              + Fields.quote(String.valueOf(user)) + " is unknown to the file system");
+    }
+    if (!owner.equals(me)) {
+      throw new IOException(
+          "private key file "
+              + file
+              + " is owned by "
+              + owner.getName()
+              + ", not by the current user "
+              + user
+              + ": whoever owns it can change it or let others read it. Give it to this user"
+              + " (chown "
+              + user
+              + " "
+              + file
+              + ")");
+    }
+    Set<PosixFilePermission> perms = posix.permissions();
+    EnumSet<PosixFilePermission> ownerOnly =
+        EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE);
+    if (!ownerOnly.containsAll(perms)) {
+      throw new IOException(
+          "private key file "
+              + file
+              + " is accessible to group or others ("
+              + PosixFilePermissions.toString(perms)
+              + "): anyone who can read it can sign as this key, and anyone who can write it can"
+              + " make this signer use another. Restrict it (chmod 600 "
+              + file
+              + "), and replace the key if others may have read it");
+    }
+    return attributes;
+  }
+
   /** Derives the public key of an Ed25519 private key. */
   static PublicKey publicKey(PrivateKey key) {
     return Ed25519.publicKey(Ed25519.derivePublicKey(Ed25519.seed(key)));
   }
 
   private static String readText(Path file, String kind) throws IOException {
-    byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      return readText(file, in, kind);
     }
+  }
+
+  private static String readText(Path file, InputStream in, String kind) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     if (bytes.length > MAX_FILE_BYTES) {
       throw new IOException(
           kind + " " + file + " is larger than " + MAX_FILE_BYTES + " bytes: not a key file");

@@ -19,7 +19,7 @@ import java.util.Objects;
  * <pre>{@code
  * // server, for POST /v1/update:
  * RequestBinding request = RequestBinding.of("POST", publicBaseUrl.resolve("v1/update"),
- *     headers.getFirst(ContentDigest.HEADER), AcceptSignature.parse(accept).nonce());
+ *     headers.getFirst(ContentDigest.HEADER), AcceptSignature.parse(accept).orElseThrow().nonce());
  * }</pre>
  */
 public final class RequestBinding {

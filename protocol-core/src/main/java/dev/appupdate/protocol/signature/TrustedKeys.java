@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The public keys a verifier trusts, by {@linkplain Ed25519Keys#keyId key id}: release keys for
@@ -30,7 +31,8 @@ public final class TrustedKeys {
    *
    * @param keys Ed25519 public keys, at least one; a key given twice counts once
    * @return the trusted keys
-   * @throws IllegalArgumentException if there is no key, or one is not an Ed25519 key
+   * @throws IllegalArgumentException if there is no key, one is not an Ed25519 key or a weak one
+   *     (a point of small order), or two different keys have the same key id
    */
   public static TrustedKeys of(PublicKey... keys) {
     return of(Arrays.asList(keys));
@@ -41,9 +43,16 @@ public final class TrustedKeys {
    *
    * @param keys Ed25519 public keys, at least one; a key given twice counts once
    * @return the trusted keys
-   * @throws IllegalArgumentException if there is no key, or one is not an Ed25519 key
+   * @throws IllegalArgumentException if there is no key, one is not an Ed25519 key or a weak one
+   *     (a point of small order), or two different keys have the same key id
    */
   public static TrustedKeys of(Collection<? extends PublicKey> keys) {
+    return of(keys, Ed25519Keys::keyId);
+  }
+
+  /** As {@link #of(Collection)}, with the key ids that {@code keyIdOf} gives: for tests. */
+  static TrustedKeys of(
+      Collection<? extends PublicKey> keys, Function<PublicKey, String> keyIdOf) {
     Objects.requireNonNull(keys, "keys == null");
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("no trusted key: give at least one");
@@ -51,7 +60,18 @@ public final class TrustedKeys {
     Map<String, PublicKey> map = new LinkedHashMap<>();
     for (PublicKey k : keys) {
       Objects.requireNonNull(k, "a key is null");
-      map.put(Ed25519Keys.keyId(k), k);
+      String id = keyIdOf.apply(k);
+      // Also for keys made without Ed25519Keys (a KeyFactory of one's own), which it would refuse.
+      String weakness = Ed25519.weakness(Ed25519.rawPublicKey(k));
+      if (weakness != null) {
+        throw new IllegalArgumentException("not a usable Ed25519 public key: " + weakness);
+      }
+      PublicKey before = map.putIfAbsent(id, k);
+      // Signatures name their key by id only: with two keys of one id, one would be unreachable.
+      if (before != null && !Arrays.equals(Ed25519.rawPublicKey(before), Ed25519.rawPublicKey(k))) {
+        throw new IllegalArgumentException(
+            "two different keys have the same key id " + id + ": trust one of them");
+      }
     }
     return new TrustedKeys(map);
   }

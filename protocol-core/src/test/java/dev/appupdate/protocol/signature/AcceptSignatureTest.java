@@ -33,7 +33,7 @@ class AcceptSignatureTest {
     AcceptSignature sent =
         AcceptSignature.of(Vectors.NONCE, List.of(Vectors.KEY_ID, "0011223344556677"));
 
-    AcceptSignature read = AcceptSignature.parse(sent.headerValue());
+    AcceptSignature read = AcceptSignature.parse(sent.headerValue()).orElseThrow();
 
     assertThat(read.nonce()).isEqualTo(Vectors.NONCE);
     assertThat(read.keyIds()).containsExactly(Vectors.KEY_ID, "0011223344556677");
@@ -45,7 +45,8 @@ class AcceptSignatureTest {
         AcceptSignature.parse(
             "sig1=(\"@method\");keyid=\"x\", appupdate=(\"@status\");nonce=\""
                 + Vectors.NONCE
-                + "\";created");
+                + "\";created")
+            .orElseThrow();
 
     assertThat(read.nonce()).isEqualTo(Vectors.NONCE);
     assertThat(read.keyIds()).isEmpty();
@@ -62,13 +63,24 @@ class AcceptSignatureTest {
     assertThat(a.keyIds()).containsExactly(Vectors.KEY_ID);
   }
 
+  @Test
+  void parse_noAppupdateMember_isNoRequestForOurSignature() {
+    String nonce = ";nonce=\"" + Vectors.NONCE + "\"";
+
+    assertThat(AcceptSignature.parse("sig1=(\"@status\")" + nonce)).isEmpty();
+    assertThat(AcceptSignature.parse("appupdate-2=(\"@status\")" + nonce)).isEmpty();
+    assertThat(AcceptSignature.parse("sig1=(\"@method\"), appupdate-2=1")).isEmpty();
+    assertThat(
+            AcceptSignature.parse("appupdate-2=(\"@status\")" + nonce + ", appupdate=()" + nonce))
+        .isPresent();
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
         "appupdate=(|is not an RFC 8941 dictionary: expected an item (a number, \"string\","
             + " token, :bytes: or ?boolean) at offset 11, got the end",
-        "sig1=(\"@method\")|has no appupdate member: expected appupdate=(...);nonce=\"...\"",
         "appupdate=1;nonce=\"x\"|member appupdate must be an inner list of components",
         "appupdate=()|member appupdate has no nonce parameter",
         "appupdate=();nonce=\"abc\"|member appupdate: nonce must be 32 random bytes as"

@@ -9,12 +9,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,8 +118,9 @@ class Ed25519KeysTest {
         .hasMessage(
             "private key file "
                 + priv
-                + " is readable by group or others (rw-r-----): anyone"
-                + " who can read it can sign as this key. Restrict it (chmod 600 "
+                + " is accessible to group or others (rw-r-----): anyone"
+                + " who can read it can sign as this key, and anyone who can write it can make"
+                + " this signer use another. Restrict it (chmod 600 "
                 + priv
                 + "), and replace the key if others may have read it");
   }
@@ -130,7 +133,71 @@ class Ed25519KeysTest {
 
     assertThatThrownBy(() -> Ed25519Keys.readKeyPair(priv))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("is readable by group or others (rw----r--)");
+        .hasMessageContaining("is accessible to group or others (rw----r--)");
+  }
+
+  @Test
+  void readKeyPair_fileWritableByGroupAndOthers_isRefusedThoughNoneCanRead() throws Exception {
+    Path priv = dir.resolve("release.key");
+    Files.writeString(priv, Vectors.PRIVATE_PEM);
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw--w--w-"));
+
+    assertThatThrownBy(() -> Ed25519Keys.readKeyPair(priv))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is accessible to group or others (rw--w--w-)");
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw------x"));
+    assertThatThrownBy(() -> Ed25519Keys.readKeyPair(priv))
+        .hasMessageContaining("is accessible to group or others (rw------x)");
+  }
+
+  @Test
+  void readKeyPair_symlink_checksAndReadsTheFileItLeadsTo() throws Exception {
+    Path priv = dir.resolve("real.key");
+    Files.writeString(priv, Vectors.PRIVATE_PEM);
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
+    Path link = Files.createSymbolicLink(dir.resolve("link.key"), priv);
+
+    // A link itself is rwxrwxrwx: what counts is the file, checked and read without links.
+    assertThat(Ed25519Keys.keyId(Ed25519Keys.readKeyPair(link).getPublic()))
+        .isEqualTo(Vectors.KEY_ID);
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> Ed25519Keys.readKeyPair(link))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("private key file " + link + " is accessible to group or others");
+  }
+
+  @Test
+  void readKeyPair_directory_isRefusedAsNotARegularFile() throws Exception {
+    Path sub = Files.createDirectory(dir.resolve("release.key"));
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwx------"));
+
+    assertThatThrownBy(() -> Ed25519Keys.readKeyPair(sub))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("private key file " + sub + " is not a regular file");
+  }
+
+  @Test
+  void readKeyPair_fileOwnedByAnotherUser_isRefused() throws Exception {
+    Path priv = dir.resolve("release.key");
+    Files.writeString(priv, Vectors.PRIVATE_PEM);
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
+    UserPrincipal nobody;
+    try {
+      nobody = priv.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+      Files.setOwner(priv, nobody);
+    } catch (IOException e) {
+      // Giving a file away takes root (CAP_CHOWN), or a user "nobody" to give it to.
+      Assumptions.abort("cannot give a file to user nobody (needs root): " + e);
+      return;
+    }
+
+    assertThatThrownBy(() -> Ed25519Keys.readKeyPair(priv))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(
+            "private key file "
+                + priv
+                + " is owned by nobody, not by the current user "
+                + System.getProperty("user.name"));
   }
 
   @Test
@@ -218,6 +285,85 @@ class Ed25519KeysTest {
     assertThat(Ed25519Keys.keyId(Ed25519Keys.parsePublicKey(pem))).isEqualTo(Vectors.KEY_ID);
   }
 
+  private static String publicPemOfRaw(String hex) {
+    byte[] der = Ed25519Keys.parsePublicKey(Vectors.PUBLIC_PEM).getEncoded();
+    System.arraycopy(HexFormat.of().parseHex(hex), 0, der, der.length - 32, 32);
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getEncoder().encodeToString(der)
+        + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  @Test
+  void parsePublicKey_identityPoint_isRefusedAsSmallOrder() {
+    String identity = "01" + "00".repeat(31);
+
+    assertThatThrownBy(() -> Ed25519Keys.parsePublicKey(publicPemOfRaw(identity)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "not a usable Ed25519 public key: it is a point of small order, a weak key by which a"
+                + " trivial signature verifies over any message");
+    assertThatThrownBy(() -> Ed25519.publicKey(HexFormat.of().parseHex(identity)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("small order");
+  }
+
+  @Test
+  void parsePublicKey_everySmallOrderEncoding_isRefused() {
+    for (String hex :
+        new String[] {
+          "0100000000000000000000000000000000000000000000000000000000000000",
+          "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+          "0000000000000000000000000000000000000000000000000000000000000000",
+          "0000000000000000000000000000000000000000000000000000000000000080",
+          "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+          "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+          "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+          "0100000000000000000000000000000000000000000000000000000000000080"
+        }) {
+      assertThatThrownBy(() -> Ed25519Keys.parsePublicKey(publicPemOfRaw(hex)))
+          .as(hex)
+          .hasMessageContaining("small order");
+    }
+  }
+
+  @Test
+  void trustedKeys_identityKeyMadeWithTheJdksKeyFactory_isRefused() throws Exception {
+    byte[] der = Ed25519Keys.parsePublicKey(Vectors.PUBLIC_PEM).getEncoded();
+    byte[] identity = HexFormat.of().parseHex("01" + "00".repeat(31));
+    System.arraycopy(identity, 0, der, der.length - 32, 32);
+    PublicKey weak =
+        java.security.KeyFactory.getInstance("Ed25519")
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+
+    assertThatThrownBy(() -> TrustedKeys.of(weak))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("small order");
+  }
+
+  @Test
+  void parsePublicKey_yNotBelowP_isRefusedAsNonCanonical() {
+    for (String hex :
+        new String[] {
+          "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p
+          "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p + 1
+          "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+        }) {
+      assertThatThrownBy(() -> Ed25519Keys.parsePublicKey(publicPemOfRaw(hex)))
+          .as(hex)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not below 2^255 - 19");
+    }
+  }
+
+  @Test
+  void parsePublicKey_generatedKeys_areAccepted() {
+    for (int i = 0; i < 20; i++) {
+      PublicKey key = Ed25519Keys.generate().getPublic();
+      assertThat(Ed25519Keys.parsePublicKey(Ed25519Keys.publicKeyPem(key))).isEqualTo(key);
+    }
+  }
+
   @Test
   void derivePublicKey_rfc8032TestVector1() {
     byte[] seed =
@@ -255,6 +401,20 @@ class Ed25519KeysTest {
     assertThatThrownBy(() -> TrustedKeys.of(java.util.List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no trusted key: give at least one");
+  }
+
+  @Test
+  void trustedKeys_twoDifferentKeysWithOneKeyId_areRefused() {
+    PublicKey a = Ed25519Keys.generate().getPublic();
+    PublicKey b = Ed25519Keys.generate().getPublic();
+
+    // No real 64-bit collision is at hand: every key gets the same id instead.
+    assertThatThrownBy(() -> TrustedKeys.of(java.util.List.of(a, b), k -> Vectors.KEY_ID))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "two different keys have the same key id " + Vectors.KEY_ID + ": trust one of them");
+    assertThat(TrustedKeys.of(java.util.List.of(a, a), k -> Vectors.KEY_ID).keyIds())
+        .containsExactly(Vectors.KEY_ID);
   }
 
   @Test
