@@ -91,8 +91,8 @@ final class ServerCommand {
       order = 10,
       description =
           "sign answers to update checks that ask for it (Accept-Signature) with this Ed25519"
-              + " private key, PKCS#8 PEM as 'appupdate keygen' writes it, readable by its owner"
-              + " only; never created. Repeatable, up to 16: a key change-over signs with each."
+              + " private key, PKCS#8 PEM as 'appupdate keygen' writes it, a regular file of this"
+              + " user with no group or other access, never a --trust key; never created. Repeatable, up to 16: a key change-over signs with each."
               + " Replicas share the file; the signed URL is --public-url plus v1/update")
   private List<String> responseKeyArgs = new ArrayList<>();
 
