@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param issuedAt when the request id was issued
  * @param updateType the update type the outcome is about
  * @param outcome what the client reported
+ * @param installation a pseudonymous key of the reporting installation, carried by the request id
+ *     when the update check named an {@code installation_id}; {@code null} when it did not. The
+ *     automatic halt counts distinct installations with it, so that one client cannot halt a
+ *     release alone.
  */
 record CompletionRecord(
     Instant receivedAt,
@@ -21,7 +25,19 @@ record CompletionRecord(
     String product,
     Instant issuedAt,
     String updateType,
-    Outcome outcome) {
+    Outcome outcome,
+    String installation) {
+
+  /** A record whose request id carries no installation key. */
+  CompletionRecord(
+      Instant receivedAt,
+      String requestId,
+      String product,
+      Instant issuedAt,
+      String updateType,
+      Outcome outcome) {
+    this(receivedAt, requestId, product, issuedAt, updateType, outcome, null);
+  }
 
   CompletionRecord {
     Objects.requireNonNull(receivedAt, "receivedAt == null");
