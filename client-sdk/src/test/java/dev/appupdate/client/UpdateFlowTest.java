@@ -240,6 +240,33 @@ class UpdateFlowTest {
   }
 
   @Test
+  void report_tooManyRequestsWithRetryAfter_waitsAsAskedThenReportsAgain() throws IOException {
+    server.stubFor(
+        post("/v1/completion")
+            .inScenario("limited")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Retry-After", "3")
+                    .withHeader("Content-Type", "application/problem+json")
+                    .withBody(
+                        "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\","
+                            + "\"status\":429,\"detail\":\"rate limit\"}"))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        post("/v1/completion")
+            .inScenario("limited")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(204)));
+
+    client().report(resultOf(data()).report().failed(data(), "disk full").build());
+
+    server.verify(2, postRequestedFor(urlEqualTo("/v1/completion")));
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(3));
+  }
+
+  @Test
   void report_unknownRequestId_throwsWithoutRetrying() {
     server.stubFor(
         post("/v1/completion")

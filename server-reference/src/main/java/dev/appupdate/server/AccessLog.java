@@ -66,7 +66,11 @@ final class AccessLog implements Closeable {
     if (!ACCESS.isLoggable(Level.INFO)) {
       return;
     }
-    Entry entry = new Entry(remote, method, target, status, bytes, nanos);
+    // Made printable and short here, not on the logging thread: a queue full of 32 KB methods
+    // would hold a quarter of a gigabyte.
+    Entry entry =
+        new Entry(
+            remote, JsonBody.token(method), JsonBody.printable(target), status, bytes, nanos);
     if (closed) {
       write(entry);
       return;
@@ -144,9 +148,9 @@ final class AccessLog implements Closeable {
     StringBuilder line = new StringBuilder(96);
     line.append(e.remote() == null ? "-" : e.remote().getAddress().getHostAddress())
         .append(' ')
-        .append(JsonBody.token(e.method()))
+        .append(e.method())
         .append(' ')
-        .append(JsonBody.printable(e.target()))
+        .append(e.target())
         .append(' ');
     if (e.status() == 0) {
       line.append('-');

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The appupdate reference server: protocol v1 on the JDK's built-in HTTP server.
@@ -62,11 +63,23 @@ import java.util.Objects;
  * of it), {@code sun.net.httpserver.maxReqTime=30} (seconds to send a whole request, body included;
  * without it a slow client holds a worker for as long as it likes), {@code
  * sun.net.httpserver.maxRspTime=600} (seconds for a client to take a whole response), {@code
- * sun.net.httpserver.idleInterval=30} (seconds a kept-alive connection may stay silent; a new one
- * gets the lesser of this and {@code maxReqTime}), {@code sun.net.httpserver.clockTick=1000}
+ * sun.net.httpserver.idleInterval=10} (seconds a kept-alive connection may stay silent; a new one
+ * that sends nothing gets the lesser of this and {@code maxReqTime}, so idle sockets free their
+ * place in the connection limit soon), {@code sun.net.httpserver.maxIdleConnections=200} (kept-alive
+ * connections beyond it are closed after their answer), {@code sun.net.httpserver.clockTick=1000}
  * (milliseconds between checks for idle connections), {@code sun.net.httpserver.maxReqHeaders=100},
- * {@code sun.net.httpserver.maxReqHeaderSize=32768} and {@code jdk.httpserver.maxConnections=1000}
- * (bounds on what one request or all clients together may hold). The server logs through {@link
+ * {@code sun.net.httpserver.maxReqHeaderSize=32768} and {@code jdk.httpserver.maxConnections=4096}
+ * (bounds on what one request or all clients together may hold; a connection over the limit is
+ * closed as soon as it is accepted, so keep the process's file limit above it).
+ *
+ * <p><b>Slow and abusive clients.</b> On top of those, the server ends a request whose line and
+ * headers take more than 10 seconds, a body that arrives slower than 1 KiB/s (measured over each 5
+ * seconds) and a {@code /files} answer that the client takes slower than 1 KiB/s (over each 20
+ * seconds). Exchanges run on virtual threads where the JDK has them (21 and newer), else on a pool
+ * of 512 threads, so that slow clients hold cheap threads. Completion reports are limited per
+ * client address ({@link Builder#completionRateLimit}), update checks when configured ({@link
+ * Builder#checkRateLimit}); refusals are {@code 429} with {@code Retry-After}. What a reverse proxy
+ * in front must still do is in docs/DEPLOYMENT.md. The server logs through {@link
  * System.Logger}: {@code dev.appupdate.server}, and one line per request on {@code
  * dev.appupdate.server.access}.
  */
@@ -271,9 +284,17 @@ public final class AppUpdateServer implements AutoCloseable {
     private Clock clock;
     private Path catalogFile;
     private Boolean watchCatalog;
-    private int workerThreads = 32;
-    private int queueCapacity = 128;
+    // 0: virtual threads where the JDK has them, else Workers.DEFAULT_THREADS.
+    private int workerThreads = 0;
+    private int queueCapacity = 0;
     private boolean workersSet;
+    private RateLimit checkLimit;
+    private boolean checkLimitSet;
+    private RateLimit completionLimit;
+    private boolean completionLimitSet;
+    private List<Cidr> rateLimitExempt;
+    private List<Cidr> trustedProxies;
+    private LongSupplier ticker;
 
     private Builder() {}
 
@@ -544,6 +565,95 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the per-address limit of update checks ({@code POST /v1/update} and {@code POST
+     * /v1/explain}): each client address has a bucket of {@code burst} tokens, refilled at {@code
+     * perSecond}; a check takes one token, a check the server signs two, and a check that finds its
+     * bucket short of them is answered {@code 429} with {@code Retry-After}. Off by default: checks
+     * are stateless and cheap.
+     *
+     * @param perSecond tokens gained per second, positive
+     * @param burst the bucket's size, at least 1: how many checks an address may make at once
+     * @return this builder
+     * @throws IllegalArgumentException if the rate is not positive or the burst below 1
+     */
+    public Builder checkRateLimit(double perSecond, int burst) {
+      if (checkLimitSet) {
+        throw new IllegalStateException("checkRateLimit already set");
+      }
+      this.checkLimit = new RateLimit(perSecond, burst);
+      this.checkLimitSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the per-address limit of completion reports ({@code POST /v1/completion}), as {@link
+     * #checkRateLimit} describes; by default 1 a second with a burst of 300, which an office of a
+     * few hundred installations behind one address does not reach in normal use. Both 0 switch the
+     * limit off.
+     *
+     * @param perSecond tokens gained per second, positive; 0 with a burst of 0 for no limit
+     * @param burst the bucket's size, at least 1; 0 with a rate of 0 for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if the rate is not positive or the burst below 1, unless both
+     *     are 0
+     */
+    public Builder completionRateLimit(double perSecond, int burst) {
+      if (completionLimitSet) {
+        throw new IllegalStateException("completionRateLimit already set");
+      }
+      this.completionLimit =
+          perSecond == 0 && burst == 0 ? null : new RateLimit(perSecond, burst);
+      this.completionLimitSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the client address ranges that no rate limit applies to, such as load generators and
+     * health checkers.
+     *
+     * @param ranges addresses with an optional prefix length: {@code 10.1.2.3}, {@code
+     *     10.0.0.0/8}, {@code 2001:db8::/32}
+     * @return this builder
+     * @throws IllegalArgumentException if a range is not an address literal with a valid prefix
+     */
+    public Builder rateLimitExempt(String... ranges) {
+      once(this.rateLimitExempt, "rateLimitExempt");
+      this.rateLimitExempt = cidrs(ranges);
+      return this;
+    }
+
+    /**
+     * Sets the address ranges of the reverse proxies in front of the server: for a connection from
+     * one of them, the client address (for the rate limits) is taken from {@code
+     * X-Forwarded-For}, the last address in it that is not itself a trusted proxy. Without this,
+     * {@code X-Forwarded-For} is ignored and the connection's address counts.
+     *
+     * @param ranges addresses with an optional prefix length, as {@link #rateLimitExempt} takes
+     * @return this builder
+     * @throws IllegalArgumentException if a range is not an address literal with a valid prefix
+     */
+    public Builder trustedProxies(String... ranges) {
+      once(this.trustedProxies, "trustedProxies");
+      this.trustedProxies = cidrs(ranges);
+      return this;
+    }
+
+    private static List<Cidr> cidrs(String... ranges) {
+      List<Cidr> list = new java.util.ArrayList<>();
+      for (String r : ranges) {
+        list.add(Cidr.parse(Objects.requireNonNull(r, "range == null")));
+      }
+      return List.copyOf(list);
+    }
+
+    /** Sets the nanosecond ticker of the rate limits; tests step it. */
+    Builder rateLimitTicker(LongSupplier ticker) {
+      once(this.ticker, "rateLimitTicker");
+      this.ticker = Objects.requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
     /** Sets the worker pool: threads, and how many exchanges may wait for one. */
     Builder workers(int threads, int queueCapacity) {
       if (workersSet) {
@@ -600,7 +710,12 @@ public final class AppUpdateServer implements AutoCloseable {
               watchCatalog == null || watchCatalog,
               watchTiming == null ? CatalogWatcher.Timing.DEFAULT : watchTiming,
               workerThreads,
-              queueCapacity));
+              queueCapacity,
+              checkLimit,
+              completionLimitSet ? completionLimit : RateLimit.COMPLETIONS,
+              rateLimitExempt == null ? List.of() : rateLimitExempt,
+              trustedProxies == null ? List.of() : trustedProxies,
+              ticker == null ? System::nanoTime : ticker));
     }
   }
 }

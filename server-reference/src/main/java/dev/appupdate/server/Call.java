@@ -17,13 +17,15 @@ import java.util.Map;
 final class Call {
   private final HttpExchange exchange;
   private final ServerCodec codec;
+  private final Watchdog watchdog;
   private final String rawPath;
   private int status;
   private long bytes;
 
-  Call(HttpExchange exchange, ServerCodec codec) {
+  Call(HttpExchange exchange, ServerCodec codec, Watchdog watchdog) {
     this.exchange = exchange;
     this.codec = codec;
+    this.watchdog = watchdog;
     this.rawPath = rawPath(exchange.getRequestURI());
   }
 
@@ -33,6 +35,11 @@ final class Call {
 
   ServerCodec codec() {
     return codec;
+  }
+
+  /** Returns the watchdog that ends request bodies and answers that move too slowly. */
+  Watchdog watchdog() {
+    return watchdog;
   }
 
   String method() {

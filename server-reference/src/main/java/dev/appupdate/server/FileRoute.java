@@ -1,5 +1,6 @@
 package dev.appupdate.server;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -8,9 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,24 +57,58 @@ final class FileRoute implements Route {
     call.responseHeaders().set("Accept-Ranges", "bytes");
     String rangeHeader = call.requestHeader("Range");
     ByteRange range = null;
-    if (rangeHeader != null && ifRangeHolds(call.requestHeader("If-Range"), file)) {
+    if (rangeHeader != null && ifRangeHolds(call.requestHeader("If-Range"), file.etag())) {
       range = ByteRange.parse(rangeHeader, size);
     }
     if (range == null) {
-      OutputStream out = call.startBody(200, size);
-      if (out != null) {
-        try (out) {
-          file.copyTo(out, 0, size);
-        }
-      }
+      send(call, file, 200, 0, size);
       return;
     }
     call.responseHeaders().set("Content-Range", range.contentRange(size));
-    OutputStream out = call.startBody(206, range.length());
-    if (out != null) {
-      try (out) {
-        file.copyTo(out, range.first(), range.length());
+    send(call, file, 206, range.first(), range.length());
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code file} from {@code offset}, ending the connection when the
+   * client takes them slower than {@link Watchdog#MIN_SEND_RATE}: a client reading a large file at
+   * a few bytes a second would otherwise hold its connection until the JDK's response time limit.
+   */
+  private static void send(Call call, StoredFile file, int status, long offset, long length)
+      throws IOException {
+    OutputStream out = call.startBody(status, length);
+    if (out == null) {
+      return;
+    }
+    try (Watchdog.Watch watch =
+            call.watchdog().minRate(Watchdog.MIN_SEND_RATE, Watchdog.SEND_WINDOW);
+        OutputStream counted = new Metered(out, watch)) {
+      file.copyTo(counted, offset, length);
+    }
+  }
+
+  /** Reports each write to a watch, in slices small enough for a slow but steady client. */
+  private static final class Metered extends FilterOutputStream {
+    private static final int SLICE = 8 * 1024;
+    private final Watchdog.Watch watch;
+
+    Metered(OutputStream out, Watchdog.Watch watch) {
+      super(out);
+      this.watch = watch;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      for (int i = 0; i < len; i += SLICE) {
+        int n = Math.min(SLICE, len - i);
+        out.write(b, off + i, n);
+        watch.progress(n);
       }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      watch.progress(1);
     }
   }
 
@@ -122,22 +155,13 @@ final class FileRoute implements Route {
 
   /**
    * Whether a {@code Range} is to be honoured: no {@code If-Range}, or one naming the current
-   * representation by its strong entity tag or its exact modification date.
+   * representation by its strong entity tag. A date never does: a file replaced within the same
+   * second keeps its date, and the client would splice old and new bytes (RFC 9110, section
+   * 13.1.5, lets a server refuse a date it cannot vouch for as a strong validator). Weak tags never
+   * match either: a range needs byte-for-byte identity.
    */
-  private static boolean ifRangeHolds(String ifRange, StoredFile file) {
-    if (ifRange == null) {
-      return true;
-    }
-    String v = ifRange.trim();
-    if (v.startsWith("\"") || v.startsWith("W/")) {
-      // Weak tags never match: a range needs byte-for-byte identity.
-      return v.equals(file.etag());
-    }
-    try {
-      return ZonedDateTime.parse(v, HTTP_DATE).toInstant().equals(file.lastModified());
-    } catch (DateTimeParseException e) {
-      return false;
-    }
+  static boolean ifRangeHolds(String ifRange, String etag) {
+    return ifRange == null || ifRange.trim().equals(etag);
   }
 
   static String httpDate(Instant instant) {

@@ -79,6 +79,14 @@ final class HttpProblem extends Exception {
         false);
   }
 
+  /**
+   * The 429 of a per-address rate limit. The connection is closed: the request body was not read,
+   * and a client over its limit gets no kept-alive connection to send the next one on.
+   */
+  static HttpProblem tooManyRequests(Problem problem, long retryAfterSeconds) {
+    return new HttpProblem(problem, Map.of("Retry-After", Long.toString(retryAfterSeconds)), true);
+  }
+
   static HttpProblem internalError(String detail) {
     return of(500, "Internal Server Error", detail);
   }

@@ -4,6 +4,7 @@ import dev.appupdate.protocol.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -54,13 +55,38 @@ final class JsonBody {
       }
     }
     byte[] body;
-    try (InputStream in = call.exchange().getRequestBody()) {
-      body = in.readNBytes(limit + 1);
+    // A body that trickles in would hold its thread and connection until the JDK's request time
+    // limit; it has to keep a minimum rate instead.
+    try (Watchdog.Watch watch =
+            call.watchdog().minRate(Watchdog.MIN_BODY_RATE, Watchdog.BODY_WINDOW);
+        InputStream in = call.exchange().getRequestBody()) {
+      body = read(in, limit + 1, watch);
+      if (watch.fired()) {
+        throw new IOException("request body slower than " + Watchdog.MIN_BODY_RATE + " bytes/s");
+      }
       if (body.length > limit) {
         throw HttpProblem.contentTooLarge(limit);
       }
     }
     return body;
+  }
+
+  /** Reads up to {@code max} bytes, reporting each read to {@code watch}. */
+  private static byte[] read(InputStream in, int max, Watchdog.Watch watch) throws IOException {
+    byte[] buffer = new byte[Math.min(max, 8192)];
+    int n = 0;
+    while (n < max) {
+      if (n == buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.min(max, buffer.length * 2));
+      }
+      int r = in.read(buffer, n, buffer.length - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+      watch.progress(r);
+    }
+    return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
   }
 
   /**

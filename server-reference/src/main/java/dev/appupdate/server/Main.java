@@ -57,11 +57,12 @@ public final class Main {
           Map.entry("sun.net.httpserver.drainAmount", "0"),
           Map.entry("sun.net.httpserver.maxReqTime", "30"),
           Map.entry("sun.net.httpserver.maxRspTime", "600"),
-          Map.entry("sun.net.httpserver.idleInterval", "30"),
+          Map.entry("sun.net.httpserver.idleInterval", "10"),
+          Map.entry("sun.net.httpserver.maxIdleConnections", "200"),
           Map.entry("sun.net.httpserver.clockTick", "1000"),
           Map.entry("sun.net.httpserver.maxReqHeaders", "100"),
           Map.entry("sun.net.httpserver.maxReqHeaderSize", "32768"),
-          Map.entry("jdk.httpserver.maxConnections", "1000"));
+          Map.entry("jdk.httpserver.maxConnections", "4096"));
 
   private Main() {}
 
@@ -156,6 +157,22 @@ public final class Main {
             .dataDir(options.data())
             .retention(options.retention())
             .maxCompletionKeys(options.maxCompletionKeys());
+    RateLimit checks = options.checkLimit();
+    if (checks != null) {
+      b.checkRateLimit(checks.perSecond(), checks.burst());
+    }
+    RateLimit completions = options.completionLimit();
+    if (completions == null) {
+      b.completionRateLimit(0, 0);
+    } else {
+      b.completionRateLimit(completions.perSecond(), completions.burst());
+    }
+    if (!options.rateLimitExempt().isEmpty()) {
+      b.rateLimitExempt(options.rateLimitExempt().toArray(new String[0]));
+    }
+    if (!options.trustedProxies().isEmpty()) {
+      b.trustedProxies(options.trustedProxies().toArray(new String[0]));
+    }
     if (options.key() != null) {
       b.keyFile(options.key());
     }

@@ -27,6 +27,8 @@ final class Router implements HttpHandler {
   private final InFlight inFlight;
   private final AtomicInteger handling = new AtomicInteger();
   private final AccessLog accessLog;
+  private final Admission admission;
+  private final Watchdog watchdog;
   private volatile boolean draining;
 
   /**
@@ -35,6 +37,8 @@ final class Router implements HttpHandler {
    * @param files the route of everything below {@value FileRoute#PREFIX}
    * @param inFlight the exchanges accepted and not yet finished, counted by {@link Workers}
    * @param accessLog where each request's line goes once it has been answered
+   * @param admission the per-address rate limits of the POST routes
+   * @param watchdog ends request bodies and file answers that move too slowly
    */
   Router(
       ServerCodec codec,
@@ -42,19 +46,28 @@ final class Router implements HttpHandler {
       Map<String, Route> gets,
       Route files,
       InFlight inFlight,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      Admission admission,
+      Watchdog watchdog) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
     this.files = files;
     this.inFlight = inFlight;
     this.accessLog = accessLog;
+    this.admission = admission;
+    this.watchdog = watchdog;
   }
 
   @Override
   public void handle(HttpExchange exchange) {
+    if (!Watchdog.headersRead()) {
+      // Too slow: the watchdog has closed the connection under the reader, or is about to.
+      exchange.close();
+      return;
+    }
     long start = System.nanoTime();
-    Call call = new Call(exchange, codec);
+    Call call = new Call(exchange, codec, watchdog);
     keepAliveIfBodyless(call);
     try {
       if (draining) {
@@ -118,6 +131,7 @@ final class Router implements HttpHandler {
       if (!method.equals("POST")) {
         throw HttpProblem.methodNotAllowed(method, path, POST);
       }
+      admission.admit(call, path);
       post.handle(call);
       return;
     }

@@ -69,7 +69,8 @@ record RunningServer(
     }
     LOG.log(
         Level.INFO,
-        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases{5}){6}",
+        "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases{5}){6}; rate limits"
+            + " per address: completions {7}, update checks {8}; exchanges on {9}",
         "http://" + config.hostLiteral() + ":" + running.port(),
         running.publicUrl(),
         config.dataDir().toAbsolutePath(),
@@ -82,7 +83,10 @@ record RunningServer(
         responseKeys.isEmpty()
             ? ""
             : ", signing answers that ask with response keys "
-                + String.join(", ", responseKeys.stream().map(SigningKey::keyId).toList()));
+                + String.join(", ", responseKeys.stream().map(SigningKey::keyId).toList()),
+        config.completionLimit() == null ? "off" : config.completionLimit(),
+        config.checkLimit() == null ? "off" : config.checkLimit(),
+        Workers.describe(config.workerThreads()));
     return running;
   }
 
@@ -112,8 +116,14 @@ record RunningServer(
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);
     InFlight inFlight = new InFlight();
-    Workers workers = new Workers(config.workerThreads(), config.queueCapacity(), inFlight);
+    Workers workers =
+        config.workerThreads() == 0
+            ? Workers.automatic(inFlight)
+            : new Workers(config.workerThreads(), config.queueCapacity(), inFlight);
     resources.push("worker pool", () -> workers.shutdown(WORKERS_STOP));
+    Watchdog watchdog = Watchdog.start();
+    resources.push("watchdog", watchdog);
+    workers.watchedBy(watchdog);
     HttpServer http = bind(config);
     AtomicBoolean started = new AtomicBoolean();
     resources.push(
@@ -159,7 +169,9 @@ record RunningServer(
             Map.of("/healthz", new HealthRoute(json, catalog, completions)),
             new FileRoute(files),
             inFlight,
-            accessLog);
+            accessLog,
+            admission(config, signing != null),
+            watchdog);
     http.setExecutor(workers);
     http.createContext("/", router);
     CatalogReloader reloader =
@@ -182,6 +194,21 @@ record RunningServer(
         catalog,
         Optional.ofNullable(reloader),
         resources);
+  }
+
+  private static Admission admission(ServerConfig config, boolean signing) {
+    return new Admission(
+        limiter(config.checkLimit(), config),
+        limiter(config.completionLimit(), config),
+        config.rateLimitExempt(),
+        config.trustedProxies(),
+        signing);
+  }
+
+  private static RateLimiter limiter(RateLimit limit, ServerConfig config) {
+    return limit == null
+        ? null
+        : new RateLimiter(limit, config.ticker(), RateLimiter.DEFAULT_MAX_ADDRESSES);
   }
 
   /** What the files directory never serves: the data directory and every key file. */

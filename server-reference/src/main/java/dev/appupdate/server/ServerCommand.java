@@ -53,9 +53,15 @@ import picocli.CommandLine.Spec;
       "  POST /v1/completion   completion report (protocol v1)",
       "  POST /v1/explain      why each release of the product was or was not offered,",
       "                        for the same body as /v1/update",
-      "  GET  /files/NAME      the files directory, with Range, If-Range and ETag",
+      "  GET  /files/NAME      the files directory, with Range, ETag and If-Range (an",
+      "                        ETag; a date never resumes)",
       "  GET  /healthz         status, release count, catalog load time, last catalog",
-      "                        error; 503 while the completion log cannot be written"
+      "                        error; 503 while the completion log cannot be written",
+      "",
+      "Limits on slow clients (docs/DEPLOYMENT.md): request line and headers within",
+      "10 s, a body at 1 KiB/s or more, a /files answer taken at 1 KiB/s or more",
+      "(over 20 s), a whole request within 30 s. An internet-facing server also",
+      "wants a reverse proxy in front (docs/deploy/nginx.conf)."
     })
 final class ServerCommand {
   private static final String NAME = "appupdate-server";
@@ -80,6 +86,8 @@ final class ServerCommand {
   private Path key;
   private Duration retention = AppUpdateServer.DEFAULT_RETENTION;
   private int maxCompletionKeys = CompletionLog.DEFAULT_MAX_KEYS;
+  private RateLimit checkLimit;
+  private RateLimit completionLimit = RateLimit.COMPLETIONS;
   private final List<Path> responseKeys = new ArrayList<>();
   private final List<PublicKey> trusted = new ArrayList<>();
 
@@ -105,6 +113,25 @@ final class ServerCommand {
               + " key (SubjectPublicKeyInfo PEM, as 'appupdate keygen' writes it); repeatable."
               + " A catalog that fails is refused at start and not loaded when it changes")
   private List<String> trustArgs = new ArrayList<>();
+
+  @Option(
+      names = "--rate-limit-exempt",
+      paramLabel = "CIDR",
+      order = 14,
+      description =
+          "client addresses no rate limit applies to, such as load generators and health"
+              + " checkers: 10.0.0.0/8, 192.0.2.7, 2001:db8::/32; repeatable")
+  private List<String> exemptArgs = new ArrayList<>();
+
+  @Option(
+      names = "--trusted-proxy",
+      paramLabel = "CIDR",
+      order = 15,
+      description =
+          "reverse proxies in front of the server: for a connection from this range the client"
+              + " address of the rate limits is the last X-Forwarded-For entry that is not a"
+              + " trusted proxy; without it X-Forwarded-For is ignored; repeatable")
+  private List<String> proxyArgs = new ArrayList<>();
 
   /** The command line is wrong; {@link #problems()} says how, one problem each. */
   static final class UsageException extends Exception {
@@ -154,6 +181,7 @@ final class ServerCommand {
       problems.addAll(problems(e));
     }
     command.readKeys(problems);
+    command.readRanges(problems);
     if (command.bind.isAnyLocalAddress() && command.publicUrl == null) {
       problems.add(
           "--bind "
@@ -451,6 +479,57 @@ final class ServerCommand {
     maxCompletionKeys = number("--max-completion-keys", value, 1, CompletionKeys.MAX_CAP);
   }
 
+  @Option(
+      names = "--completion-limit",
+      paramLabel = "RATE",
+      order = 12,
+      description =
+          "per-address limit of completion reports, a token bucket: N/s, N/m or N/h with an"
+              + " optional :BURST (default 60/m:300), or off. Over it: 429 with Retry-After")
+  private void completionLimit(String value) {
+    completionLimit = limit("--completion-limit", value);
+  }
+
+  @Option(
+      names = "--check-limit",
+      paramLabel = "RATE",
+      order = 13,
+      description =
+          "per-address limit of update checks (/v1/update, /v1/explain), as --completion-limit;"
+              + " a signed check counts twice (default off; for example 600/m:1200)")
+  private void checkLimit(String value) {
+    checkLimit = limit("--check-limit", value);
+  }
+
+  private RateLimit limit(String option, String value) {
+    if (value.trim().equalsIgnoreCase("off")) {
+      return null;
+    }
+    try {
+      return RateLimit.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(option + ": " + e.getMessage());
+    }
+  }
+
+  /** Checks the address ranges of the repeatable options. */
+  private void readRanges(Set<String> problems) {
+    for (String value : exemptArgs) {
+      try {
+        Cidr.parse(value);
+      } catch (IllegalArgumentException e) {
+        problems.add("--rate-limit-exempt: " + e.getMessage());
+      }
+    }
+    for (String value : proxyArgs) {
+      try {
+        Cidr.parse(value);
+      } catch (IllegalArgumentException e) {
+        problems.add("--trusted-proxy: " + e.getMessage());
+      }
+    }
+  }
+
   /**
    * Checks the key files of the repeatable options: a response key must be a readable file (its
    * permissions and content are checked at start, which names the file); a trusted public key is
@@ -630,6 +709,26 @@ final class ServerCommand {
 
   int maxCompletionKeys() {
     return maxCompletionKeys;
+  }
+
+  /** Returns the per-address limit of update checks, or null for none. */
+  RateLimit checkLimit() {
+    return checkLimit;
+  }
+
+  /** Returns the per-address limit of completion reports, or null for none. */
+  RateLimit completionLimit() {
+    return completionLimit;
+  }
+
+  /** Returns the ranges exempt from the rate limits. */
+  List<String> rateLimitExempt() {
+    return List.copyOf(exemptArgs);
+  }
+
+  /** Returns the ranges of trusted reverse proxies. */
+  List<String> trustedProxies() {
+    return List.copyOf(proxyArgs);
   }
 
   /** Returns the response key files, in order; empty when answers are not signed. */

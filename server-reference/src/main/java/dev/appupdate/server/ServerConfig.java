@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * What an {@link AppUpdateServer} runs with: every setting of its builder, defaults applied,
@@ -22,6 +23,10 @@ import java.util.List;
  *     signed
  * @param trustedReleaseKeys the release keys every release must be validly signed by, or null when
  *     the server checks no release signatures
+ * @param workerThreads the worker pool's size, or 0 for virtual threads where the JDK has them
+ * @param checkLimit the per-address limit of update checks, or null for none
+ * @param completionLimit the per-address limit of completion reports, or null for none
+ * @param ticker the nanosecond ticker of the rate limits
  */
 record ServerConfig(
     int port,
@@ -41,7 +46,12 @@ record ServerConfig(
     boolean watchCatalog,
     CatalogWatcher.Timing watchTiming,
     int workerThreads,
-    int queueCapacity) {
+    int queueCapacity,
+    RateLimit checkLimit,
+    RateLimit completionLimit,
+    List<Cidr> rateLimitExempt,
+    List<Cidr> trustedProxies,
+    LongSupplier ticker) {
 
   /** Returns the bind address as a URL host: brackets around IPv6, without a zone. */
   String hostLiteral() {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -11,18 +13,80 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded pool that runs the HTTP server's exchanges. When its threads are busy and its queue
- * is full, an exchange goes to a small overflow pool whose only job is to answer 503 (see {@link
- * #inOverflow()}), so overload is answered rather than queued without bound; when that is full too,
- * the JDK server closes the connection.
+ * Runs the HTTP server's exchanges. The JDK server reads each request's line, headers and body on
+ * the thread that runs its exchange, so a slow client holds that thread for as long as it is slow
+ * (up to the request time limit): threads must be cheap and plentiful, or a few dozen slow clients
+ * starve everyone else.
+ *
+ * <p>On a JDK with virtual threads (21 and newer, found at run time: the build targets release 17)
+ * each exchange gets a virtual thread of its own; their number is bounded by the JDK server's
+ * connection limit ({@code jdk.httpserver.maxConnections}), since a connection runs one exchange at
+ * a time. Otherwise, and when a pool size is configured, a bounded pool runs them: when its threads
+ * are busy and its queue is full, an exchange goes to a small overflow pool whose only job is to
+ * answer 503 (see {@link #inOverflow()}), so overload is answered rather than queued without bound;
+ * when that is full too, the JDK server closes the connection.
  */
 final class Workers implements Executor {
+  /** The pool's threads on a JDK without virtual threads, unless configured. */
+  static final int DEFAULT_THREADS = 512;
+
+  /** The pool's queue on a JDK without virtual threads, unless configured. */
+  static final int DEFAULT_QUEUE = 1024;
+
   private static final int OVERFLOW_THREADS = 2;
   private static final int OVERFLOW_QUEUE = 32;
 
-  private final ThreadPoolExecutor main;
+  private final ExecutorService main;
   private final ThreadPoolExecutor overflow;
   private final InFlight inFlight;
+  private volatile Watchdog watchdog;
+
+  /** Describes how exchanges run with {@code threads} configured (0 for the default). */
+  static String describe(int threads) {
+    if (threads == 0) {
+      try {
+        Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        return "virtual threads";
+      } catch (NoSuchMethodException e) {
+        threads = DEFAULT_THREADS;
+      }
+    }
+    return "a pool of " + threads + " threads";
+  }
+
+  /**
+   * Returns virtual-thread workers when the JDK has them, else a pool of {@link #DEFAULT_THREADS}.
+   */
+  static Workers automatic(InFlight inFlight) {
+    ExecutorService virtual = virtualThreadPerTask();
+    return virtual != null
+        ? new Workers(virtual, inFlight)
+        : new Workers(DEFAULT_THREADS, DEFAULT_QUEUE, inFlight);
+  }
+
+  /**
+   * Returns {@code Executors.newVirtualThreadPerTaskExecutor()} where the running JDK has it, else
+   * null. Called by reflection: the build targets release 17, which has no virtual threads.
+   */
+  static ExecutorService virtualThreadPerTask() {
+    try {
+      return (ExecutorService)
+          Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Workers(ExecutorService virtual, InFlight inFlight) {
+    this.inFlight = inFlight;
+    this.main = virtual;
+    this.overflow = overflowPool();
+  }
+
+  /** Returns whether each exchange runs on a virtual thread of its own. */
+  boolean virtual() {
+    return !(main instanceof ThreadPoolExecutor);
+  }
 
   /** @param inFlight counts each exchange from {@link #execute} until its task ends */
   Workers(int threads, int queueCapacity, InFlight inFlight) {
@@ -44,9 +108,13 @@ final class Workers implements Executor {
             TimeUnit.SECONDS,
             queue,
             r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
-    main.allowCoreThreadTimeOut(true);
+    ((ThreadPoolExecutor) main).allowCoreThreadTimeOut(true);
+    overflow = overflowPool();
+  }
+
+  private static ThreadPoolExecutor overflowPool() {
     AtomicInteger m = new AtomicInteger();
-    overflow =
+    ThreadPoolExecutor overflow =
         new ThreadPoolExecutor(
             OVERFLOW_THREADS,
             OVERFLOW_THREADS,
@@ -55,6 +123,7 @@ final class Workers implements Executor {
             new ArrayBlockingQueue<>(OVERFLOW_QUEUE),
             r -> daemon(new OverflowThread(r, "appupdate-overflow-" + m.incrementAndGet())));
     overflow.allowCoreThreadTimeOut(true);
+    return overflow;
   }
 
   private static Thread daemon(Thread t) {
@@ -77,7 +146,12 @@ final class Workers implements Executor {
     Runnable counted =
         () -> {
           try {
-            task.run();
+            Watchdog w = watchdog;
+            if (w == null) {
+              task.run();
+            } else {
+              w.runExchange(task);
+            }
           } finally {
             inFlight.exit();
           }
@@ -92,6 +166,12 @@ final class Workers implements Executor {
         throw full;
       }
     }
+  }
+
+  /** Sets the watchdog that limits each exchange's time to send its request line and headers. */
+  Workers watchedBy(Watchdog watchdog) {
+    this.watchdog = watchdog;
+    return this;
   }
 
   /** Returns true on an overflow thread: the current exchange is to be answered 503. */

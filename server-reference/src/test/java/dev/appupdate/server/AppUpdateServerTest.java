@@ -120,6 +120,7 @@ class AppUpdateServerTest {
       assertThat(log.messages())
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
+              "FINE closing the watchdog",
               "FINE closing the worker pool",
               "FINE closing the access log",
               "FINE closing the completion log",
@@ -214,6 +215,7 @@ class AppUpdateServerTest {
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
               "FINE closing the HTTP listener",
+              "FINE closing the watchdog",
               "FINE closing the worker pool",
               "FINE closing the access log",
               "FINE closing the completion log",
@@ -236,6 +238,7 @@ class AppUpdateServerTest {
           .containsExactly(
               "FINE closing the catalog watcher",
               "FINE closing the HTTP listener",
+              "FINE closing the watchdog",
               "FINE closing the worker pool",
               "FINE closing the access log",
               "FINE closing the completion log",

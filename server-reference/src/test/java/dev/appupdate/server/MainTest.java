@@ -54,14 +54,15 @@ class MainTest {
         .containsEntry("sun.net.httpserver.nodelay", "true")
         .containsEntry("sun.net.httpserver.drainAmount", "0")
         .containsEntry("sun.net.httpserver.maxRspTime", "600")
-        .containsEntry("sun.net.httpserver.idleInterval", "30")
+        .containsEntry("sun.net.httpserver.idleInterval", "10")
+        .containsEntry("sun.net.httpserver.maxIdleConnections", "200")
         .containsEntry("sun.net.httpserver.clockTick", "1000")
         .containsEntry("sun.net.httpserver.maxReqHeaders", "100")
         .containsEntry("sun.net.httpserver.maxReqHeaderSize", "32768")
-        .containsEntry("jdk.httpserver.maxConnections", "1000")
+        .containsEntry("jdk.httpserver.maxConnections", "4096")
         .containsEntry(
             "java.util.logging.manager", "dev.appupdate.server.internal.ShutdownLogManager")
         .containsKey("java.util.logging.SimpleFormatter.format")
-        .hasSize(11);
+        .hasSize(12);
   }
 }

@@ -88,7 +88,7 @@ final class ServerProcess implements AutoCloseable {
 
   private static ServerProcess run(Path workDir, List<String> javaArgs) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     command.addAll(javaArgs);
     Files.createDirectories(workDir);
     Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
@@ -98,6 +98,17 @@ final class ServerProcess implements AutoCloseable {
             .redirectError(stderr.toFile())
             .start();
     return new ServerProcess(p, stderr);
+  }
+
+  /**
+   * Returns the java launcher of the child: the one of {@code -Dappupdate.it.java=PATH} (for
+   * example a newer JDK, to test the server on it), else this JVM's.
+   */
+  static String java() {
+    String java = System.getProperty("appupdate.it.java");
+    return java != null && !java.isBlank()
+        ? java
+        : Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   static ServerProcess start(Path workDir, String... args) throws IOException {
@@ -135,6 +146,11 @@ final class ServerProcess implements AutoCloseable {
     synchronized (allStdout) {
       return List.copyOf(allStdout);
     }
+  }
+
+  /** Returns the file the child's standard error goes to. */
+  Path stderrFile() {
+    return stderr;
   }
 
   String stderr() throws IOException {
