@@ -155,7 +155,10 @@ public final class Main {
             .bind(options.bind())
             .dataDir(options.data())
             .retention(options.retention())
-            .maxCompletionKeys(options.maxCompletionKeys());
+            .maxCompletionKeys(options.maxCompletionKeys())
+            .completionRetention(options.completionRetention())
+            .maxCompletionLogBytes(options.maxCompletionLogBytes())
+            .minFreeSpace(options.minFreeSpace());
     if (options.key() != null) {
       b.keyFile(options.key());
     }

@@ -22,6 +22,8 @@ import java.util.List;
  *     signed
  * @param trustedReleaseKeys the release keys every release must be validly signed by, or null when
  *     the server checks no release signatures
+ * @param completionLimits the caps, free-space watermark and retention of the JSONL completion
+ *     store
  */
 record ServerConfig(
     int port,
@@ -33,11 +35,11 @@ record ServerConfig(
     Path keyFile,
     List<Path> responseKeyFiles,
     TrustedKeys trustedReleaseKeys,
-    int maxCompletionKeys,
+    JsonlCompletionStore.Limits completionLimits,
     int bodyLimit,
     Duration retention,
     Clock clock,
-    CompletionLog.Disk disk,
+    JsonlCompletionStore.Disk disk,
     boolean watchCatalog,
     CatalogWatcher.Timing watchTiming,
     int workerThreads,
