@@ -35,7 +35,10 @@ import java.util.function.LongSupplier;
  * {@code GET|HEAD /files/...} and {@code GET|HEAD /healthz}. Every 4xx and 5xx answer is an {@code
  * application/problem+json} document, except for requests the JDK server itself refuses before they
  * reach the server (an unparsable request line or headers). Completions are appended to {@code
- * completions.jsonl} in the data directory and forced to disk before the 204; request ids are HMAC
+ * completions.jsonl} in the data directory and forced to disk before the 204; the server rotates
+ * that file daily and deletes rotated files past {@link Builder#completionRetention}, and refuses
+ * completions (503) at {@link Builder#maxCompletionLogBytes}, {@link Builder#maxCompletionKeys}
+ * or under {@link Builder#minFreeSpace}, which {@code /healthz} reports; request ids are HMAC
  * tokens under the key {@code request-id.key} in the data directory (or the file {@link
  * Builder#keyFile} names, which replicas share), created on first start. A server holds an
  * exclusive lock on its data directory while it runs: a second server on the same directory, in
@@ -94,6 +97,9 @@ public final class AppUpdateServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 8000;
 
   private static final Duration CLOSE_DRAIN = Duration.ofSeconds(10);
+
+  /** The smallest byte cap of the completion log: one report always fits. */
+  private static final long MIN_COMPLETION_LOG_BYTES = 64 * 1024;
 
   private enum State {
     NEW,
@@ -223,7 +229,7 @@ public final class AppUpdateServer implements AutoCloseable {
     return started().catalog();
   }
 
-  CompletionLog completions() {
+  CompletionStore completions() {
     return started().completions();
   }
 
@@ -277,7 +283,10 @@ public final class AppUpdateServer implements AutoCloseable {
     private List<Path> responseKeyFiles;
     private TrustedKeys trustedReleaseKeys;
     private Integer maxCompletionKeys;
-    private CompletionLog.Disk disk;
+    private JsonlCompletionStore.Disk disk;
+    private Long maxCompletionLogBytes;
+    private Long minFreeSpace;
+    private Duration completionRetention;
     private CatalogWatcher.Timing watchTiming;
     private Integer bodyLimit;
     private Duration retention;
@@ -487,8 +496,72 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets how the completion log forces its writes; tests observe or fail them. */
-    Builder disk(CompletionLog.Disk disk) {
+    /**
+     * Sets the cap on the bytes of the completion log's kept files together; 1 GiB by default.
+     * When a report would take them past it, new completions are answered 503 until older files
+     * pass the {@link #completionRetention} and are deleted, and {@code /healthz} says why. The
+     * kept files are read at every start, so the cap also bounds the start-up time (about 1 s per
+     * 100 MiB) and the memory of the counts kept for statistics.
+     *
+     * @param bytes at least 64 KiB
+     * @return this builder
+     * @throws IllegalArgumentException if less than 64 KiB
+     */
+    public Builder maxCompletionLogBytes(long bytes) {
+      once(this.maxCompletionLogBytes, "maxCompletionLogBytes");
+      if (bytes < MIN_COMPLETION_LOG_BYTES) {
+        throw new IllegalArgumentException(
+            "maxCompletionLogBytes must be at least " + MIN_COMPLETION_LOG_BYTES + ", got " + bytes);
+      }
+      this.maxCompletionLogBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the free-space watermark of the data directory's file system; 512 MiB by default.
+     * While less space is free, new completions are answered 503 and {@code /healthz} says why
+     * (degraded already under twice the watermark), so that a full disk never cuts a line short.
+     *
+     * @param bytes the watermark; 0 switches the check off
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder minFreeSpace(long bytes) {
+      once(this.minFreeSpace, "minFreeSpace");
+      if (bytes < 0) {
+        throw new IllegalArgumentException("minFreeSpace must be >= 0, got " + bytes);
+      }
+      this.minFreeSpace = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how long completion records are kept; 400 days by default. The completion log is
+     * rotated each UTC day (and every 64 MiB), and a rotated file is deleted once all its records
+     * are older than this. Unrelated to {@link #retention}, which is how long request ids verify.
+     *
+     * @param retention how long records are kept
+     * @return this builder
+     * @throws IllegalArgumentException unless positive and at most 3650 days
+     */
+    public Builder completionRetention(Duration retention) {
+      once(this.completionRetention, "completionRetention");
+      Objects.requireNonNull(retention, "retention == null");
+      if (retention.isNegative()
+          || retention.isZero()
+          || retention.compareTo(RequestIds.MAX_RETENTION) > 0) {
+        throw new IllegalArgumentException(
+            "completionRetention must be positive and at most "
+                + RequestIds.MAX_RETENTION.toDays()
+                + " days, got "
+                + retention);
+      }
+      this.completionRetention = retention;
+      return this;
+    }
+
+    /** Sets how the completion store forces its writes; tests observe or fail them. */
+    Builder disk(JsonlCompletionStore.Disk disk) {
       once(this.disk, "disk");
       this.disk = Objects.requireNonNull(disk, "disk == null");
       return this;
@@ -702,11 +775,27 @@ public final class AppUpdateServer implements AutoCloseable {
               keyFile == null ? dataDir.resolve(KeyFile.NAME) : keyFile,
               responseKeyFiles == null ? List.of() : responseKeyFiles,
               trustedReleaseKeys,
-              maxCompletionKeys == null ? CompletionLog.DEFAULT_MAX_KEYS : maxCompletionKeys,
+              JsonlCompletionStore.Limits.DEFAULT
+                  .withMaxKeys(
+                      maxCompletionKeys == null
+                          ? JsonlCompletionStore.DEFAULT_MAX_KEYS
+                          : maxCompletionKeys)
+                  .withMaxBytes(
+                      maxCompletionLogBytes == null
+                          ? JsonlCompletionStore.DEFAULT_MAX_BYTES
+                          : maxCompletionLogBytes)
+                  .withMinFreeBytes(
+                      minFreeSpace == null
+                          ? JsonlCompletionStore.DEFAULT_MIN_FREE_BYTES
+                          : minFreeSpace)
+                  .withRetention(
+                      completionRetention == null
+                          ? JsonlCompletionStore.DEFAULT_RETENTION
+                          : completionRetention),
               bodyLimit == null ? DEFAULT_BODY_LIMIT : bodyLimit,
               retention == null ? DEFAULT_RETENTION : retention,
               clock == null ? Clock.systemUTC() : clock,
-              disk == null ? CompletionLog.Disk.SYSTEM : disk,
+              disk == null ? JsonlCompletionStore.Disk.SYSTEM : disk,
               watchCatalog == null || watchCatalog,
               watchTiming == null ? CatalogWatcher.Timing.DEFAULT : watchTiming,
               workerThreads,

@@ -1,6 +1,7 @@
 package dev.appupdate.server;
 
 import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
@@ -20,19 +21,25 @@ import java.util.Optional;
  * before answering 204.
  */
 final class CompletionRoute implements Route {
+  /** The most bytes of UTF-8 a recorded {@code reason} takes, its truncation marker included. */
+  static final int MAX_REASON_BYTES = 1024;
+
+  /** Ends a reason cut to {@link #MAX_REASON_BYTES}. */
+  static final String TRUNCATED = "... [truncated]";
+
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
 
   private final ServerCodec codec;
   private final RequestIds requestIds;
-  private final CompletionLog log;
+  private final CompletionStore store;
   private final Clock clock;
   private final int bodyLimit;
 
   CompletionRoute(
-      ServerCodec codec, RequestIds requestIds, CompletionLog log, Clock clock, int bodyLimit) {
+      ServerCodec codec, RequestIds requestIds, CompletionStore store, Clock clock, int bodyLimit) {
     this.codec = codec;
     this.requestIds = requestIds;
-    this.log = log;
+    this.store = store;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
   }
@@ -72,16 +79,67 @@ final class CompletionRoute implements Route {
                         claims.product(),
                         claims.issuedAt(),
                         type,
-                        outcome)));
+                        capReason(outcome))));
     try {
-      log.append(records, claims.expiresAt());
+      store.append(records, claims.expiresAt());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HttpProblem.unavailable("the server is stopping; report again later", 5);
+    } catch (CompletionStore.StoreUnavailableException e) {
+      // The store logs its refusals itself, at most once a minute: a flood of reports against a
+      // full store must not become a flood of log lines. Its reason may name files of the data
+      // directory: it stays in the server's log.
+      throw HttpProblem.unavailable(
+          "completions are not recorded for now; report again later", e.retryAfterSeconds());
     } catch (IOException e) {
       LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
       throw HttpProblem.unavailable("the completion could not be recorded; report again later", 30);
     }
     call.sendEmpty(204);
+  }
+
+  /**
+   * Returns {@code outcome} with its reason cut to at most {@link #MAX_REASON_BYTES} bytes of
+   * UTF-8, at a code point boundary, ending with {@link #TRUNCATED}; unchanged when it fits. A long
+   * reason is kept in part rather than refused: the report itself is what matters.
+   */
+  static Outcome capReason(Outcome outcome) {
+    String reason = outcome.reason();
+    if (reason == null || utf8Length(reason, MAX_REASON_BYTES + 1) <= MAX_REASON_BYTES) {
+      return outcome;
+    }
+    int budget = MAX_REASON_BYTES - TRUNCATED.length();
+    int end = 0;
+    int bytes = 0;
+    while (end < reason.length()) {
+      int cp = reason.codePointAt(end);
+      int n = utf8Length(cp);
+      if (bytes + n > budget) {
+        break;
+      }
+      bytes += n;
+      end += Character.charCount(cp);
+    }
+    Outcome capped =
+        Outcome.failed(outcome.version(), outcome.code(), reason.substring(0, end) + TRUNCATED);
+    return outcome.hashFunction() == null && outcome.hashValue() == null && outcome.size() == null
+        ? capped
+        : capped.withObserved(outcome.hashFunction(), outcome.hashValue(), outcome.size());
+  }
+
+  /** The UTF-8 length of {@code s}, counted up to {@code limit} at most. */
+  private static int utf8Length(String s, int limit) {
+    int bytes = 0;
+    for (int i = 0; i < s.length() && bytes < limit; ) {
+      int cp = s.codePointAt(i);
+      bytes += utf8Length(cp);
+      i += Character.charCount(cp);
+    }
+    return bytes;
+  }
+
+  private static int utf8Length(int cp) {
+    // A lone surrogate is written as U+FFFD, 3 bytes.
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   }
 }

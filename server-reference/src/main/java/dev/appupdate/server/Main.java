@@ -156,7 +156,10 @@ public final class Main {
             .bind(options.bind())
             .dataDir(options.data())
             .retention(options.retention())
-            .maxCompletionKeys(options.maxCompletionKeys());
+            .maxCompletionKeys(options.maxCompletionKeys())
+            .completionRetention(options.completionRetention())
+            .maxCompletionLogBytes(options.maxCompletionLogBytes())
+            .minFreeSpace(options.minFreeSpace());
     RateLimit checks = options.checkLimit();
     if (checks != null) {
       b.checkRateLimit(checks.perSecond(), checks.burst());

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 record RunningServer(
     HttpServer http,
     Router router,
-    CompletionLog completions,
+    CompletionStore completions,
     RequestIds requestIds,
     URI publicUrl,
     CatalogHolder catalog,
@@ -101,7 +101,7 @@ record RunningServer(
     resources.push("data directory lock", DataDirLock.acquire(dataDir));
     RequestIds ids =
         RequestIds.create(
-            KeyFile.loadOrCreate(config.keyFile(), dataDir.resolve(CompletionLog.NAME)),
+            KeyFile.loadOrCreate(config.keyFile(), dataDir.resolve(JsonlCompletionStore.NAME)),
             config.clock(),
             config.retention());
     FileStore files =
@@ -109,9 +109,9 @@ record RunningServer(
             ? EmbeddedFileStore.demo()
             : DirectoryFileStore.open(config.filesDir(), privateFiles(config));
     ServerJson json = new ServerJson();
-    CompletionLog completions =
-        CompletionLog.open(
-            dataDir, json, ids, config.clock(), config.disk(), config.maxCompletionKeys());
+    CompletionStore completions =
+        JsonlCompletionStore.open(
+            dataDir, json, ids, config.clock(), config.disk(), config.completionLimits());
     resources.push(COMPLETION_LOG, completions);
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);

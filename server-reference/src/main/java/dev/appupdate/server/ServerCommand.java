@@ -85,9 +85,12 @@ final class ServerCommand {
   private Path data = Path.of("appupdate-data");
   private Path key;
   private Duration retention = AppUpdateServer.DEFAULT_RETENTION;
-  private int maxCompletionKeys = CompletionLog.DEFAULT_MAX_KEYS;
+  private int maxCompletionKeys = JsonlCompletionStore.DEFAULT_MAX_KEYS;
   private RateLimit checkLimit;
   private RateLimit completionLimit = RateLimit.COMPLETIONS;
+  private Duration completionRetention = JsonlCompletionStore.DEFAULT_RETENTION;
+  private long maxCompletionLogBytes = JsonlCompletionStore.DEFAULT_MAX_BYTES;
+  private long minFreeSpace = JsonlCompletionStore.DEFAULT_MIN_FREE_BYTES;
   private final List<Path> responseKeys = new ArrayList<>();
   private final List<PublicKey> trusted = new ArrayList<>();
 
@@ -530,6 +533,77 @@ final class ServerCommand {
     }
   }
 
+  @Option(
+      names = "--completion-retention",
+      paramLabel = "AGE",
+      order = 16,
+      description =
+          "how long completion records are kept, like --retention (default 400d); the"
+              + " completion log is rotated daily and every 64 MiB, older files are deleted")
+  private void completionRetention(String value) {
+    try {
+      completionRetention = retentionOf(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--completion-retention: " + e.getMessage());
+    }
+  }
+
+  @Option(
+      names = "--max-completion-log-size",
+      paramLabel = "SIZE",
+      order = 17,
+      description =
+          "cap on the completion log files kept, in bytes or with KiB, MiB, GiB, TiB"
+              + " (default 1GiB, at least 64KiB); when reached, new completions are answered 503")
+  private void maxCompletionLogSize(String value) {
+    try {
+      maxCompletionLogBytes = sizeOf(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--max-completion-log-size: " + e.getMessage());
+    }
+    if (maxCompletionLogBytes < 64 * 1024) {
+      throw invalid("--max-completion-log-size: must be at least 64KiB, got " + quote(value));
+    }
+  }
+
+  @Option(
+      names = "--min-free-space",
+      paramLabel = "SIZE",
+      order = 18,
+      description =
+          "free space the data directory's disk keeps: while less is free, new completions are"
+              + " answered 503 (default 512MiB, 0 for no check)")
+  private void minFreeSpace(String value) {
+    try {
+      minFreeSpace = sizeOf(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid("--min-free-space: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Reads a number of bytes: digits, optionally followed by {@code KiB}, {@code MiB}, {@code GiB}
+   * or {@code TiB} (case-insensitive; {@code K}, {@code M}, {@code G}, {@code T} too).
+   *
+   * @throws IllegalArgumentException saying what is wrong with {@code value}
+   */
+  static long sizeOf(String value) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]{1,15})\\s*([kmgt](?:ib)?|b)?")
+            .matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "must be a number of bytes like 512MiB, 1GiB or 1048576, got " + quote(value));
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1);
+    int shift = "bkmgt".indexOf(unit) * 10;
+    if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException("too large: " + quote(value));
+    }
+    return n << shift;
+  }
+
   /**
    * Checks the key files of the repeatable options: a response key must be a readable file (its
    * permissions and content are checked at start, which names the file); a trusted public key is
@@ -729,6 +803,19 @@ final class ServerCommand {
   /** Returns the ranges of trusted reverse proxies. */
   List<String> trustedProxies() {
     return List.copyOf(proxyArgs);
+  }
+
+  /** Returns how long completion records are kept. */
+  Duration completionRetention() {
+    return completionRetention;
+  }
+
+  long maxCompletionLogBytes() {
+    return maxCompletionLogBytes;
+  }
+
+  long minFreeSpace() {
+    return minFreeSpace;
   }
 
   /** Returns the response key files, in order; empty when answers are not signed. */

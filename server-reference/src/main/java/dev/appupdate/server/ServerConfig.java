@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
  * @param checkLimit the per-address limit of update checks, or null for none
  * @param completionLimit the per-address limit of completion reports, or null for none
  * @param ticker the nanosecond ticker of the rate limits
+ * @param completionLimits the caps, free-space watermark and retention of the JSONL completion
+ *     store
  */
 record ServerConfig(
     int port,
@@ -38,11 +40,11 @@ record ServerConfig(
     Path keyFile,
     List<Path> responseKeyFiles,
     TrustedKeys trustedReleaseKeys,
-    int maxCompletionKeys,
+    JsonlCompletionStore.Limits completionLimits,
     int bodyLimit,
     Duration retention,
     Clock clock,
-    CompletionLog.Disk disk,
+    JsonlCompletionStore.Disk disk,
     boolean watchCatalog,
     CatalogWatcher.Timing watchTiming,
     int workerThreads,

@@ -3,6 +3,7 @@ package dev.appupdate.server;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +16,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +32,12 @@ final class ServerJson {
 
   private final ObjectMapper mapper =
       new ObjectMapper(
-          new JsonFactoryBuilder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+          new JsonFactoryBuilder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              // A character outside the BMP (an emoji) as its 4 UTF-8 bytes, not as two 6-byte
+              // escapes of its surrogates: a reason of 255 emoji takes 1 KiB, not 3.
+              .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+              .build());
 
   /**
    * Returns {@code record} as one line of JSON, ending with {@code '\n'}. The outcome's members are
@@ -45,6 +53,9 @@ final class ServerJson {
     o.put("product", record.product());
     o.put("issued_at", record.issuedAt().toString());
     o.put("update_type", record.updateType());
+    if (record.installation() != null) {
+      o.put("installation", record.installation());
+    }
     Outcome outcome = record.outcome();
     OutcomeJson.write(o, outcome);
     String canonical = Version.parse(outcome.version()).canonical();
@@ -95,16 +106,20 @@ final class ServerJson {
           text(o, "product"),
           Instant.parse(text(o, "issued_at")),
           text(o, "update_type"),
-          outcome);
+          outcome,
+          optionalText(o, "installation"));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("bad time: " + e.getMessage(), e);
     }
   }
 
-  /** Returns the {@code /healthz} document of a server whose completion log works. */
-  byte[] health(CatalogHolder.State state) {
+  /**
+   * Returns the {@code /healthz} document: {@code status} is {@code ok}, or {@code degraded} while
+   * the completion store is not ok, whose state {@code completion_store} gives.
+   */
+  byte[] health(CatalogHolder.State state, CompletionStore.StoreHealth store) {
     ObjectNode o = mapper.createObjectNode();
-    o.put("status", "ok");
+    o.put("status", store.status() == CompletionStore.StoreHealth.Status.OK ? "ok" : "degraded");
     o.put("releases", state.catalog().releaseCount());
     o.put("catalog_loaded_at", state.catalog().loadedAt().toString());
     CatalogHolder.Failure failure = state.lastFailure();
@@ -115,8 +130,67 @@ final class ServerJson {
       o.put("last_catalog_error", failure.message());
       o.put("last_catalog_error_at", failure.at().toString());
     }
-    o.put("completion_log", "ok");
+    ObjectNode s = o.putObject("completion_store");
+    s.put("status", store.status().name().toLowerCase(Locale.ROOT));
+    if (store.reason() == null) {
+      s.putNull("reason");
+    } else {
+      s.put("reason", store.reason());
+    }
     return write(o);
+  }
+
+  /** Returns {@code event} as one line of {@code halts.jsonl}, ending with {@code '\n'}. */
+  byte[] haltLine(CompletionStore.HaltEvent event) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("at", event.at().toString());
+    o.put("product", event.product());
+    o.put("update_type", event.updateType());
+    o.put("version", event.version());
+    o.put("halted", event.halted());
+    o.put("actor", event.actor());
+    if (event.detail() == null) {
+      o.putNull("detail");
+    } else {
+      o.put("detail", event.detail());
+    }
+    byte[] json = write(o);
+    byte[] line = Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  /**
+   * Reads one line of {@code halts.jsonl}, without its {@code '\n'}.
+   *
+   * @throws IllegalArgumentException saying what is wrong with the line
+   */
+  CompletionStore.HaltEvent readHaltLine(byte[] line) {
+    JsonNode o;
+    try {
+      o = mapper.readTree(line);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+    }
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    JsonNode halted = o.get("halted");
+    if (halted == null || !halted.isBoolean()) {
+      throw new IllegalArgumentException("halted: not a boolean");
+    }
+    try {
+      return new CompletionStore.HaltEvent(
+          Instant.parse(text(o, "at")),
+          text(o, "product"),
+          text(o, "update_type"),
+          text(o, "version"),
+          halted.booleanValue(),
+          text(o, "actor"),
+          optionalText(o, "detail"));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("bad time: " + e.getMessage(), e);
+    }
   }
 
   private byte[] write(JsonNode node) {

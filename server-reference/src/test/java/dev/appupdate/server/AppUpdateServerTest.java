@@ -259,7 +259,7 @@ class AppUpdateServerTest {
     assertThat(server.stop(Duration.ofSeconds(5))).isTrue();
 
     assertThat(disk.events()).containsExactly("force(true)");
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME))).contains(id);
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME))).contains(id);
   }
 
   @Test

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A server killed with SIGKILL in the middle of a stream of concurrent completions loses none that
  * it acknowledged and records none twice, and after a restart the clients' retries of the reports
  * it never answered are recorded exactly once too. (SIGKILL keeps the page cache, so this cannot
- * catch a missing fsync: CompletionRouteTest and CompletionLogTest check the forces themselves.)
+ * catch a missing fsync: CompletionRouteTest and JsonlCompletionStoreTest check the forces themselves.)
  */
 class CompletionDurabilityIT {
   private static final int CLIENTS = 8;
@@ -157,7 +157,7 @@ class CompletionDurabilityIT {
     ObjectMapper mapper = new ObjectMapper();
     List<String> keys = new ArrayList<>();
     String text =
-        new String(Files.readAllBytes(data.resolve(CompletionLog.NAME)), StandardCharsets.UTF_8);
+        new String(Files.readAllBytes(data.resolve(JsonlCompletionStore.NAME)), StandardCharsets.UTF_8);
     if (complete) {
       assertThat(text).as("the log ends with a complete line").endsWith("\n");
     } else {

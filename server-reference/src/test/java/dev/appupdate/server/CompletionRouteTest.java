@@ -51,7 +51,7 @@ class CompletionRouteTest {
   private List<CompletionRecord> logged() throws Exception {
     ServerJson json = new ServerJson();
     List<CompletionRecord> records = new ArrayList<>();
-    for (String line : Files.readAllLines(dir.resolve("data").resolve(CompletionLog.NAME))) {
+    for (String line : Files.readAllLines(dir.resolve("data").resolve(JsonlCompletionStore.NAME))) {
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
       records.add(json.readCompletionLine(b, 0, b.length));
     }
@@ -100,7 +100,7 @@ class CompletionRouteTest {
     Fixtures.postJson(
         server, "/v1/completion", completion(id, "my_important_data", "success", "1.0"));
 
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME)))
         .isEqualTo(
             "{\"received_at\":\"2025-06-01T10:00:00Z\",\"request_id\":\""
                 + id
@@ -120,7 +120,7 @@ class CompletionRouteTest {
             + " {\"status\": \"failed\", \"version\": \"2.0.0\", \"code\": \"size_mismatch\","
             + " \"reason\": \"size mismatch\"}}}");
 
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME)))
         .contains(
             "\"status\":\"failed\",\"version\":\"2\",\"code\":\"size_mismatch\","
                 + "\"reason\":\"size mismatch\",\"reported_version\":\"2.0.0\"}\n");
@@ -138,7 +138,7 @@ class CompletionRouteTest {
                 + " {\"status\": \"failed\", \"version\": \"2.0\", \"reason\": \"bad checksum\"}}}");
 
     assertThat(r.statusCode()).isEqualTo(204);
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME)))
         .contains("\"code\":\"bad_checksum\",\"reason\":\"bad checksum\"");
   }
 
@@ -155,7 +155,7 @@ class CompletionRouteTest {
                 + " \"reason\": \"gremlins\"}}}");
 
     assertThat(r.statusCode()).isEqualTo(204);
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME)))
         .contains("\"code\":\"other\",\"reason\":\"gremlins\"");
   }
 
@@ -350,7 +350,7 @@ class CompletionRouteTest {
     Fixtures.postJson(
         server, "/v1/completion", completion(id, "my_important_binary_blob", "success", "2.0"));
 
-    byte[] log = Files.readAllBytes(dir.resolve("data").resolve(CompletionLog.NAME));
+    byte[] log = Files.readAllBytes(dir.resolve("data").resolve(JsonlCompletionStore.NAME));
 
     assertThat(log[log.length - 1]).isEqualTo((byte) '\n');
     assertThat(Arrays.asList(new String(log, StandardCharsets.UTF_8).split("\n"))).hasSize(2);
@@ -436,11 +436,90 @@ class CompletionRouteTest {
               completion(requestId(), "my_important_data", "success", "1.0"));
 
       assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).contains("the completion could not be recorded; report again later");
+      assertThat(r.headers().firstValue("Retry-After"))
+          .hasValue(Integer.toString(JsonlCompletionStore.RETRY_AFTER_SECONDS));
+      assertThat(r.body()).contains("completions are not recorded for now; report again later");
       assertThat(log.messages())
           .anySatisfy(
               m -> assertThat(m).contains("the most allowed").contains("--max-completion-keys"));
     }
     assertThat(logged()).hasSize(1);
+  }
+
+  @Test
+  void completion_underTheFreeSpaceWatermark_is503LoggedOnceAMinuteHealthSaysDownThenRecovers()
+      throws Exception {
+    server.close();
+    server = Fixtures.demoServer(dir).clock(clock).disk(disk).minFreeSpace(1 << 20).build();
+    server.start();
+    disk.usableSpace(1000);
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> r =
+            Fixtures.postJson(
+                server,
+                "/v1/completion",
+                completion(requestId(), "my_important_data", "success", "1.0"));
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("300");
+        assertThat(r.body())
+            .contains("completions are not recorded for now; report again later")
+            .doesNotContain(dir.toString());
+      }
+      assertThat(log.messages())
+          .filteredOn(m -> m.startsWith("SEVERE"))
+          .singleElement()
+          .asString()
+          .contains("under the watermark of 1048576 (--min-free-space)");
+    }
+    HttpResponse<String> health = Fixtures.get(server, "/healthz");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body())
+        .startsWith("{\"status\":\"degraded\",")
+        .contains(
+            "\"completion_store\":{\"status\":\"down\",\"reason\":\"the data directory has"
+                + " 1000 bytes free, under the watermark of 1048576 (--min-free-space)");
+    // The update check never needs the store.
+    assertThat(Fixtures.postJson(server, "/v1/update", Fixtures.SEED_REQUEST).statusCode())
+        .isEqualTo(200);
+
+    disk.usableSpace(-1);
+    assertThat(
+            Fixtures.postJson(
+                    server,
+                    "/v1/completion",
+                    completion(requestId(), "my_important_data", "success", "1.0"))
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(Fixtures.get(server, "/healthz").body())
+        .contains("\"completion_store\":{\"status\":\"ok\",\"reason\":null}");
+    assertThat(logged()).hasSize(1);
+  }
+
+  @Test
+  void completion_reasonOf1024Emoji_isRecordedCutTo1KiBAsUtf8() throws Exception {
+    String emoji = "\uD83D\uDE00";
+    String body =
+        "{\"request_id\":\""
+            + requestId()
+            + "\",\"updates\":{\"my_important_data\":{\"status\":\"failed\",\"version\":\"1.0\","
+            + "\"code\":\"install_failed\",\"reason\":\""
+            + emoji.repeat(1024)
+            + "\"}}}";
+
+    assertThat(Fixtures.postJson(server, "/v1/completion", body).statusCode()).isEqualTo(204);
+
+    byte[] file = Files.readAllBytes(dir.resolve("data").resolve(JsonlCompletionStore.NAME));
+    assertThat(logged())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.outcome().reason())
+                    .isEqualTo(emoji.repeat(252) + CompletionRoute.TRUNCATED));
+    assertThat(new String(file, StandardCharsets.UTF_8)).doesNotContain("\\u");
+    // 12.7 KB a record before the cap, with every emoji escaped as two \\uXXXX.
+    assertThat(file.length).isBetween(1024, 1500);
   }
 }

@@ -38,7 +38,7 @@ class HealthRouteTest {
         .isEqualTo(
             "{\"status\":\"ok\",\"releases\":2,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":null,\"last_catalog_error_at\":null,"
-                + "\"completion_log\":\"ok\"}");
+                + "\"completion_store\":{\"status\":\"ok\",\"reason\":null}}");
   }
 
   @Test
@@ -67,7 +67,7 @@ class HealthRouteTest {
             "{\"status\":\"ok\",\"releases\":7,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":\"releases[3].hash_value:"
                 + " must be 128 lower-case hex digits\","
-                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_log\":\"ok\"}");
+                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_store\":{\"status\":\"ok\",\"reason\":null}}");
   }
 
   @Test
@@ -96,7 +96,7 @@ class HealthRouteTest {
   }
 
   @Test
-  void healthz_completionLogBroken_is503ProblemWithoutItsPath() throws Exception {
+  void healthz_completionLogBroken_is200SayingTheStoreIsDownWithoutItsPath() throws Exception {
     server =
         Fixtures.demoServer(dir)
             .clock(new MutableClock(Instant.parse("2025-01-02T03:04:05Z")))
@@ -104,7 +104,7 @@ class HealthRouteTest {
     server.start();
     String id = server.requestIds().issue("your_app", Fixtures.DEMO_OFFERS);
     // Something else writes the log: the server refuses to write after it and the log is broken.
-    Files.writeString(dir.resolve("data").resolve(CompletionLog.NAME), "{}\n");
+    Files.writeString(dir.resolve("data").resolve(JsonlCompletionStore.NAME), "{}\n");
     try (LogCapture log = new LogCapture("dev.appupdate.server")) {
       assertThat(
               Fixtures.postJson(
@@ -118,12 +118,15 @@ class HealthRouteTest {
 
     HttpResponse<String> r = Fixtures.get(server, "/healthz");
 
-    assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    // Update checks still work: a load balancer must keep the server in rotation.
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(r.body())
+        .startsWith("{\"status\":\"degraded\",")
         .contains(
-            "the completion log cannot be written since 2025-01-02T03:04:05Z: every completion is"
-                + " refused until the server is restarted; the server log says why")
+            "\"completion_store\":{\"status\":\"down\",\"reason\":\"the completion log cannot be"
+                + " written since 2025-01-02T03:04:05Z: every completion is refused until the"
+                + " server is restarted; the server log says why\"}")
         .doesNotContain(dir.toString());
   }
 }

@@ -18,12 +18,12 @@ class KeyFileTest {
   @TempDir Path dir;
 
   private byte[] load() throws IOException {
-    return KeyFile.loadOrCreate(dir.resolve(KeyFile.NAME), dir.resolve(CompletionLog.NAME));
+    return KeyFile.loadOrCreate(dir.resolve(KeyFile.NAME), dir.resolve(JsonlCompletionStore.NAME));
   }
 
   private byte[] load(KeyFile.Linker linker) throws IOException {
     return KeyFile.loadOrCreate(
-        dir.resolve(KeyFile.NAME), dir.resolve(CompletionLog.NAME), linker);
+        dir.resolve(KeyFile.NAME), dir.resolve(JsonlCompletionStore.NAME), linker);
   }
 
   @Test
@@ -80,7 +80,7 @@ class KeyFileTest {
 
   @Test
   void missingKeyNextToACompletionLogWithRecords_isRefusedSayingWhatToDo() throws Exception {
-    Files.writeString(dir.resolve(CompletionLog.NAME), "{\"request_id\":\"x\"}\n");
+    Files.writeString(dir.resolve(JsonlCompletionStore.NAME), "{\"request_id\":\"x\"}\n");
 
     assertThatThrownBy(this::load)
         .isInstanceOf(IOException.class)
@@ -88,7 +88,7 @@ class KeyFileTest {
             "request-id key file "
                 + dir.resolve(KeyFile.NAME)
                 + " is missing, but the completion log "
-                + dir.resolve(CompletionLog.NAME)
+                + dir.resolve(JsonlCompletionStore.NAME)
                 + " holds completions: a new key would make every request id issued so far"
                 + " invalid. Restore the key file (replicas share one, see --key), or move the"
                 + " completion log away to start over with a new key");
@@ -97,7 +97,7 @@ class KeyFileTest {
 
   @Test
   void missingKeyNextToAnEmptyCompletionLog_isCreated() throws Exception {
-    Files.write(dir.resolve(CompletionLog.NAME), new byte[0]);
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), new byte[0]);
 
     assertThat(load()).hasSize(32);
   }
@@ -106,7 +106,7 @@ class KeyFileTest {
   void keyFileElsewhere_isCreatedThere() throws Exception {
     Path shared = Files.createDirectories(dir.resolve("shared")).resolve("replicas.key");
 
-    byte[] key = KeyFile.loadOrCreate(shared, dir.resolve(CompletionLog.NAME));
+    byte[] key = KeyFile.loadOrCreate(shared, dir.resolve(JsonlCompletionStore.NAME));
 
     assertThat(Files.readAllBytes(shared)).isEqualTo(key);
     assertThat(dir.resolve(KeyFile.NAME)).doesNotExist();

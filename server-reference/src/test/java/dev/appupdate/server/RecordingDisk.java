@@ -7,12 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link CompletionLog.Disk} that forces for real, records each force, and fails the next ones
+ * A {@link JsonlCompletionStore.Disk} that forces for real, records each force, and fails the next ones
  * when told to.
  */
-final class RecordingDisk implements CompletionLog.Disk {
+final class RecordingDisk implements JsonlCompletionStore.Disk {
   private final List<String> events = new ArrayList<>();
   private int failuresLeft;
+  private long usableSpace = -1;
+
+  /** Makes the file system report {@code bytes} free from now on; -1 for the real figure. */
+  synchronized void usableSpace(long bytes) {
+    usableSpace = bytes;
+  }
+
+  @Override
+  public synchronized long usableSpace(Path dir) throws IOException {
+    return usableSpace >= 0 ? usableSpace : JsonlCompletionStore.Disk.super.usableSpace(dir);
+  }
 
   /** Makes the next {@code n} file forces fail, as a full or failing disk would. */
   synchronized void failNextForces(int n) {

@@ -33,6 +33,9 @@ class ServerCommandTest {
     assertThat(o.key()).isNull();
     assertThat(o.retention()).isEqualTo(Duration.ofDays(30));
     assertThat(o.maxCompletionKeys()).isEqualTo(2_000_000);
+    assertThat(o.completionRetention()).isEqualTo(Duration.ofDays(400));
+    assertThat(o.maxCompletionLogBytes()).isEqualTo(1L << 30);
+    assertThat(o.minFreeSpace()).isEqualTo(512L << 20);
     assertThat(o.responseKeys()).isEmpty();
     assertThat(o.trusted()).isEmpty();
   }
@@ -59,7 +62,12 @@ class ServerCommandTest {
             "--retention",
             "12h",
             "--max-completion-keys",
-            "1000");
+            "1000",
+            "--completion-retention",
+            "90d",
+            "--max-completion-log-size",
+            "2GiB",
+            "--min-free-space=0");
 
     assertThat(o.port()).isZero();
     assertThat(o.bind()).isEqualTo(InetAddress.getByName("0.0.0.0"));
@@ -70,6 +78,30 @@ class ServerCommandTest {
     assertThat(o.key()).isEqualTo(dir.resolve("shared.key"));
     assertThat(o.retention()).isEqualTo(Duration.ofHours(12));
     assertThat(o.maxCompletionKeys()).isEqualTo(1000);
+    assertThat(o.completionRetention()).isEqualTo(Duration.ofDays(90));
+    assertThat(o.maxCompletionLogBytes()).isEqualTo(2L << 30);
+    assertThat(o.minFreeSpace()).isZero();
+  }
+
+  @Test
+  void sizes_readBytesAndBinaryUnits_andRefuseTheRest() {
+    assertThat(ServerCommand.sizeOf("1048576")).isEqualTo(1L << 20);
+    assertThat(ServerCommand.sizeOf("512MiB")).isEqualTo(512L << 20);
+    assertThat(ServerCommand.sizeOf("1 gib")).isEqualTo(1L << 30);
+    assertThat(ServerCommand.sizeOf("64K")).isEqualTo(64L << 10);
+    assertThat(ServerCommand.sizeOf("2T")).isEqualTo(2L << 40);
+    assertUsage(
+        "--min-free-space: must be a number of bytes like 512MiB, 1GiB or 1048576, got \"lots\"",
+        "--min-free-space",
+        "lots");
+    assertUsage(
+        "--max-completion-log-size: must be at least 64KiB, got \"1000\"",
+        "--max-completion-log-size",
+        "1000");
+    assertUsage(
+        "--completion-retention: must be like 30d, 12h, 90m, 3600s or P30D, got \"forever\"",
+        "--completion-retention",
+        "forever");
   }
 
   @ParameterizedTest
@@ -88,6 +120,9 @@ class ServerCommandTest {
             "--key=FILE",
             "--retention=AGE",
             "--max-completion-keys=N",
+            "--completion-retention=AGE",
+            "--max-completion-log-size=SIZE",
+            "--min-free-space=SIZE",
             "--response-key=FILE",
             "--trust=PUBLIC_KEY_FILE",
             "-h, --help",

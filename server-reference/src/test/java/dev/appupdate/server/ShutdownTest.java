@@ -59,7 +59,7 @@ class ShutdownTest {
       assertThat(RawHttp.read(inFlight.getInputStream(), false).status()).isEqualTo(204);
       stopping.get(10, TimeUnit.SECONDS);
     }
-    assertThat(Files.readString(dir.resolve("data").resolve(CompletionLog.NAME)))
+    assertThat(Files.readString(dir.resolve("data").resolve(JsonlCompletionStore.NAME)))
         .contains("\"update_type\":\"my_important_data\"");
     assertThatThrownBy(() -> RawHttp.connect(port).close()).isInstanceOf(IOException.class);
   }

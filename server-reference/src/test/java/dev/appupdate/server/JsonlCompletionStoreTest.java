@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CompletionLogTest {
+class JsonlCompletionStoreTest {
   private static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
   private static final Duration RETENTION = Duration.ofDays(30);
 
@@ -34,7 +34,7 @@ class CompletionLogTest {
   private final MutableClock clock = new MutableClock(T0);
   private final RequestIds ids = RequestIds.create(new byte[32], clock, RETENTION);
   private final ServerJson json = new ServerJson();
-  private CompletionLog log;
+  private JsonlCompletionStore log;
 
   @AfterEach
   void close() throws IOException {
@@ -45,16 +45,20 @@ class CompletionLogTest {
 
   private final RecordingDisk disk = new RecordingDisk();
 
-  private CompletionLog open() throws IOException {
-    return open(CompletionLog.DEFAULT_MAX_KEYS);
+  private JsonlCompletionStore open() throws IOException {
+    return open(JsonlCompletionStore.DEFAULT_MAX_KEYS);
   }
 
-  private CompletionLog open(int maxKeys) throws IOException {
+  private JsonlCompletionStore open(int maxKeys) throws IOException {
+    return open(JsonlCompletionStore.Limits.DEFAULT.withMaxKeys(maxKeys));
+  }
+
+  private JsonlCompletionStore open(JsonlCompletionStore.Limits limits) throws IOException {
     if (log != null) {
       log.close();
     }
     log = null;
-    log = CompletionLog.open(dir, json, ids, clock, disk, maxKeys);
+    log = JsonlCompletionStore.open(dir, json, ids, clock, disk, limits);
     return log;
   }
 
@@ -68,11 +72,17 @@ class CompletionLogTest {
     for (String t : types) {
       records.add(record(requestId, t));
     }
-    return log.append(records, clock.instant().plus(RETENTION));
+    return log.appendCounting(records, clock.instant().plus(RETENTION));
   }
 
+  /** The lines of every kept file: the rotated ones, oldest first, then the active one. */
   private List<String> lines() throws IOException {
-    return Files.readAllLines(dir.resolve(CompletionLog.NAME));
+    List<String> lines = new ArrayList<>();
+    for (Path p : log.rotatedFiles()) {
+      lines.addAll(Files.readAllLines(p));
+    }
+    lines.addAll(Files.readAllLines(dir.resolve(JsonlCompletionStore.NAME)));
+    return lines;
   }
 
   private String newId() {
@@ -191,7 +201,7 @@ class CompletionLogTest {
     append(id, "a", "b");
     log.close();
     log = null;
-    Path file = dir.resolve(CompletionLog.NAME);
+    Path file = dir.resolve(JsonlCompletionStore.NAME);
     long intact = Files.size(file);
     byte[] torn =
         "{\"received_at\":\"2025-06-01T10:00:00Z\",\"request_id\":\"x"
@@ -226,7 +236,7 @@ class CompletionLogTest {
     append(id, "a");
     log.close();
     log = null;
-    Path file = dir.resolve(CompletionLog.NAME);
+    Path file = dir.resolve(JsonlCompletionStore.NAME);
     Files.write(file, "not json\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
     try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
@@ -241,7 +251,7 @@ class CompletionLogTest {
 
   @Test
   void emptyFile_opensClean() throws Exception {
-    Files.write(dir.resolve(CompletionLog.NAME), new byte[0]);
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), new byte[0]);
 
     open();
 
@@ -298,11 +308,14 @@ class CompletionLogTest {
     // Lines another process wrote and died before forcing: still in the page cache only.
     String id = newId();
     byte[] line = json.completionLine(record(id, "a"));
-    Files.write(dir.resolve(CompletionLog.NAME), line);
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), line);
 
     open();
 
-    assertThat(disk.events()).containsExactly("force(true)", "dir " + dir.getFileName());
+    // The completion log, then the halt log.
+    assertThat(disk.events())
+        .containsExactly(
+            "force(true)", "dir " + dir.getFileName(), "force(true)", "dir " + dir.getFileName());
     assertThat(append(id, "a")).isZero();
   }
 
@@ -327,7 +340,7 @@ class CompletionLogTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("Input/output error (injected)");
       assertThat(capture.messages())
-          .contains("SEVERE cannot write the completion log " + dir.resolve(CompletionLog.NAME));
+          .contains("SEVERE cannot write the completion log " + dir.resolve(JsonlCompletionStore.NAME));
     }
 
     assertThat(lines()).isEmpty();
@@ -341,7 +354,7 @@ class CompletionLogTest {
 
     assertThat(
             PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dir.resolve(CompletionLog.NAME))))
+                Files.getPosixFilePermissions(dir.resolve(JsonlCompletionStore.NAME))))
         .isEqualTo("rw-------");
   }
 
@@ -351,7 +364,7 @@ class CompletionLogTest {
     open();
     append(newId(), "a");
     byte[] foreign = json.completionLine(record(newId(), "b"));
-    Files.write(dir.resolve(CompletionLog.NAME), foreign, StandardOpenOption.APPEND);
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), foreign, StandardOpenOption.APPEND);
     List<String> before = lines();
 
     try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
@@ -365,9 +378,15 @@ class CompletionLogTest {
 
     assertThat(lines()).isEqualTo(before);
     assertThat(log.failure()).isNotNull();
-    assertThatThrownBy(() -> append(newId(), "d"))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("cannot be written since an earlier failure");
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      assertThatThrownBy(() -> append(newId(), "d"))
+          .isInstanceOf(CompletionStore.StoreUnavailableException.class)
+          .hasMessageContaining("cannot be written since an earlier failure");
+      assertThat(capture.messages())
+          .singleElement()
+          .asString()
+          .startsWith("SEVERE completion reports refused (1 since the last message)");
+    }
     assertThat(lines()).isEqualTo(before);
   }
 
@@ -375,16 +394,20 @@ class CompletionLogTest {
   void append_fileTruncatedByCopytruncate_isRefusedWritingNoNuls() throws Exception {
     open();
     append(newId(), "a");
-    Files.write(dir.resolve(CompletionLog.NAME), new byte[0]);
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), new byte[0]);
 
     try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
       assertThatThrownBy(() -> append(newId(), "b"))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("is 0 bytes long, but this server wrote it up to");
-      assertThat(capture.messages()).singleElement().asString().contains("copytruncate");
+      assertThat(capture.messages())
+          .filteredOn(m -> m.startsWith("SEVERE"))
+          .singleElement()
+          .asString()
+          .contains("copytruncate");
     }
 
-    assertThat(Files.size(dir.resolve(CompletionLog.NAME))).isZero();
+    assertThat(Files.size(dir.resolve(JsonlCompletionStore.NAME))).isZero();
   }
 
   @Test
@@ -397,7 +420,7 @@ class CompletionLogTest {
     clock.advance(RETENTION.plusSeconds(1));
     append(newId(), "b");
 
-    assertThat(log.append(List.of(record(id, "a")), T0.plus(RETENTION))).isZero();
+    assertThat(log.appendCounting(List.of(record(id, "a")), T0.plus(RETENTION))).isZero();
 
     assertThat(lines()).hasSize(2);
   }
@@ -410,17 +433,19 @@ class CompletionLogTest {
 
     try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
       assertThatThrownBy(() -> append(newId(), "a", "b"))
-          .isInstanceOf(IOException.class)
+          .isInstanceOf(CompletionStore.StoreUnavailableException.class)
           .hasMessage(
-              "the completion log remembers 2 completions of unexpired request ids, the most"
-                  + " allowed");
-      assertThatThrownBy(() -> append(newId(), "a", "b")).isInstanceOf(IOException.class);
+              "2 completions of unexpired request ids are remembered, the most allowed"
+                  + " (--max-completion-keys); new completions are refused until older request ids"
+                  + " expire");
+      assertThatThrownBy(() -> append(newId(), "a", "b"))
+          .isInstanceOf(CompletionStore.StoreUnavailableException.class);
 
       assertThat(capture.messages())
           .filteredOn(m -> m.contains("the most allowed"))
           .singleElement()
           .asString()
-          .startsWith("SEVERE " + dir.resolve(CompletionLog.NAME) + ": 2 completions")
+          .startsWith("SEVERE completion reports refused (1 since the last message): 2 completions")
           .contains("(--max-completion-keys)");
     }
     assertThat(append(id, "a", "b")).isZero();
@@ -437,7 +462,7 @@ class CompletionLogTest {
       assertThatThrownBy(() -> append(newId(), "a")).isInstanceOf(IOException.class);
       assertThat(capture.messages()).singleElement().asString().contains("the most allowed");
     }
-    clock.advance(RETENTION.plus(CompletionLog.PRUNE_INTERVAL).plusSeconds(60));
+    clock.advance(RETENTION.plus(JsonlCompletionStore.PRUNE_INTERVAL).plusSeconds(60));
 
     assertThat(append(newId(), "a")).isEqualTo(1);
   }
@@ -452,7 +477,7 @@ class CompletionLogTest {
     assertThatThrownBy(() -> open(2))
         .isInstanceOf(IOException.class)
         .hasMessage(
-            dir.resolve(CompletionLog.NAME)
+            dir.resolve(JsonlCompletionStore.NAME)
                 + " holds more unexpired completions than the 2 that can be remembered to"
                 + " recognize repeated reports; raise the limit (--max-completion-keys) or shorten"
                 + " the retention");
