@@ -121,7 +121,8 @@ public final class AppUpdateServer implements AutoCloseable {
    *     same key as another or a trusted release key, or lies in the files directory, the port cannot be bound, the data
    *     directory cannot be created or is in use by another server, the data directory or the key
    *     file lies in the files directory, the request-id key is corrupt or missing next to a
-   *     completion log that holds completions, the completion log cannot be opened, or the files
+   *     completion log that holds completions, the completion log cannot be opened (or the
+   *     database, when completions go to PostgreSQL, cannot be reached or migrated), or the files
    *     directory does not exist; the message says which
    * @throws IllegalStateException if the server was started before
    */
@@ -210,7 +211,12 @@ public final class AppUpdateServer implements AutoCloseable {
     return started().catalog();
   }
 
+  /** Returns the JSON Lines completion log; the server must not use a database. */
   CompletionLog completions() {
+    return ((CompletionLogAdapter) started().completions()).log();
+  }
+
+  CompletionStore completionStore() {
     return started().completions();
   }
 
@@ -265,6 +271,7 @@ public final class AppUpdateServer implements AutoCloseable {
     private TrustedKeys trustedReleaseKeys;
     private Integer maxCompletionKeys;
     private CompletionLog.Disk disk;
+    private PostgresCompletionStore.Settings database;
     private CatalogWatcher.Timing watchTiming;
     private Integer bodyLimit;
     private Duration retention;
@@ -466,6 +473,16 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps completions in PostgreSQL instead of the completion log of the data directory;
+     * replicas sharing the database see each other's reports.
+     */
+    Builder database(PostgresCompletionStore.Settings settings) {
+      once(this.database, "database");
+      this.database = Objects.requireNonNull(settings, "settings == null");
+      return this;
+    }
+
     /** Sets how the completion log forces its writes; tests observe or fail them. */
     Builder disk(CompletionLog.Disk disk) {
       once(this.disk, "disk");
@@ -597,6 +614,7 @@ public final class AppUpdateServer implements AutoCloseable {
               retention == null ? DEFAULT_RETENTION : retention,
               clock == null ? Clock.systemUTC() : clock,
               disk == null ? CompletionLog.Disk.SYSTEM : disk,
+              database,
               watchCatalog == null || watchCatalog,
               watchTiming == null ? CatalogWatcher.Timing.DEFAULT : watchTiming,
               workerThreads,

@@ -24,15 +24,15 @@ final class CompletionRoute implements Route {
 
   private final ServerCodec codec;
   private final RequestIds requestIds;
-  private final CompletionLog log;
+  private final CompletionStore store;
   private final Clock clock;
   private final int bodyLimit;
 
   CompletionRoute(
-      ServerCodec codec, RequestIds requestIds, CompletionLog log, Clock clock, int bodyLimit) {
+      ServerCodec codec, RequestIds requestIds, CompletionStore store, Clock clock, int bodyLimit) {
     this.codec = codec;
     this.requestIds = requestIds;
-    this.log = log;
+    this.store = store;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
   }
@@ -74,10 +74,15 @@ final class CompletionRoute implements Route {
                         type,
                         outcome)));
     try {
-      log.append(records, claims.expiresAt());
+      store.append(records, claims.expiresAt());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HttpProblem.unavailable("the server is stopping; report again later", 5);
+    } catch (CompletionStore.StoreUnavailableException e) {
+      // The store logs when it goes down and when it is back, not once per refused report.
+      LOG.log(Level.DEBUG, "completion refused: " + e.getMessage());
+      throw HttpProblem.unavailable(
+          "completions cannot be recorded for now; report again later", e.retryAfterSeconds());
     } catch (IOException e) {
       LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
       throw HttpProblem.unavailable("the completion could not be recorded; report again later", 30);

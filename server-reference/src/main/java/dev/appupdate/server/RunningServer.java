@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 record RunningServer(
     HttpServer http,
     Router router,
-    CompletionLog completions,
+    CompletionStore completions,
     RequestIds requestIds,
     URI publicUrl,
     CatalogHolder catalog,
@@ -72,7 +73,10 @@ record RunningServer(
         "serving {0}, public URL {1}, data in {2}, catalog {3} ({4} releases{5}){6}",
         "http://" + config.hostLiteral() + ":" + running.port(),
         running.publicUrl(),
-        config.dataDir().toAbsolutePath(),
+        config.dataDir().toAbsolutePath()
+            + (config.database() == null
+                ? ""
+                : ", completions in PostgreSQL " + config.database().url()),
         file == null ? CatalogFile.DEMO : file.path(),
         initial.size(),
         config.trustedReleaseKeys() == null
@@ -105,9 +109,20 @@ record RunningServer(
             ? EmbeddedFileStore.demo()
             : DirectoryFileStore.open(config.filesDir(), privateFiles(config));
     ServerJson json = new ServerJson();
-    CompletionLog completions =
-        CompletionLog.open(
-            dataDir, json, ids, config.clock(), config.disk(), config.maxCompletionKeys());
+    Path log = dataDir.resolve(CompletionLog.NAME);
+    if (config.database() != null && Files.isRegularFile(log) && Files.size(log) > 0) {
+      LOG.log(
+          Level.WARNING,
+          "{0} is not used: completions go to the database; load it there with"
+              + " ''import-completions {0} --database ...''",
+          log);
+    }
+    CompletionStore completions =
+        config.database() != null
+            ? PostgresCompletionStore.open(config.database(), config.clock())
+            : new CompletionLogAdapter(
+                CompletionLog.open(
+                    dataDir, json, ids, config.clock(), config.disk(), config.maxCompletionKeys()));
     resources.push(COMPLETION_LOG, completions);
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);

@@ -20,10 +20,12 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -55,7 +57,12 @@ import picocli.CommandLine.Spec;
       "                        for the same body as /v1/update",
       "  GET  /files/NAME      the files directory, with Range, If-Range and ETag",
       "  GET  /healthz         status, release count, catalog load time, last catalog",
-      "                        error; 503 while the completion log cannot be written"
+      "                        error, completion store state; 503 only while stopping",
+      "",
+      "Commands:",
+      "  import-completions FILE --database JDBC_URL ...",
+      "                        load a completion log (JSON Lines) into the database;",
+      "                        importing a file again adds nothing"
     })
 final class ServerCommand {
   private static final String NAME = "appupdate-server";
@@ -82,6 +89,8 @@ final class ServerCommand {
   private int maxCompletionKeys = CompletionLog.DEFAULT_MAX_KEYS;
   private final List<Path> responseKeys = new ArrayList<>();
   private final List<PublicKey> trusted = new ArrayList<>();
+
+  @Mixin private DatabaseOptions database = new DatabaseOptions();
 
   // Repeatable options are read as they come and checked in parse(): picocli hands a method
   // option the whole list so far at each occurrence.
@@ -142,6 +151,11 @@ final class ServerCommand {
    *     and invalid value
    */
   static ServerCommand parse(String... args) throws UsageException {
+    return parse(System.getenv(), args);
+  }
+
+  /** Like {@link #parse(String...)}, with the environment the database password may come from. */
+  static ServerCommand parse(Map<String, String> env, String... args) throws UsageException {
     ServerCommand command = new ServerCommand();
     CommandLine commandLine = commandLine(command);
     CommandLine.ParseResult parsed = commandLine.parseArgs(args);
@@ -154,6 +168,7 @@ final class ServerCommand {
       problems.addAll(problems(e));
     }
     command.readKeys(problems);
+    command.database.finish(env, problems);
     if (command.bind.isAnyLocalAddress() && command.publicUrl == null) {
       problems.add(
           "--bind "
@@ -635,6 +650,11 @@ final class ServerCommand {
   /** Returns the response key files, in order; empty when answers are not signed. */
   List<Path> responseKeys() {
     return List.copyOf(responseKeys);
+  }
+
+  /** Returns the PostgreSQL store's settings, or null for the completion log of the data dir. */
+  PostgresCompletionStore.Settings database() {
+    return database.settings();
   }
 
   /** Returns the trusted release keys, in order; empty when release signatures are not checked. */

@@ -22,6 +22,8 @@ import java.util.List;
  *     signed
  * @param trustedReleaseKeys the release keys every release must be validly signed by, or null when
  *     the server checks no release signatures
+ * @param database the PostgreSQL completion store, or null for the completion log of the data
+ *     directory
  */
 record ServerConfig(
     int port,
@@ -38,6 +40,7 @@ record ServerConfig(
     Duration retention,
     Clock clock,
     CompletionLog.Disk disk,
+    PostgresCompletionStore.Settings database,
     boolean watchCatalog,
     CatalogWatcher.Timing watchTiming,
     int workerThreads,

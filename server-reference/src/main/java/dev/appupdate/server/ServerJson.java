@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -101,8 +102,8 @@ final class ServerJson {
     }
   }
 
-  /** Returns the {@code /healthz} document of a server whose completion log works. */
-  byte[] health(CatalogHolder.State state) {
+  /** Returns the {@code /healthz} document. */
+  byte[] health(CatalogHolder.State state, CompletionStore.StoreHealth store) {
     ObjectNode o = mapper.createObjectNode();
     o.put("status", "ok");
     o.put("releases", state.catalog().releaseCount());
@@ -115,7 +116,10 @@ final class ServerJson {
       o.put("last_catalog_error", failure.message());
       o.put("last_catalog_error_at", failure.at().toString());
     }
-    o.put("completion_log", "ok");
+    o.put("completion_store", store.status().name().toLowerCase(Locale.ROOT));
+    if (store.reason() != null) {
+      o.put("completion_store_reason", store.reason());
+    }
     return write(o);
   }
 

@@ -38,7 +38,7 @@ class HealthRouteTest {
         .isEqualTo(
             "{\"status\":\"ok\",\"releases\":2,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":null,\"last_catalog_error_at\":null,"
-                + "\"completion_log\":\"ok\"}");
+                + "\"completion_store\":\"ok\"}");
   }
 
   @Test
@@ -67,7 +67,7 @@ class HealthRouteTest {
             "{\"status\":\"ok\",\"releases\":7,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":\"releases[3].hash_value:"
                 + " must be 128 lower-case hex digits\","
-                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_log\":\"ok\"}");
+                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_store\":\"ok\"}");
   }
 
   @Test
@@ -96,7 +96,7 @@ class HealthRouteTest {
   }
 
   @Test
-  void healthz_completionLogBroken_is503ProblemWithoutItsPath() throws Exception {
+  void healthz_completionLogBroken_staysInRotationAndSaysTheStoreIsDownWithoutItsPath() throws Exception {
     server =
         Fixtures.demoServer(dir)
             .clock(new MutableClock(Instant.parse("2025-01-02T03:04:05Z")))
@@ -118,12 +118,14 @@ class HealthRouteTest {
 
     HttpResponse<String> r = Fixtures.get(server, "/healthz");
 
-    assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    // Update checks still work: only a drain takes the server out of a load balancer's rotation.
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(r.body())
         .contains(
-            "the completion log cannot be written since 2025-01-02T03:04:05Z: every completion is"
-                + " refused until the server is restarted; the server log says why")
+            "\"completion_store\":\"down\",\"completion_store_reason\":\"the completion log"
+                + " cannot be written since 2025-01-02T03:04:05Z; every completion is refused until"
+                + " the server is restarted; the server log says why\"")
         .doesNotContain(dir.toString());
   }
 }
