@@ -6,6 +6,7 @@
 module dev.appupdate.bench {
   requires dev.appupdate.client;
   requires dev.appupdate.protocol;
+  requires java.net.http;
   requires jdk.httpserver;
   requires jdk.jfr;
   requires jdk.management;

@@ -2,6 +2,8 @@
  * The appupdate reference server on the JDK's built-in HTTP server. Run it with {@code java -jar
  * appupdate-server.jar}, or embed it with {@link dev.appupdate.server.AppUpdateServer}.
  */
+// flyway.core is an automatic module (its jar has no descriptor): named after its file.
+@SuppressWarnings("requires-automatic")
 module dev.appupdate.server {
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
@@ -10,6 +12,12 @@ module dev.appupdate.server {
   requires info.picocli;
   // Signs responses with its lightweight Ed25519 API (ResponseKeys); not as a JCA provider.
   requires org.bouncycastle.provider;
+  // The PostgreSQL completion store (--database): pool and schema migrations. The driver is found
+  // by java.sql's service lookup; slf4j-jdk14 sends the pool's and Flyway's messages to
+  // java.util.logging.
+  requires java.sql;
+  requires com.zaxxer.hikari;
+  requires flyway.core;
 
   exports dev.appupdate.server;
   // Picocli reads the command line's options from annotated private members (ServerCommand).

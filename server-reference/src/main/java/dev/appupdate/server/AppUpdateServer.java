@@ -140,7 +140,8 @@ public final class AppUpdateServer implements AutoCloseable {
    *     same key as another or a trusted release key, or lies in the files directory, the port cannot be bound, the data
    *     directory cannot be created or is in use by another server, the data directory or the key
    *     file lies in the files directory, the request-id key is corrupt or missing next to a
-   *     completion log that holds completions, the completion log cannot be opened, or the files
+   *     completion log that holds completions, the completion log cannot be opened (or the
+   *     database, when completions go to PostgreSQL, cannot be reached or migrated), or the files
    *     directory does not exist; the message says which
    * @throws IllegalStateException if the server was started before
    */
@@ -287,6 +288,7 @@ public final class AppUpdateServer implements AutoCloseable {
     private Long maxCompletionLogBytes;
     private Long minFreeSpace;
     private Duration completionRetention;
+    private PostgresCompletionStore.Settings database;
     private CatalogWatcher.Timing watchTiming;
     private Integer bodyLimit;
     private Duration retention;
@@ -493,6 +495,16 @@ public final class AppUpdateServer implements AutoCloseable {
             "maxCompletionKeys must be 1-" + CompletionKeys.MAX_CAP + ", got " + max);
       }
       this.maxCompletionKeys = max;
+      return this;
+    }
+
+    /**
+     * Keeps completions in PostgreSQL instead of the completion log of the data directory;
+     * replicas sharing the database see each other's reports.
+     */
+    Builder database(PostgresCompletionStore.Settings settings) {
+      once(this.database, "database");
+      this.database = Objects.requireNonNull(settings, "settings == null");
       return this;
     }
 
@@ -796,6 +808,7 @@ public final class AppUpdateServer implements AutoCloseable {
               retention == null ? DEFAULT_RETENTION : retention,
               clock == null ? Clock.systemUTC() : clock,
               disk == null ? JsonlCompletionStore.Disk.SYSTEM : disk,
+              database,
               watchCatalog == null || watchCatalog,
               watchTiming == null ? CatalogWatcher.Timing.DEFAULT : watchTiming,
               workerThreads,

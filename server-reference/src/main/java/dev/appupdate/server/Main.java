@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,6 +31,9 @@ import java.util.Properties;
  * every problem on a line of its own, with the release's position and field), or when the
  * completion log could not be flushed at the stop; 2 for a bad command line, with a one-line reason
  *  on standard error.
+ *
+ * <p>{@code java -jar appupdate-server.jar import-completions FILE --database JDBC_URL} loads a
+ * completion log into PostgreSQL instead ({@code import-completions --help}).
  *
  * <p>Before anything else, it sets the JVM-wide properties of the JDK's HTTP server that {@link
  * AppUpdateServer} recommends, and those of {@code java.util.logging} (one line per record, log
@@ -76,6 +80,14 @@ public final class Main {
     setDefaults(System.getProperties());
     PrintStream out = System.out;
     PrintStream err = System.err;
+    if (args.length > 0 && args[0].equals(ImportCompletions.NAME)) {
+      int status =
+          ImportCompletions.run(
+              System.getenv(), out, err, Arrays.copyOfRange(args, 1, args.length));
+      out.flush();
+      System.exit(status);
+      return;
+    }
     ServerCommand options;
     try {
       options = ServerCommand.parse(args);
@@ -190,6 +202,9 @@ public final class Main {
     }
     if (!options.responseKeys().isEmpty()) {
       b.responseKeys(options.responseKeys().toArray(new Path[0]));
+    }
+    if (options.database() != null) {
+      b.database(options.database());
     }
     if (!options.trusted().isEmpty()) {
       b.trustedReleaseKeys(options.trusted().toArray(new PublicKey[0]));

@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,10 @@ record RunningServer(
             + " per address: completions {7}, update checks {8}; exchanges on {9}",
         "http://" + config.hostLiteral() + ":" + running.port(),
         running.publicUrl(),
-        config.dataDir().toAbsolutePath(),
+        config.dataDir().toAbsolutePath()
+            + (config.database() == null
+                ? ""
+                : ", completions in PostgreSQL " + config.database().url()),
         file == null ? CatalogFile.DEMO : file.path(),
         initial.size(),
         config.trustedReleaseKeys() == null
@@ -109,9 +113,19 @@ record RunningServer(
             ? EmbeddedFileStore.demo()
             : DirectoryFileStore.open(config.filesDir(), privateFiles(config));
     ServerJson json = new ServerJson();
+    Path log = dataDir.resolve(JsonlCompletionStore.NAME);
+    if (config.database() != null && Files.isRegularFile(log) && Files.size(log) > 0) {
+      LOG.log(
+          Level.WARNING,
+          "{0} is not used: completions go to the database; load it there with"
+              + " ''import-completions {0} --database ...''",
+          log);
+    }
     CompletionStore completions =
-        JsonlCompletionStore.open(
-            dataDir, json, ids, config.clock(), config.disk(), config.completionLimits());
+        config.database() != null
+            ? PostgresCompletionStore.open(config.database(), config.clock())
+            : JsonlCompletionStore.open(
+                dataDir, json, ids, config.clock(), config.disk(), config.completionLimits());
     resources.push(COMPLETION_LOG, completions);
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);

@@ -20,10 +20,12 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -56,12 +58,17 @@ import picocli.CommandLine.Spec;
       "  GET  /files/NAME      the files directory, with Range, ETag and If-Range (an",
       "                        ETag; a date never resumes)",
       "  GET  /healthz         status, release count, catalog load time, last catalog",
-      "                        error; 503 while the completion log cannot be written",
+      "                        error, completion store state; 503 only while stopping",
       "",
       "Limits on slow clients (docs/DEPLOYMENT.md): request line and headers within",
       "10 s, a body at 1 KiB/s or more, a /files answer taken at 1 KiB/s or more",
       "(over 20 s), a whole request within 30 s. An internet-facing server also",
-      "wants a reverse proxy in front (docs/deploy/nginx.conf)."
+      "wants a reverse proxy in front (docs/deploy/nginx.conf).",
+      "",
+      "Commands:",
+      "  import-completions FILE --database JDBC_URL ...",
+      "                        load a completion log (JSON Lines) into the database;",
+      "                        importing a file again adds nothing"
     })
 final class ServerCommand {
   private static final String NAME = "appupdate-server";
@@ -88,11 +95,12 @@ final class ServerCommand {
   private int maxCompletionKeys = JsonlCompletionStore.DEFAULT_MAX_KEYS;
   private RateLimit checkLimit;
   private RateLimit completionLimit = RateLimit.COMPLETIONS;
-  private Duration completionRetention = JsonlCompletionStore.DEFAULT_RETENTION;
   private long maxCompletionLogBytes = JsonlCompletionStore.DEFAULT_MAX_BYTES;
   private long minFreeSpace = JsonlCompletionStore.DEFAULT_MIN_FREE_BYTES;
   private final List<Path> responseKeys = new ArrayList<>();
   private final List<PublicKey> trusted = new ArrayList<>();
+
+  @Mixin private DatabaseOptions database = new DatabaseOptions();
 
   // Repeatable options are read as they come and checked in parse(): picocli hands a method
   // option the whole list so far at each occurrence.
@@ -172,6 +180,11 @@ final class ServerCommand {
    *     and invalid value
    */
   static ServerCommand parse(String... args) throws UsageException {
+    return parse(System.getenv(), args);
+  }
+
+  /** Like {@link #parse(String...)}, with the environment the database password may come from. */
+  static ServerCommand parse(Map<String, String> env, String... args) throws UsageException {
     ServerCommand command = new ServerCommand();
     CommandLine commandLine = commandLine(command);
     CommandLine.ParseResult parsed = commandLine.parseArgs(args);
@@ -185,6 +198,7 @@ final class ServerCommand {
     }
     command.readKeys(problems);
     command.readRanges(problems);
+    command.database.finish(env, problems);
     if (command.bind.isAnyLocalAddress() && command.publicUrl == null) {
       problems.add(
           "--bind "
@@ -534,21 +548,6 @@ final class ServerCommand {
   }
 
   @Option(
-      names = "--completion-retention",
-      paramLabel = "AGE",
-      order = 16,
-      description =
-          "how long completion records are kept, like --retention (default 400d); the"
-              + " completion log is rotated daily and every 64 MiB, older files are deleted")
-  private void completionRetention(String value) {
-    try {
-      completionRetention = retentionOf(value);
-    } catch (IllegalArgumentException e) {
-      throw invalid("--completion-retention: " + e.getMessage());
-    }
-  }
-
-  @Option(
       names = "--max-completion-log-size",
       paramLabel = "SIZE",
       order = 17,
@@ -807,7 +806,7 @@ final class ServerCommand {
 
   /** Returns how long completion records are kept. */
   Duration completionRetention() {
-    return completionRetention;
+    return database.retention();
   }
 
   long maxCompletionLogBytes() {
@@ -821,6 +820,11 @@ final class ServerCommand {
   /** Returns the response key files, in order; empty when answers are not signed. */
   List<Path> responseKeys() {
     return List.copyOf(responseKeys);
+  }
+
+  /** Returns the PostgreSQL store's settings, or null for the completion log of the data dir. */
+  PostgresCompletionStore.Settings database() {
+    return database.settings();
   }
 
   /** Returns the trusted release keys, in order; empty when release signatures are not checked. */

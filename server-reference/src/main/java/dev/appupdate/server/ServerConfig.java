@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
  * @param ticker the nanosecond ticker of the rate limits
  * @param completionLimits the caps, free-space watermark and retention of the JSONL completion
  *     store
+ * @param database the PostgreSQL completion store, or null for the completion log of the data
+ *     directory
  */
 record ServerConfig(
     int port,
@@ -45,6 +47,7 @@ record ServerConfig(
     Duration retention,
     Clock clock,
     JsonlCompletionStore.Disk disk,
+    PostgresCompletionStore.Settings database,
     boolean watchCatalog,
     CatalogWatcher.Timing watchTiming,
     int workerThreads,

@@ -25,6 +25,14 @@ class ServerJarLicenceIT {
   private static final Map<String, List<String>> COMPONENTS =
       Map.of(
           "dev/appupdate/", List.of("META-INF/LICENSE"),
+          "org/postgresql/",
+              List.of(
+                  "META-INF/LICENSE-postgresql",
+                  "META-INF/licenses/com.ongres.scram/scram-client-3.2/META-INF/LICENSE",
+                  "META-INF/licenses/com.ongres.stringprep/saslprep-2.2/META-INF/LICENSE"),
+          "com/zaxxer/hikari/", List.of("META-INF/LICENSE-hikaricp"),
+          "org/flywaydb/", List.of("META-INF/LICENSE-flyway"),
+          "org/slf4j/", List.of("META-INF/LICENSE-slf4j"),
           "com/fasterxml/jackson/", List.of("META-INF/LICENSE-jackson", "META-INF/NOTICE-jackson"),
           "picocli/", List.of("META-INF/LICENSE-picocli"),
           "org/bouncycastle/", List.of("META-INF/LICENSE-bouncycastle"));
