@@ -147,7 +147,7 @@ await_port() {
 
 ref_err=$tmp/reference.err
 [[ $server_log == /dev/null ]] && ref_err=/dev/null
-"$java" "${server_opts[@]}" -jar "$server_jar" --port 0 --bind 127.0.0.1 \
+"$java" "${server_opts[@]}" -jar "$server_jar" --port 0 --admin-port 0 --bind 127.0.0.1 \
   --catalog "$tmp/catalog/catalog.json" --files "$tmp/files" --data "$tmp/data" \
   --response-key "$tmp/keys/response.key" >"$tmp/reference.out" 2>"$ref_err" &
 ref_pid=$!

@@ -2,6 +2,10 @@
  * The appupdate reference server on the JDK's built-in HTTP server. Run it with {@code java -jar
  * appupdate-server.jar}, or embed it with {@link dev.appupdate.server.AppUpdateServer}.
  */
+// The Prometheus Java client ships automatic modules (Automatic-Module-Name, no descriptor), which
+// javac warns about (lint category "requires-automatic") and -Werror would fail on; the names are
+// the ones its manifests declare, stable across its 1.x releases.
+@SuppressWarnings("requires-automatic")
 module dev.appupdate.server {
   requires dev.appupdate.protocol;
   requires jdk.httpserver;
@@ -10,6 +14,12 @@ module dev.appupdate.server {
   requires info.picocli;
   // Signs responses with its lightweight Ed25519 API (ResponseKeys); not as a JCA provider.
   requires org.bouncycastle.provider;
+  // GET /metrics on the admin listener (automatic modules of the Prometheus Java client).
+  requires io.prometheus.metrics.core;
+  requires io.prometheus.metrics.model;
+  requires io.prometheus.writer.text;
+  requires io.prometheus.metrics.instrumentation.jvm;
+  requires java.management;
 
   exports dev.appupdate.server;
   // Picocli reads the command line's options from annotated private members (ServerCommand).

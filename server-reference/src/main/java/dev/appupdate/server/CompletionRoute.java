@@ -1,9 +1,11 @@
 package dev.appupdate.server;
 
 import dev.appupdate.protocol.CompletionReport;
+import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.Version;
 import dev.appupdate.protocol.requestid.InvalidRequestIdException;
 import dev.appupdate.protocol.requestid.RequestIdClaims;
 import dev.appupdate.protocol.requestid.RequestIds;
@@ -24,17 +26,27 @@ final class CompletionRoute implements Route {
 
   private final ServerCodec codec;
   private final RequestIds requestIds;
-  private final CompletionLog log;
+  private final CompletionStore store;
   private final Clock clock;
   private final int bodyLimit;
+  private final Halts halts;
+  private final Metrics metrics;
 
   CompletionRoute(
-      ServerCodec codec, RequestIds requestIds, CompletionLog log, Clock clock, int bodyLimit) {
+      ServerCodec codec,
+      RequestIds requestIds,
+      CompletionStore store,
+      Clock clock,
+      int bodyLimit,
+      Halts halts,
+      Metrics metrics) {
     this.codec = codec;
     this.requestIds = requestIds;
-    this.log = log;
+    this.store = store;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
+    this.halts = halts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,6 +72,7 @@ final class CompletionRoute implements Route {
       throw HttpProblem.of(notOffered.get());
     }
     Instant now = clock.instant();
+    String installation = claims.installation().orElse(null);
     List<CompletionRecord> records = new ArrayList<>();
     report
         .updates()
@@ -72,15 +85,28 @@ final class CompletionRoute implements Route {
                         claims.product(),
                         claims.issuedAt(),
                         type,
-                        outcome)));
+                        outcome,
+                        installation)));
     try {
-      log.append(records, claims.expiresAt());
+      store.append(records, claims.expiresAt());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HttpProblem.unavailable("the server is stopping; report again later", 5);
+    } catch (CompletionStore.StoreUnavailableException e) {
+      metrics.storeError();
+      LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
+      throw HttpProblem.unavailable(
+          "the completion could not be recorded; report again later", e.retryAfterSeconds());
     } catch (IOException e) {
+      metrics.storeError();
       LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
       throw HttpProblem.unavailable("the completion could not be recorded; report again later", 30);
+    }
+    for (CompletionRecord r : records) {
+      Outcome o = r.outcome();
+      boolean success = o.status() == Outcome.Status.SUCCESS;
+      metrics.completion(o.status().wireName(), success ? null : o.code().wireName());
+      halts.reported(r.product(), r.updateType(), Version.parse(o.version()).canonical());
     }
     call.sendEmpty(204);
   }

@@ -14,11 +14,20 @@ final class HealthRoute implements Route {
   private final ServerJson json;
   private final CatalogHolder catalog;
   private final CompletionLog completions;
+  private final Halts halts;
+  private final CompletionStore store;
 
-  HealthRoute(ServerJson json, CatalogHolder catalog, CompletionLog completions) {
+  HealthRoute(
+      ServerJson json,
+      CatalogHolder catalog,
+      CompletionLog completions,
+      Halts halts,
+      CompletionStore store) {
     this.json = json;
     this.catalog = catalog;
     this.completions = completions;
+    this.halts = halts;
+    this.store = store;
   }
 
   @Override
@@ -35,6 +44,7 @@ final class HealthRoute implements Route {
               + ": every completion is refused until the server is restarted; the server log"
               + " says why");
     }
-    call.send(200, "application/json", json.health(catalog.state()));
+    call.send(
+        200, "application/json", json.health(catalog.state(), store.health(), halts.halted()));
   }
 }

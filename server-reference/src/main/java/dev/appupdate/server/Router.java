@@ -27,6 +27,7 @@ final class Router implements HttpHandler {
   private final InFlight inFlight;
   private final AtomicInteger handling = new AtomicInteger();
   private final AccessLog accessLog;
+  private final Metrics metrics;
   private volatile boolean draining;
 
   /**
@@ -42,13 +43,15 @@ final class Router implements HttpHandler {
       Map<String, Route> gets,
       Route files,
       InFlight inFlight,
-      AccessLog accessLog) {
+      AccessLog accessLog,
+      Metrics metrics) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
     this.files = files;
     this.inFlight = inFlight;
     this.accessLog = accessLog;
+    this.metrics = metrics;
   }
 
   @Override
@@ -79,6 +82,12 @@ final class Router implements HttpHandler {
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
     } finally {
       exchange.close();
+      long nanos = System.nanoTime() - start;
+      String rawPath = call.rawPath();
+      metrics.request(rawPath, nanos);
+      if (rawPath.equals("/v1/update")) {
+        metrics.check(call.responded() ? call.status() : 0);
+      }
       String query = exchange.getRequestURI().getRawQuery();
       accessLog.record(
           exchange.getRemoteAddress(),
@@ -86,7 +95,7 @@ final class Router implements HttpHandler {
           query == null ? call.rawPath() : call.rawPath() + "?" + query,
           call.responded() ? call.status() : 0,
           call.bytesSent(),
-          System.nanoTime() - start);
+          nanos);
     }
   }
 

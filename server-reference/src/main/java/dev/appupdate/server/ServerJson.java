@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Outcome;
@@ -16,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -102,7 +105,10 @@ final class ServerJson {
   }
 
   /** Returns the {@code /healthz} document of a server whose completion log works. */
-  byte[] health(CatalogHolder.State state) {
+  byte[] health(
+      CatalogHolder.State state,
+      CompletionStore.StoreHealth store,
+      Map<CatalogHolder.HaltKey, CompletionStore.HaltEvent> halted) {
     ObjectNode o = mapper.createObjectNode();
     o.put("status", "ok");
     o.put("releases", state.catalog().releaseCount());
@@ -116,6 +122,20 @@ final class ServerJson {
       o.put("last_catalog_error_at", failure.at().toString());
     }
     o.put("completion_log", "ok");
+    ObjectNode storeNode = o.putObject("store");
+    storeNode.put("status", store.status().name().toLowerCase(Locale.ROOT));
+    storeNode.put("reason", store.reason());
+    ArrayNode halts = o.putArray("halted");
+    halted.forEach(
+        (k, e) -> {
+          ObjectNode h = halts.addObject();
+          h.put("product", k.product());
+          h.put("update_type", k.updateType());
+          h.put("version", k.version());
+          h.put("at", e.at().toString());
+          h.put("actor", e.actor());
+          h.put("detail", e.detail());
+        });
     return write(o);
   }
 

@@ -235,6 +235,7 @@ class AppUpdateServerTest {
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
               "FINE closing the catalog watcher",
+              "FINE closing the halt evaluator",
               "FINE closing the HTTP listener",
               "FINE closing the worker pool",
               "FINE closing the access log",
