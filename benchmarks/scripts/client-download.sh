@@ -86,7 +86,7 @@ cat >"$tmp/catalog/catalog.json" <<EOF
 ]}
 EOF
 
-"$java" -jar "$server_jar" --port 0 --bind 127.0.0.1 --catalog "$tmp/catalog/catalog.json" \
+"$java" -jar "$server_jar" --port 0 --admin-port 0 --bind 127.0.0.1 --catalog "$tmp/catalog/catalog.json" \
   --files "$tmp/files" --data "$tmp/data" >"$tmp/server.out" 2>"$tmp/server.err" &
 server_pid=$!
 port=

@@ -149,7 +149,7 @@ ref_err=$tmp/reference.err
 [[ $server_log == /dev/null ]] && ref_err=/dev/null
 # The abuse limits on, as in production, with the load generator exempt: their cost is measured,
 # their refusals are not.
-"$java" "${server_opts[@]}" -jar "$server_jar" --port 0 --bind 127.0.0.1 \
+"$java" "${server_opts[@]}" -jar "$server_jar" --port 0 --admin-port 0 --bind 127.0.0.1 \
   --catalog "$tmp/catalog/catalog.json" --files "$tmp/files" --data "$tmp/data" \
   --response-key "$tmp/keys/response.key" \
   --check-limit 600/m:1200 --rate-limit-exempt 127.0.0.1 \

@@ -6,6 +6,9 @@ module dev.appupdate.examples {
   requires dev.appupdate.client;
   // catalog sign reads and writes catalog documents with Jackson's streaming parser.
   requires com.fasterxml.jackson.core;
+  // stats reads the admin API's statistics document over HTTP.
+  requires com.fasterxml.jackson.databind;
+  requires java.net.http;
   requires java.logging;
   requires jdk.httpserver;
   requires info.picocli;

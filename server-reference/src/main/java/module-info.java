@@ -3,6 +3,9 @@
  * appupdate-server.jar}, or embed it with {@link dev.appupdate.server.AppUpdateServer}.
  */
 // flyway.core is an automatic module (its jar has no descriptor): named after its file.
+// The Prometheus Java client ships automatic modules (Automatic-Module-Name, no descriptor), which
+// javac warns about (lint category "requires-automatic") and -Werror would fail on; the names are
+// the ones its manifests declare, stable across its 1.x releases.
 @SuppressWarnings("requires-automatic")
 module dev.appupdate.server {
   requires dev.appupdate.protocol;
@@ -18,6 +21,12 @@ module dev.appupdate.server {
   requires java.sql;
   requires com.zaxxer.hikari;
   requires flyway.core;
+  // GET /metrics on the admin listener (automatic modules of the Prometheus Java client).
+  requires io.prometheus.metrics.core;
+  requires io.prometheus.metrics.model;
+  requires io.prometheus.writer.text;
+  requires io.prometheus.metrics.instrumentation.jvm;
+  requires java.management;
 
   exports dev.appupdate.server;
   // Picocli reads the command line's options from annotated private members (ServerCommand).

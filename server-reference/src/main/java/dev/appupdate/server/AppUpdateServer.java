@@ -45,6 +45,14 @@ import java.util.function.LongSupplier;
  * this process or another, fails to start. Neither the data directory nor the key file may lie in
  * the files directory, which would serve them.
  *
+ * <p><b>Admin listener.</b> With {@link Builder#adminPort} the server also listens for operators:
+ * {@code GET /admin/v1/stats} (completion statistics per release), {@code POST
+ * /admin/v1/releases/{product}/{update_type}/{version}/halt} and {@code .../resume}, and {@code GET
+ * /metrics} (Prometheus text), each with the bearer token of {@link Builder#adminTokenFile}. A
+ * release whose catalog entry declares a {@code halt} threshold is withheld, as if paused, once
+ * its completion reports pass it; halts are kept in the data directory and survive restarts
+ * (docs/OPERATIONS.md).
+ *
  * <p>The catalog file is watched while the server runs: a valid change is served from the next
  * request on, all at once; an invalid one is logged with every problem and shown by {@code
  * /healthz}, and the catalog loaded before keeps serving. Relative release URLs resolve against
@@ -184,6 +192,25 @@ public final class AppUpdateServer implements AutoCloseable {
     return started().publicUrl();
   }
 
+  /**
+   * Returns the admin listener's URL, {@code http://HOST:PORT} (https with TLS).
+   *
+   * @return the URL of the admin listener, without a trailing slash
+   * @throws IllegalStateException if the server was never started or has no admin listener
+   */
+  public synchronized URI adminUrl() {
+    RunningServer r = started();
+    if (r.admin() == null) {
+      throw new IllegalStateException("the admin listener is off");
+    }
+    return URI.create(
+        (config.admin().tlsKeyStore() == null ? "http" : "https")
+            + "://"
+            + ServerConfig.literal(config.admin().bind())
+            + ":"
+            + r.admin().port());
+  }
+
   private synchronized RunningServer started() {
     if (running == null) {
       throw new IllegalStateException("server not started");
@@ -232,6 +259,14 @@ public final class AppUpdateServer implements AutoCloseable {
 
   CompletionStore completions() {
     return started().completions();
+  }
+
+  Halts halts() {
+    return started().halts();
+  }
+
+  Metrics metrics() {
+    return started().metrics();
   }
 
   RequestIds requestIds() {
@@ -295,6 +330,11 @@ public final class AppUpdateServer implements AutoCloseable {
     private Clock clock;
     private Path catalogFile;
     private Boolean watchCatalog;
+    private Integer adminPort;
+    private InetAddress adminBind;
+    private Path adminTokenFile;
+    private Path adminTlsKeyStore;
+    private char[] adminTlsPassword;
     // 0: virtual threads where the JDK has them, else Workers.DEFAULT_THREADS.
     private int workerThreads = 0;
     private int queueCapacity = 0;
@@ -474,6 +514,66 @@ public final class AppUpdateServer implements AutoCloseable {
     public Builder trustedReleaseKeys(PublicKey... keys) {
       once(this.trustedReleaseKeys, "trustedReleaseKeys");
       this.trustedReleaseKeys = TrustedKeys.of(keys);
+      return this;
+    }
+
+    /**
+     * Starts the admin listener on {@code port} (0 for any free one): statistics, halts and
+     * resumes under {@code /admin/v1/}, and {@code /metrics} in the Prometheus text format, every
+     * request authenticated with the bearer token of {@link #adminTokenFile} (docs/OPERATIONS.md).
+     * Off unless set; the command line starts it on 8001.
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder adminPort(int port) {
+      once(this.adminPort, "adminPort");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("adminPort must be 0-65535, got " + port);
+      }
+      this.adminPort = port;
+      return this;
+    }
+
+    /**
+     * Sets the admin listener's address; 127.0.0.1 by default. Any other than a loopback address
+     * needs {@link #adminTls}: the token would otherwise cross the network in clear text.
+     *
+     * @param address a local address
+     * @return this builder
+     */
+    public Builder adminBind(InetAddress address) {
+      once(this.adminBind, "adminBind");
+      this.adminBind = Objects.requireNonNull(address, "address == null");
+      return this;
+    }
+
+    /**
+     * Sets the file of the admin listener's bearer token, created with a random token and
+     * owner-only permissions when missing; {@code DATA/admin.token} by default. Its path is logged
+     * at start, the token never.
+     *
+     * @param file the token file
+     * @return this builder
+     */
+    public Builder adminTokenFile(Path file) {
+      once(this.adminTokenFile, "adminTokenFile");
+      this.adminTokenFile = Objects.requireNonNull(file, "file == null");
+      return this;
+    }
+
+    /**
+     * Serves the admin listener over HTTPS with the key and certificate of a PKCS#12 key store.
+     *
+     * @param keyStore the key store file
+     * @param password its password; copied
+     * @return this builder
+     */
+    public Builder adminTls(Path keyStore, char[] password) {
+      once(this.adminTlsKeyStore, "adminTls");
+      this.adminTlsKeyStore = Objects.requireNonNull(keyStore, "keyStore == null");
+      this.adminTlsPassword = Objects.requireNonNull(password, "password == null").clone();
       return this;
     }
 
@@ -761,8 +861,9 @@ public final class AppUpdateServer implements AutoCloseable {
      * Returns the configured server, not yet started.
      *
      * @return a server with these settings, which no longer change
-     * @throws IllegalStateException if no data directory was set, or the server is to listen on a
-     *     wildcard address without a public URL
+     * @throws IllegalStateException if no data directory was set, the server is to listen on a
+     *     wildcard address without a public URL, an admin setting was given without {@link
+     *     #adminPort}, or the admin listener is to listen on a non-loopback address without TLS
      */
     public AppUpdateServer build() {
       if (dataDir == null) {
@@ -775,6 +876,29 @@ public final class AppUpdateServer implements AutoCloseable {
                 + bind.getHostAddress()
                 + ": no URL derived from it reaches this server from everywhere, and relative"
                 + " catalog URLs resolve against the public URL");
+      }
+      ServerConfig.Admin admin = null;
+      if (adminPort == null) {
+        if (adminBind != null || adminTokenFile != null || adminTlsKeyStore != null) {
+          throw new IllegalStateException(
+              "adminBind, adminTokenFile and adminTls need adminPort: the admin listener is off");
+        }
+      } else {
+        InetAddress address = adminBind == null ? InetAddress.getLoopbackAddress() : adminBind;
+        if (!address.isLoopbackAddress() && adminTlsKeyStore == null) {
+          throw new IllegalStateException(
+              "the admin listener may listen on the non-loopback address "
+                  + address.getHostAddress()
+                  + " only with TLS (adminTls, --admin-tls-keystore): its bearer token would"
+                  + " otherwise cross the network in clear text");
+        }
+        admin =
+            new ServerConfig.Admin(
+                adminPort,
+                address,
+                adminTokenFile == null ? dataDir.resolve(AdminToken.NAME) : adminTokenFile,
+                adminTlsKeyStore,
+                adminTlsPassword);
       }
       return new AppUpdateServer(
           new ServerConfig(
@@ -817,7 +941,8 @@ public final class AppUpdateServer implements AutoCloseable {
               completionLimitSet ? completionLimit : RateLimit.COMPLETIONS,
               rateLimitExempt == null ? List.of() : rateLimitExempt,
               trustedProxies == null ? List.of() : trustedProxies,
-              ticker == null ? System::nanoTime : ticker));
+              ticker == null ? System::nanoTime : ticker,
+              admin));
     }
   }
 }

@@ -33,23 +33,30 @@ final class CatalogReloader {
   private final CatalogHolder holder;
   private final Clock clock;
   private final Function<Catalog, CatalogHolder.Snapshot> compile;
+  private final Metrics metrics;
 
   /**
    * @param trusted the release keys every release must be validly signed by, or null when the
    *     server checks no signatures
    */
   CatalogReloader(
-      CatalogFile file, URI publicUrl, TrustedKeys trusted, CatalogHolder holder, Clock clock) {
+      CatalogFile file,
+      URI publicUrl,
+      TrustedKeys trusted,
+      CatalogHolder holder,
+      Clock clock,
+      Metrics metrics) {
     this(
         file,
         holder,
         clock,
+        metrics,
         catalog -> {
           if (trusted != null) {
             ReleaseTrust.check(catalog, trusted);
           }
           return CatalogHolder.Snapshot.of(
-              Matcher.create(catalog, publicUrl), clock.instant(), trusted != null);
+              catalog, Matcher.create(catalog, publicUrl), clock.instant(), 0, trusted != null);
         });
   }
 
@@ -58,8 +65,10 @@ final class CatalogReloader {
       CatalogFile file,
       CatalogHolder holder,
       Clock clock,
+      Metrics metrics,
       Function<Catalog, CatalogHolder.Snapshot> compile) {
     this.file = file;
+    this.metrics = metrics;
     this.name = String.valueOf(file.path().getFileName());
     this.holder = holder;
     this.clock = clock;
@@ -74,6 +83,7 @@ final class CatalogReloader {
   synchronized boolean reload() {
     Catalog catalog;
     CatalogHolder.Snapshot snapshot;
+    long start = System.nanoTime();
     try {
       catalog = file.read();
       RequestIds.checkCatalog(catalog);
@@ -89,7 +99,8 @@ final class CatalogReloader {
       failed(e);
       return false;
     }
-    holder.install(snapshot);
+    holder.install(snapshot.loadedIn((System.nanoTime() - start) / 1_000_000));
+    metrics.reload(true);
     LOG.log(Level.INFO, "loaded catalog {0}: {1} releases", file.path(), catalog.size());
     return true;
   }
@@ -116,6 +127,7 @@ final class CatalogReloader {
             + " failed; still serving the catalog loaded at "
             + holder.current().loadedAt(),
         t);
+    metrics.reload(false);
     holder.failed(
         new CatalogHolder.Failure(
             clock.instant(),
@@ -170,6 +182,7 @@ final class CatalogReloader {
         "still serving the catalog loaded at {0}: {1}",
         holder.current().loadedAt(),
         logged);
+    metrics.reload(false);
     holder.failed(new CatalogHolder.Failure(now, shown));
   }
 }

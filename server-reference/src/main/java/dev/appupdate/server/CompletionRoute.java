@@ -5,6 +5,7 @@ import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Problem;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.Version;
 import dev.appupdate.protocol.requestid.InvalidRequestIdException;
 import dev.appupdate.protocol.requestid.RequestIdClaims;
 import dev.appupdate.protocol.requestid.RequestIds;
@@ -34,14 +35,24 @@ final class CompletionRoute implements Route {
   private final CompletionStore store;
   private final Clock clock;
   private final int bodyLimit;
+  private final Halts halts;
+  private final Metrics metrics;
 
   CompletionRoute(
-      ServerCodec codec, RequestIds requestIds, CompletionStore store, Clock clock, int bodyLimit) {
+      ServerCodec codec,
+      RequestIds requestIds,
+      CompletionStore store,
+      Clock clock,
+      int bodyLimit,
+      Halts halts,
+      Metrics metrics) {
     this.codec = codec;
     this.requestIds = requestIds;
     this.store = store;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
+    this.halts = halts;
+    this.metrics = metrics;
   }
 
   @Override
@@ -67,6 +78,7 @@ final class CompletionRoute implements Route {
       throw HttpProblem.of(notOffered.get());
     }
     Instant now = clock.instant();
+    String installation = claims.installation().orElse(null);
     List<CompletionRecord> records = new ArrayList<>();
     report
         .updates()
@@ -79,21 +91,30 @@ final class CompletionRoute implements Route {
                         claims.product(),
                         claims.issuedAt(),
                         type,
-                        capReason(outcome))));
+                        capReason(outcome),
+                        installation)));
     try {
       store.append(records, claims.expiresAt());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw HttpProblem.unavailable("the server is stopping; report again later", 5);
     } catch (CompletionStore.StoreUnavailableException e) {
+      metrics.storeError();
       // The store logs its refusals itself, at most once a minute: a flood of reports against a
       // full store must not become a flood of log lines. Its reason may name files of the data
       // directory: it stays in the server's log.
       throw HttpProblem.unavailable(
           "completions are not recorded for now; report again later", e.retryAfterSeconds());
     } catch (IOException e) {
+      metrics.storeError();
       LOG.log(Level.ERROR, "completion not recorded: " + e.getMessage());
       throw HttpProblem.unavailable("the completion could not be recorded; report again later", 30);
+    }
+    for (CompletionRecord r : records) {
+      Outcome o = r.outcome();
+      boolean success = o.status() == Outcome.Status.SUCCESS;
+      metrics.completion(o.status().wireName(), success ? null : o.code().wireName());
+      halts.reported(r.product(), r.updateType(), Version.parse(o.version()).canonical());
     }
     call.sendEmpty(204);
   }

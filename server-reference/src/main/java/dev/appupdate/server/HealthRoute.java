@@ -13,17 +13,20 @@ import java.io.IOException;
 final class HealthRoute implements Route {
   private final ServerJson json;
   private final CatalogHolder catalog;
-  private final CompletionStore completions;
+  private final Halts halts;
+  private final CompletionStore store;
 
-  HealthRoute(ServerJson json, CatalogHolder catalog, CompletionStore completions) {
+  HealthRoute(ServerJson json, CatalogHolder catalog, Halts halts, CompletionStore store) {
     this.json = json;
     this.catalog = catalog;
-    this.completions = completions;
+    this.halts = halts;
+    this.store = store;
   }
 
   @Override
   public void handle(Call call) throws IOException, HttpProblem {
     call.responseHeaders().set("Cache-Control", "no-store");
-    call.send(200, "application/json", json.health(catalog.state(), completions.health()));
+    call.send(
+        200, "application/json", json.health(catalog.state(), store.health(), halts.halted()));
   }
 }

@@ -97,6 +97,14 @@ final class HttpProblem extends Exception {
     return new HttpProblem(Problem.of(503, "Service Unavailable", detail), headers, true);
   }
 
+  /** A 401 of the admin listener, asking for its bearer token. */
+  static HttpProblem unauthorized(String detail) {
+    return new HttpProblem(
+        Problem.of(401, "Unauthorized", detail),
+        Map.of("WWW-Authenticate", "Bearer realm=\"appupdate admin\""),
+        false);
+  }
+
   static HttpProblem of(int status, String title, String detail) {
     return new HttpProblem(Problem.of(status, title, detail), Map.of(), false);
   }

@@ -209,6 +209,15 @@ public final class Main {
     if (!options.trusted().isEmpty()) {
       b.trustedReleaseKeys(options.trusted().toArray(new PublicKey[0]));
     }
+    if (options.adminPort() != null) {
+      b.adminPort(options.adminPort()).adminBind(options.adminBind());
+      if (options.adminTokenFile() != null) {
+        b.adminTokenFile(options.adminTokenFile());
+      }
+      if (options.adminTlsKeyStore() != null) {
+        b.adminTls(options.adminTlsKeyStore(), options.adminTlsPassword());
+      }
+    }
     return b.build();
   }
 }

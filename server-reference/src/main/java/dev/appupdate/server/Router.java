@@ -29,6 +29,7 @@ final class Router implements HttpHandler {
   private final AccessLog accessLog;
   private final Admission admission;
   private final Watchdog watchdog;
+  private final Metrics metrics;
   private volatile boolean draining;
 
   /**
@@ -48,7 +49,9 @@ final class Router implements HttpHandler {
       InFlight inFlight,
       AccessLog accessLog,
       Admission admission,
-      Watchdog watchdog) {
+      Watchdog watchdog,
+
+      Metrics metrics) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);
     this.gets = Map.copyOf(gets);
@@ -57,6 +60,7 @@ final class Router implements HttpHandler {
     this.accessLog = accessLog;
     this.admission = admission;
     this.watchdog = watchdog;
+    this.metrics = metrics;
   }
 
   @Override
@@ -92,6 +96,12 @@ final class Router implements HttpHandler {
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
     } finally {
       exchange.close();
+      long nanos = System.nanoTime() - start;
+      String rawPath = call.rawPath();
+      metrics.request(rawPath, nanos);
+      if (rawPath.equals("/v1/update")) {
+        metrics.check(call.responded() ? call.status() : 0);
+      }
       String query = exchange.getRequestURI().getRawQuery();
       accessLog.record(
           exchange.getRemoteAddress(),
@@ -99,7 +109,7 @@ final class Router implements HttpHandler {
           query == null ? call.rawPath() : call.rawPath() + "?" + query,
           call.responded() ? call.status() : 0,
           call.bytesSent(),
-          System.nanoTime() - start);
+          nanos);
     }
   }
 

@@ -36,6 +36,9 @@ record RunningServer(
     URI publicUrl,
     CatalogHolder catalog,
     Optional<CatalogReloader> reloader,
+    Halts halts,
+    Metrics metrics,
+    AdminServer admin,
     CloseStack resources) {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
   private static final Duration WORKERS_STOP = Duration.ofSeconds(5);
@@ -121,12 +124,13 @@ record RunningServer(
               + " ''import-completions {0} --database ...''",
           log);
     }
-    CompletionStore completions =
+    CompletionStore store =
         config.database() != null
             ? PostgresCompletionStore.open(config.database(), config.clock())
             : JsonlCompletionStore.open(
                 dataDir, json, ids, config.clock(), config.disk(), config.completionLimits());
-    resources.push(COMPLETION_LOG, completions);
+    resources.push(COMPLETION_LOG, store);
+    Metrics metrics = new Metrics();
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);
     InFlight inFlight = new InFlight();
@@ -157,10 +161,26 @@ record RunningServer(
             : URI.create(
                 "http://" + config.hostLiteral() + ":" + http.getAddress().getPort() + "/");
     boolean verified = config.trustedReleaseKeys() != null;
+    long compileStart = System.nanoTime();
+    Matcher matcher = Matcher.create(initial, publicUrl);
     CatalogHolder catalog =
         new CatalogHolder(
             CatalogHolder.Snapshot.of(
-                Matcher.create(initial, publicUrl), config.clock().instant(), verified));
+                initial,
+                matcher,
+                config.clock().instant(),
+                (System.nanoTime() - compileStart) / 1_000_000,
+                verified));
+    Halts halts = new Halts(store, catalog, config.clock(), metrics);
+    // Before the listener opens: a release halted before a restart is not offered after it. A
+    // store that cannot be read now does not stop the start; the next tick tries again.
+    try {
+      halts.tick();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "halts: the completion store cannot be read yet: " + e.getMessage());
+    }
+    resources.push("halt evaluator", halts);
+    metrics.gauges(() -> halts.halted().size(), store::health);
     ResponseSigning signing =
         responseKeys.isEmpty()
             ? null
@@ -176,37 +196,61 @@ record RunningServer(
         new Router(
             codec,
             Map.of(
-                "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit, signing),
+                "/v1/update", new UpdateRoute(codec, catalog, ids, bodyLimit, signing, metrics),
                 "/v1/completion",
-                    new CompletionRoute(codec, ids, completions, config.clock(), bodyLimit),
+                    new CompletionRoute(
+                        codec, ids, store, config.clock(), bodyLimit, halts, metrics),
                 "/v1/explain", new ExplainRoute(codec, catalog, bodyLimit)),
-            Map.of("/healthz", new HealthRoute(json, catalog, completions)),
+            Map.of("/healthz", new HealthRoute(json, catalog, halts, store)),
             new FileRoute(files),
             inFlight,
             accessLog,
             admission(config, signing != null),
-            watchdog);
+            watchdog,
+            metrics);
     http.setExecutor(workers);
     http.createContext("/", router);
     CatalogReloader reloader =
         file == null
             ? null
             : new CatalogReloader(
-                file, publicUrl, config.trustedReleaseKeys(), catalog, config.clock());
+                file, publicUrl, config.trustedReleaseKeys(), catalog, config.clock(), metrics);
     if (reloader != null && config.watchCatalog()) {
       resources.push(
           "catalog watcher", CatalogWatcher.start(file.path(), reloader, config.watchTiming()));
     }
+    AdminServer admin = null;
+    if (config.admin() != null) {
+      AdminToken token = AdminToken.loadOrCreate(config.admin().tokenFile());
+      admin =
+          AdminServer.start(
+              config.admin(),
+              token,
+              new AdminServer.Parts(
+                  codec,
+                  catalog,
+                  halts,
+                  store,
+                  config.database() != null ? "postgresql" : "jsonl",
+                  metrics,
+                  config.clock(),
+                  watchdog));
+      resources.push("admin listener", admin::close);
+    }
     http.start();
     started.set(true);
+    halts.start();
     return new RunningServer(
         http,
         router,
-        completions,
+        store,
         ids,
         publicUrl,
         catalog,
         Optional.ofNullable(reloader),
+        halts,
+        metrics,
+        admin,
         resources);
   }
 

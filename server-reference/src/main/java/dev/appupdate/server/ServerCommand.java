@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -97,6 +98,12 @@ final class ServerCommand {
   private RateLimit completionLimit = RateLimit.COMPLETIONS;
   private long maxCompletionLogBytes = JsonlCompletionStore.DEFAULT_MAX_BYTES;
   private long minFreeSpace = JsonlCompletionStore.DEFAULT_MIN_FREE_BYTES;
+  private Integer adminPort = DEFAULT_ADMIN_PORT;
+  private InetAddress adminBind = InetAddress.getLoopbackAddress();
+  private Path adminTokenFile;
+  private Path adminTlsKeyStore;
+  private Path adminTlsPasswordFile;
+  private char[] adminTlsPassword = new char[0];
   private final List<Path> responseKeys = new ArrayList<>();
   private final List<PublicKey> trusted = new ArrayList<>();
 
@@ -205,6 +212,35 @@ final class ServerCommand {
               + command.bind.getHostAddress()
               + " listens on every interface: give --public-url, the URL clients reach this server"
               + " at");
+    }
+    if (command.adminPort == null
+        && (command.adminTokenFile != null || command.adminTlsKeyStore != null)) {
+      problems.add("--admin-token-file and --admin-tls-keystore need the admin listener: not --admin-port off");
+    }
+    if (command.adminPort != null
+        && !command.adminBind.isLoopbackAddress()
+        && command.adminTlsKeyStore == null) {
+      problems.add(
+          "--admin-bind "
+              + command.adminBind.getHostAddress()
+              + " is not a loopback address: give --admin-tls-keystore, so that the admin token"
+              + " does not cross the network in clear text");
+    }
+    if (command.adminTlsPasswordFile != null && command.adminTlsKeyStore == null) {
+      problems.add("--admin-tls-password-file needs --admin-tls-keystore");
+    } else if (command.adminTlsPasswordFile != null) {
+      try {
+        command.adminTlsPassword =
+            Files.readString(command.adminTlsPasswordFile, StandardCharsets.UTF_8)
+                .lines()
+                .findFirst()
+                .orElse("")
+                .toCharArray();
+      } catch (IOException e) {
+        problems.add("--admin-tls-password-file: cannot read it: " + e.getMessage());
+      }
+    } else if (System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD") != null) {
+      command.adminTlsPassword = System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD").toCharArray();
     }
     if (!problems.isEmpty()) {
       throw new UsageException(new ArrayList<>(problems));
@@ -547,6 +583,38 @@ final class ServerCommand {
     }
   }
 
+  /** The admin listener's port unless {@code --admin-port} says otherwise. */
+  static final int DEFAULT_ADMIN_PORT = 8001;
+
+  @Option(
+      names = "--admin-port",
+      paramLabel = "N|off",
+      order = 20,
+      description =
+          "port of the admin listener (statistics, halts, /metrics); 0 picks a free one, off"
+              + " turns it off (default 8001)")
+  private void adminPort(String value) {
+    adminPort = value.equals("off") ? null : number("--admin-port", value, 0, 65535);
+  }
+
+  @Option(
+      names = "--admin-bind",
+      paramLabel = "ADDRESS",
+      order = 21,
+      description =
+          "address of the admin listener (default 127.0.0.1); any other than a loopback address"
+              + " needs --admin-tls-keystore")
+  private void adminBind(String value) {
+    if (value.isBlank()) {
+      throw invalid("--admin-bind: must be an address, got " + quote(value));
+    }
+    try {
+      adminBind = InetAddress.getByName(value);
+    } catch (UnknownHostException e) {
+      throw invalid("--admin-bind: unknown host " + quote(value));
+    }
+  }
+
   @Option(
       names = "--max-completion-log-size",
       paramLabel = "SIZE",
@@ -601,6 +669,36 @@ final class ServerCommand {
       throw new IllegalArgumentException("too large: " + quote(value));
     }
     return n << shift;
+  }
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      order = 22,
+      description =
+          "file of the admin listener's bearer token, created with a random token and owner-only"
+              + " permissions when missing (default DATA/admin.token)")
+  private void adminTokenFile(String value) {
+    adminTokenFile = path("--admin-token-file", value);
+  }
+
+  @Option(
+      names = "--admin-tls-keystore",
+      paramLabel = "FILE",
+      order = 23,
+      description = "serve the admin listener over HTTPS with this PKCS#12 key store")
+  private void adminTlsKeyStore(String value) {
+    adminTlsKeyStore = existing("--admin-tls-keystore", value, false);
+  }
+
+  @Option(
+      names = "--admin-tls-password-file",
+      paramLabel = "FILE",
+      order = 24,
+      description =
+          "file holding the key store's password (or set APPUPDATE_ADMIN_TLS_PASSWORD)")
+  private void adminTlsPasswordFile(String value) {
+    adminTlsPasswordFile = existing("--admin-tls-password-file", value, false);
   }
 
   /**
@@ -830,5 +928,32 @@ final class ServerCommand {
   /** Returns the trusted release keys, in order; empty when release signatures are not checked. */
   List<PublicKey> trusted() {
     return List.copyOf(trusted);
+  }
+
+  /** Returns the admin listener's port, or null when it is off. */
+  Integer adminPort() {
+    return adminPort;
+  }
+
+  InetAddress adminBind() {
+    return adminBind;
+  }
+
+  /** Returns the admin token file, or null for the one in the data directory. */
+  Path adminTokenFile() {
+    return adminTokenFile;
+  }
+
+  /** Returns the admin listener's PKCS#12 key store, or null for plain HTTP. */
+  Path adminTlsKeyStore() {
+    return adminTlsKeyStore;
+  }
+
+  /**
+   * Returns the key store's password: the password file's first line, else the environment's
+   * {@code APPUPDATE_ADMIN_TLS_PASSWORD}, else empty.
+   */
+  char[] adminTlsPassword() {
+    return adminTlsPassword.clone();
   }
 }

@@ -31,6 +31,7 @@ import java.util.function.LongSupplier;
  *     store
  * @param database the PostgreSQL completion store, or null for the completion log of the data
  *     directory
+ * @param admin the admin listener, or null when it is off
  */
 record ServerConfig(
     int port,
@@ -56,16 +57,33 @@ record ServerConfig(
     RateLimit completionLimit,
     List<Cidr> rateLimitExempt,
     List<Cidr> trustedProxies,
-    LongSupplier ticker) {
+    LongSupplier ticker,
+    Admin admin) {
 
-  /** Returns the bind address as a URL host: brackets around IPv6, without a zone. */
-  String hostLiteral() {
-    String host = bind.getHostAddress();
+  /**
+   * The admin listener's settings.
+   *
+   * @param port the port, 0 for any free one
+   * @param bind the address; a non-loopback one only with TLS
+   * @param tokenFile the bearer token's file, created when missing
+   * @param tlsKeyStore a PKCS#12 key store to serve HTTPS with, or null for plain HTTP
+   * @param tlsPassword the key store's password, or null
+   */
+  record Admin(int port, InetAddress bind, Path tokenFile, Path tlsKeyStore, char[] tlsPassword) {}
+
+  /** Returns {@code address} as a URL host: brackets around IPv6, without a zone. */
+  static String literal(InetAddress address) {
+    String host = address.getHostAddress();
     int zone = host.indexOf('%');
     if (zone >= 0) {
       host = host.substring(0, zone);
     }
-    return bind instanceof Inet6Address ? "[" + host + "]" : host;
+    return address instanceof Inet6Address ? "[" + host + "]" : host;
+  }
+
+  /** Returns the bind address as a URL host: brackets around IPv6, without a zone. */
+  String hostLiteral() {
+    return literal(bind);
   }
 
   /**
@@ -98,6 +116,14 @@ record ServerConfig(
               + " is inside the files directory "
               + filesDir
               + ", which would serve it to anyone: keep the key outside the files directory");
+    }
+    if (admin != null && DirectoryFileStore.realPathOf(admin.tokenFile()).startsWith(files)) {
+      throw new IOException(
+          "the admin token file "
+              + admin.tokenFile()
+              + " is inside the files directory "
+              + filesDir
+              + ", which would serve it to anyone: keep it outside the files directory");
     }
     for (Path responseKey : responseKeyFiles) {
       if (DirectoryFileStore.realPathOf(responseKey).startsWith(files)) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.Outcome;
@@ -19,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -115,9 +117,13 @@ final class ServerJson {
 
   /**
    * Returns the {@code /healthz} document: {@code status} is {@code ok}, or {@code degraded} while
-   * the completion store is not ok, whose state {@code completion_store} gives.
+   * the completion store is not ok, whose state {@code completion_store} gives; {@code halted}
+   * lists the halted releases.
    */
-  byte[] health(CatalogHolder.State state, CompletionStore.StoreHealth store) {
+  byte[] health(
+      CatalogHolder.State state,
+      CompletionStore.StoreHealth store,
+      Map<CatalogHolder.HaltKey, CompletionStore.HaltEvent> halted) {
     ObjectNode o = mapper.createObjectNode();
     o.put("status", store.status() == CompletionStore.StoreHealth.Status.OK ? "ok" : "degraded");
     o.put("releases", state.catalog().releaseCount());
@@ -137,6 +143,17 @@ final class ServerJson {
     } else {
       s.put("reason", store.reason());
     }
+    ArrayNode halts = o.putArray("halted");
+    halted.forEach(
+        (k, e) -> {
+          ObjectNode h = halts.addObject();
+          h.put("product", k.product());
+          h.put("update_type", k.updateType());
+          h.put("version", k.version());
+          h.put("at", e.at().toString());
+          h.put("actor", e.actor());
+          h.put("detail", e.detail());
+        });
     return write(o);
   }
 

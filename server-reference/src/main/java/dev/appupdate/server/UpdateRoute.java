@@ -25,6 +25,7 @@ final class UpdateRoute implements Route {
   private final RequestIds requestIds;
   private final int bodyLimit;
   private final ResponseSigning signing;
+  private final Metrics metrics;
 
   /** @param signing signs answers that ask for it; null for a server without response keys */
   UpdateRoute(
@@ -32,7 +33,9 @@ final class UpdateRoute implements Route {
       CatalogHolder catalog,
       RequestIds requestIds,
       int bodyLimit,
-      ResponseSigning signing) {
+      ResponseSigning signing,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.codec = codec;
     this.catalog = catalog;
     this.requestIds = requestIds;
@@ -78,6 +81,9 @@ final class UpdateRoute implements Route {
     byte[] body = codec.encodeUpdateResponse(UpdateResponse.of(offers, requestId));
     if (signed != null) {
       signing.sign(call, signed, 200, body);
+    }
+    for (AvailableUpdate offer : offers) {
+      metrics.offer(offer.updateType());
     }
     call.send(200, "application/json", body);
   }

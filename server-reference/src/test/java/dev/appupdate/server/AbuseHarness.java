@@ -60,7 +60,8 @@ final class AbuseHarness implements AutoCloseable {
 
   static AbuseHarness start(Path dir, String... args) throws Exception {
     Path data = dir.resolve("data");
-    List<String> all = new ArrayList<>(List.of("--port", "0", "--data", data.toString()));
+    List<String> all =
+        new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--data", data.toString()));
     all.addAll(List.of(args));
     ServerProcess p = ServerProcess.start(dir, List.of("-Xmx256m"), all.toArray(new String[0]));
     try {

@@ -237,6 +237,7 @@ class AppUpdateServerTest {
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
               "FINE closing the catalog watcher",
+              "FINE closing the halt evaluator",
               "FINE closing the HTTP listener",
               "FINE closing the watchdog",
               "FINE closing the worker pool",

@@ -39,7 +39,7 @@ class CatalogWatcherTest {
 
   private CatalogReloader reloader(Path file) {
     return new CatalogReloader(
-        new CatalogFile(file), holder, clock, catalog -> compile.get().apply(catalog));
+        new CatalogFile(file), holder, clock, new Metrics(), catalog -> compile.get().apply(catalog));
   }
 
   @Test

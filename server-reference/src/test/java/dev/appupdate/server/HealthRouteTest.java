@@ -38,7 +38,8 @@ class HealthRouteTest {
         .isEqualTo(
             "{\"status\":\"ok\",\"releases\":2,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":null,\"last_catalog_error_at\":null,"
-                + "\"completion_store\":{\"status\":\"ok\",\"reason\":null}}");
+                + "\"completion_store\":{\"status\":\"ok\",\"reason\":null},"
+                + "\"halted\":[]}");
   }
 
   @Test
@@ -67,7 +68,8 @@ class HealthRouteTest {
             "{\"status\":\"ok\",\"releases\":7,\"catalog_loaded_at\":\"2025-01-02T03:04:05Z\","
                 + "\"last_catalog_error\":\"releases[3].hash_value:"
                 + " must be 128 lower-case hex digits\","
-                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_store\":{\"status\":\"ok\",\"reason\":null}}");
+                + "\"last_catalog_error_at\":\"2025-01-02T04:00:00Z\",\"completion_store\":{\"status\":\"ok\",\"reason\":null},"
+                + "\"halted\":[]}");
   }
 
   @Test

@@ -125,12 +125,32 @@ class ServerCommandTest {
             "--min-free-space=SIZE",
             "--response-key=FILE",
             "--trust=PUBLIC_KEY_FILE",
+            "--admin-port=N|off",
+            "--admin-bind=ADDRESS",
+            "--admin-token-file=FILE",
+            "--admin-tls-keystore=FILE",
             "-h, --help",
             "--version",
             "Exit codes:",
             "POST /v1/explain");
     assertThat(ServerCommand.usage().lines())
         .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+  }
+
+  @Test
+  void adminOptions_defaultAndOffAndNonLoopbackWithoutTls() throws Exception {
+    assertThat(ServerCommand.parse().adminPort()).isEqualTo(8001);
+    assertThat(ServerCommand.parse("--admin-port", "off").adminPort()).isNull();
+    assertThat(ServerCommand.parse("--admin-port", "0").adminPort()).isZero();
+    ServerCommand.UsageException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ServerCommand.UsageException.class,
+            () -> ServerCommand.parse("--admin-bind", "192.0.2.7", "--admin-port", "nine"));
+    assertThat(e.problems())
+        .containsExactly(
+            "--admin-port: must be a number 0-65535, got \"nine\"",
+            "--admin-bind 192.0.2.7 is not a loopback address: give --admin-tls-keystore, so that"
+                + " the admin token does not cross the network in clear text");
   }
 
   @Test

@@ -35,7 +35,8 @@ class ServerJarLicenceIT {
           "org/slf4j/", List.of("META-INF/LICENSE-slf4j"),
           "com/fasterxml/jackson/", List.of("META-INF/LICENSE-jackson", "META-INF/NOTICE-jackson"),
           "picocli/", List.of("META-INF/LICENSE-picocli"),
-          "org/bouncycastle/", List.of("META-INF/LICENSE-bouncycastle"));
+          "org/bouncycastle/", List.of("META-INF/LICENSE-bouncycastle"),
+          "io/prometheus/", List.of("META-INF/LICENSE-prometheus", "META-INF/NOTICE-prometheus"));
 
   @Test
   void everyBundledClass_belongsToAComponentWhoseLicenceFilesAreInTheJar() throws IOException {
@@ -110,6 +111,25 @@ class ServerJarLicenceIT {
       assertThat(new String(licence, StandardCharsets.UTF_8))
           .contains("MIT License", "The Legion of the Bouncy Castle");
       assertThat(entry("META-INF/LICENSE-bouncycastle")).isEqualTo(licence);
+    }
+  }
+
+  @Test
+  void prometheusLicenceAndNotice_areTheOnesItsJarsShip() throws Exception {
+    for (Class<?> c :
+        List.of(
+            io.prometheus.metrics.core.metrics.Counter.class,
+            io.prometheus.metrics.model.registry.PrometheusRegistry.class,
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.class,
+            io.prometheus.metrics.instrumentation.jvm.JvmMetrics.class)) {
+      try (JarFile prometheus = new JarFile(jarOf(c).toFile())) {
+        assertThat(entry("META-INF/LICENSE-prometheus"))
+            .as("LICENSE of %s", prometheus.getName())
+            .isEqualTo(read(prometheus, "META-INF/LICENSE"));
+        assertThat(entry("META-INF/NOTICE-prometheus"))
+            .as("NOTICE of %s", prometheus.getName())
+            .isEqualTo(read(prometheus, "META-INF/NOTICE"));
+      }
     }
   }
 

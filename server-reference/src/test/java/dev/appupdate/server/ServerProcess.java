@@ -64,7 +64,7 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
-    command.addAll(List.of(args));
+    command.addAll(List.of(withAdminPort(args)));
     return run(workDir, command);
   }
 
@@ -72,7 +72,8 @@ final class ServerProcess implements AutoCloseable {
    * Starts the module's own jar and its dependencies on the module path: {@code java -p PATH -m
    * dev.appupdate.server/dev.appupdate.server.Main args}.
    */
-  static ServerProcess startOnModulePath(Path workDir, String... args) throws IOException {
+  static ServerProcess startOnModulePath(Path workDir, String... rawArgs) throws IOException {
+    String[] args = withAdminPort(rawArgs);
     String modulePath = System.getProperty("appupdate.server.modulePath");
     if (modulePath == null) {
       throw new IllegalStateException(
@@ -111,8 +112,23 @@ final class ServerProcess implements AutoCloseable {
         : Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * Starts the jar with {@code args}, plus {@code --admin-port 0} unless they name an admin port:
+   * the default 8001 would collide with any other server on the machine.
+   */
   static ServerProcess start(Path workDir, String... args) throws IOException {
     return start(workDir, List.of(), args);
+  }
+
+  static String[] withAdminPort(String... args) {
+    List<String> list = new ArrayList<>(List.of(args));
+    // Subcommands such as import-completions open no listener and take no --admin-port.
+    boolean subcommand = !list.isEmpty() && !list.get(0).startsWith("-");
+    if (!subcommand && !list.contains("--admin-port")) {
+      list.add("--admin-port");
+      list.add("0");
+    }
+    return list.toArray(new String[0]);
   }
 
   /** Waits for the listening line and returns the port it names. */

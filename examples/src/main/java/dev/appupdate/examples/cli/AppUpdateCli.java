@@ -94,6 +94,7 @@ public final class AppUpdateCli {
         new CommandLine(new CatalogCommand())
             .addSubcommand(new CommandLine(new CatalogCommand.Validate(out, err)))
             .addSubcommand(new CommandLine(new CatalogCommand.Sign(out, err))));
+    top.addSubcommand(new CommandLine(new StatsCommand(out, err)));
     top.addSubcommand(new CommandLine(new HelpCommand(out)));
     Usage.layout(top);
     try {
@@ -183,7 +184,7 @@ public final class AppUpdateCli {
         "1:something failed: an update, the completion report, a catalog check, reading or"
             + " writing a file",
         "2:usage error",
-        "3:check and update: the update check got no usable answer from the server"
+        "3:check, update and stats: no usable answer from the server"
       },
       footer = {"", "Run 'appupdate <command> --help' for a command's options and exit codes."})
   static final class Top implements Command {

@@ -78,7 +78,7 @@ class CatalogCommandTest {
     assertThat(run.err()).isEmpty();
     assertThat(run.outLines())
         .containsExactly(
-            "releases[1].rollout: unknown key; allowed: critical, hash_function, hash_value,"
+            "releases[1].rollout: unknown key; allowed: critical, halt, hash_function, hash_value,"
                 + " match, mirrors, paused, product, rollout_percent, signatures, size,"
                 + " update_type, url, version",
             "releases[2].hash_function: unsupported hash function \"md5\"; allowed: sha256,"

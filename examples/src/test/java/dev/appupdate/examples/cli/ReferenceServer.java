@@ -79,6 +79,8 @@ final class ReferenceServer implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 "--port", "0",
+                // Any free port: the default 8001 would collide with other servers on the machine.
+                "--admin-port", "0",
                 "--catalog", dir.resolve("catalog.json").toString(),
                 "--files", files.toString(),
                 "--data", data.toString()));

@@ -41,6 +41,7 @@ final class CatalogReader {
               "critical",
               "rollout_percent",
               "paused",
+              "halt",
               "match",
               "signatures"));
   private static final String RELEASE_KEY_LIST = String.join(", ", RELEASE_KEYS);
@@ -143,11 +144,12 @@ final class CatalogReader {
     Double rolloutPercent = percent(r);
     String percentProblem = percentAsWritten(r);
     Boolean paused = r.optionalBoolean("paused", false);
+    HaltThreshold halt = halt(r, errors);
     Match match = match(r, errors);
     List<ReleaseSignature> signatures = OfferJson.readSignatures(r, true);
     if (errors.isEmpty() && percentProblem == null) {
       try {
-        add(
+        Release.Builder release =
             Release.builder()
                 .product(product)
                 .updateType(updateType)
@@ -161,9 +163,11 @@ final class CatalogReader {
                 .rolloutPercent(rolloutPercent)
                 .paused(paused)
                 .match(match)
-                .signatures(signatures)
-                .build(),
-            index);
+                .signatures(signatures);
+        if (halt != null) {
+          release.halt(halt);
+        }
+        add(release.build(), index);
         return;
       } catch (IllegalArgumentException e) {
         // Construction stops at the first bad value; the rules below find them all.
@@ -261,6 +265,63 @@ final class CatalogReader {
       }
     }
     return values;
+  }
+
+  private static final Set<String> HALT_KEYS =
+      new TreeSet<>(List.of("max_failure_rate", "min_reports"));
+
+  /**
+   * Reads {@code halt}: null when absent or when anything in it is wrong (reported), so a caller
+   * tells the two apart by {@code r.raw("halt")}. Both keys are required: a threshold with a
+   * default rate or count would halt on figures nobody chose.
+   */
+  private static HaltThreshold halt(Nodes r, List<FieldError> errors) {
+    JsonNode node = r.optionalObject("halt");
+    if (node == null) {
+      return null;
+    }
+    int before = errors.size();
+    Nodes h = r.nested("halt", node);
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!HALT_KEYS.contains(key)) {
+        h.keyError(key, "unknown key; allowed: " + String.join(", ", HALT_KEYS));
+      }
+    }
+    JsonNode rate = h.raw("max_failure_rate");
+    Double maxRate = null;
+    if (rate == null) {
+      h.error("max_failure_rate", "is required");
+    } else if (!rate.isNumber()) {
+      h.error(
+          "max_failure_rate",
+          "must be a number from 0 (inclusive) to 1 (exclusive), got " + Nodes.describe(rate));
+    } else {
+      maxRate = rate.doubleValue();
+      String problem = Rules.maxFailureRate(maxRate);
+      if (problem != null) {
+        h.error("max_failure_rate", problem);
+      }
+    }
+    JsonNode min = h.raw("min_reports");
+    Long minReports = null;
+    if (min == null) {
+      h.error("min_reports", "is required");
+    } else if (!min.isIntegralNumber() || !min.canConvertToLong()) {
+      h.error(
+          "min_reports",
+          "must be an integer from 1 to "
+              + HaltThreshold.MAX_MIN_REPORTS
+              + ", got "
+              + Nodes.describe(min));
+    } else {
+      minReports = min.longValue();
+      String problem = Rules.minReports(minReports);
+      if (problem != null) {
+        h.error("min_reports", problem);
+      }
+    }
+    return errors.size() == before ? HaltThreshold.of(maxRate, minReports) : null;
   }
 
   /** Reads {@code match}: {@link Match#ANY} when absent, null when anything in it is wrong. */

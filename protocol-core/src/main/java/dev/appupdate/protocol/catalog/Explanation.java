@@ -155,7 +155,8 @@ public final class Explanation {
 
     /**
      * Returns the verdict on the release, for people. The first rule that kept it back is checked
-     * in this order: {@code not newer than installed 1.0}, {@code paused}, the match keys ({@code
+     * in this order: {@code not newer than installed 1.0}, {@code paused}, {@code halted: } and why
+     * ({@code halted: failure rate 0.12 over 57 reports}), the match keys ({@code
      * channel beta not in [release]}, {@code platform ...}, {@code locale ...}, {@code arch ...},
      * {@code app_version 2.0 outside >=1.0 <2.0}, {@code os_version ...}), the rollout ({@code
      * bucket 37.20 >= rollout 25}, {@code rollout 25 needs an installation_id}, {@code rollout 0

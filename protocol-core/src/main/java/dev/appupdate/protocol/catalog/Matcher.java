@@ -10,15 +10,17 @@ import java.math.RoundingMode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.function.Function;
 
 /**
  * Decides which updates a request gets from a {@link Catalog}: per update type of the requested
- * product, the highest version that is not paused, is newer than what the request says is
- * installed, matches the request, and whose rollout admits the installation. docs/CATALOG.md
+ * product, the highest version that is not paused or halted, is newer than what the request says
+ * is installed, matches the request, and whose rollout admits the installation. docs/CATALOG.md
  * gives the rules in full.
  *
  * <p>Built once per catalog and indexed by product, so answering a request costs only the
@@ -35,11 +37,16 @@ public final class Matcher {
   private final Map<String, Product> products;
   private final URI publicBaseUrl;
   private final int releaseCount;
+  // Releases withheld by a halt, with why; looked up by identity, and skipped when empty, so that
+  // a catalog without halts matches at the cost it always had.
+  private final Map<Entry, String> halted;
 
-  private Matcher(Map<String, Product> products, URI publicBaseUrl, int releaseCount) {
+  private Matcher(
+      Map<String, Product> products, URI publicBaseUrl, int releaseCount, Map<Entry, String> halted) {
     this.products = products;
     this.publicBaseUrl = publicBaseUrl;
     this.releaseCount = releaseCount;
+    this.halted = halted;
   }
 
   /**
@@ -92,7 +99,39 @@ public final class Matcher {
       }
       products.put(product.getKey(), new Product(types, entries));
     }
-    return new Matcher(products, base, releases.size());
+    return new Matcher(products, base, releases.size(), Map.of());
+  }
+
+  /**
+   * Returns a matcher over the same compiled catalog that withholds the releases a server halted,
+   * as if they were paused: a request falls back to the next eligible lower release. {@link
+   * #explain} gives {@code halted: } and the reason. The halts of this matcher, if any, are
+   * replaced, not added to; the catalog is not compiled again, so halting and resuming cost one
+   * call of {@code haltReason} per release.
+   *
+   * <pre>{@code
+   * Matcher served = matcher.withHalted(
+   *     r -> r.version().equals("2.0") ? "failure rate 0.12 over 57 reports" : null);
+   * }</pre>
+   *
+   * @param haltReason for each release of the catalog, why it is halted, or null when it is not
+   * @return a matcher that withholds the halted releases
+   */
+  public Matcher withHalted(Function<Release, String> haltReason) {
+    Objects.requireNonNull(haltReason, "haltReason == null");
+    Map<Entry, String> withheld = new IdentityHashMap<>();
+    for (Product product : products.values()) {
+      for (Entry[] entries : product.entries) {
+        for (Entry e : entries) {
+          String reason = haltReason.apply(e.release);
+          if (reason != null) {
+            withheld.put(e, reason);
+          }
+        }
+      }
+    }
+    return new Matcher(
+        products, publicBaseUrl, releaseCount, withheld.isEmpty() ? Map.of() : withheld);
   }
 
   /**
@@ -180,6 +219,7 @@ public final class Matcher {
           break;
         }
         if (!e.release.paused()
+            && (halted.isEmpty() || !halted.containsKey(e))
             && e.criteria.check(query) == Criteria.MATCHES
             && e.admits(request.installationId())) {
           if (offers == null) {
@@ -218,10 +258,13 @@ public final class Matcher {
         Release r = e.release;
         int code;
         String reason;
+        String halt;
         if (installed != null && e.version.compareTo(installed) <= 0) {
           reason = "not newer than installed " + request.installed().get(type);
         } else if (r.paused()) {
           reason = "paused";
+        } else if ((halt = halted.get(e)) != null) {
+          reason = haltedReason(halt);
         } else if ((code = e.criteria.check(query)) != Criteria.MATCHES) {
           reason = e.criteria.reason(code, query);
         } else if (!e.admits(request.installationId())) {
@@ -238,6 +281,14 @@ public final class Matcher {
       }
     }
     return new Explanation(request.product(), candidates);
+  }
+
+  /** {@code halted: } and the reason, cut to the 1,024 characters a reason may have. */
+  private static String haltedReason(String why) {
+    String reason = "halted: " + why;
+    return reason.length() <= Fields.MAX_TEXT_LENGTH
+        ? reason
+        : reason.substring(0, Fields.MAX_TEXT_LENGTH - 3) + "...";
   }
 
   private static List<String> signedBy(Release r) {

@@ -41,6 +41,7 @@ public final class Release {
   private final boolean critical;
   private final double rolloutPercent;
   private final boolean paused;
+  private final HaltThreshold halt;
   private final Match match;
   private final List<ReleaseSignature> signatures;
 
@@ -56,6 +57,7 @@ public final class Release {
     this.critical = b.critical != null && b.critical;
     this.rolloutPercent = b.rolloutPercent == null ? FULL_ROLLOUT : b.rolloutPercent;
     this.paused = b.paused != null && b.paused;
+    this.halt = b.halt;
     this.match = b.match == null ? Match.ANY : b.match;
     this.signatures = b.signatures == null ? List.of() : b.signatures;
     Rules.release(
@@ -82,7 +84,7 @@ public final class Release {
   /**
    * Returns a builder with nothing set. Product, update type, version, url, hash function, hash
    * value and size are required; the rest default to no mirrors, not critical, a full rollout, not
-   * paused, {@link Match#ANY}, and no signatures.
+   * paused, no halt threshold, {@link Match#ANY}, and no signatures.
    *
    * @return the builder
    */
@@ -108,6 +110,7 @@ public final class Release {
     b.critical = critical;
     b.rolloutPercent = rolloutPercent;
     b.paused = paused;
+    b.halt = halt;
     b.match = match;
     b.signatures = signatures;
     return b;
@@ -218,6 +221,15 @@ public final class Release {
   }
 
   /**
+   * Returns when a server stops offering the release on its own, if ever.
+   *
+   * @return the threshold, or null when the release declares none
+   */
+  public HaltThreshold halt() {
+    return halt;
+  }
+
+  /**
    * Returns which requests the release is offered to.
    *
    * @return the match; {@link Match#ANY} for all
@@ -266,6 +278,7 @@ public final class Release {
         && critical == other.critical
         && Double.compare(rolloutPercent, other.rolloutPercent) == 0
         && paused == other.paused
+        && Objects.equals(halt, other.halt)
         && product.equals(other.product)
         && updateType.equals(other.updateType)
         && version.equals(other.version)
@@ -291,6 +304,7 @@ public final class Release {
         critical,
         rolloutPercent,
         paused,
+        halt,
         match,
         signatures);
   }
@@ -304,6 +318,7 @@ public final class Release {
         + (critical ? ", critical" : "")
         + (rolloutPercent < FULL_ROLLOUT ? ", rollout " + Rules.formatPercent(rolloutPercent) : "")
         + (paused ? ", paused" : "")
+        + (halt == null ? "" : ", " + halt)
         + (match.isAny() ? "" : ", " + match)
         + (signatures.isEmpty() ? "" : ", signed by " + keyIds()) + "]";
   }
@@ -332,6 +347,7 @@ public final class Release {
     private Boolean critical;
     private Double rolloutPercent;
     private Boolean paused;
+    private HaltThreshold halt;
     private Match match;
     private List<ReleaseSignature> signatures;
     private int set;
@@ -479,6 +495,18 @@ public final class Release {
      */
     public Builder paused(boolean paused) {
       this.paused = once(1 << 10, "paused", this.paused, paused);
+      return this;
+    }
+
+    /**
+     * Sets when a server stops offering the release on its own; none by default.
+     *
+     * @param halt the threshold
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder halt(HaltThreshold halt) {
+      this.halt = once(1 << 13, "halt", this.halt, halt);
       return this;
     }
 

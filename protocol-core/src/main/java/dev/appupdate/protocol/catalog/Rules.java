@@ -174,6 +174,22 @@ final class Rules {
     return null;
   }
 
+  /** The {@code max_failure_rate} of a halt threshold: from 0 (inclusive) to 1 (exclusive). */
+  static String maxFailureRate(double value) {
+    if (!(value >= 0 && value < 1)) {
+      return "must be a number from 0 (inclusive) to 1 (exclusive), got " + value;
+    }
+    return null;
+  }
+
+  /** The {@code min_reports} of a halt threshold: 1 to {@link HaltThreshold#MAX_MIN_REPORTS}. */
+  static String minReports(long value) {
+    if (value < 1 || value > HaltThreshold.MAX_MIN_REPORTS) {
+      return "must be an integer from 1 to " + HaltThreshold.MAX_MIN_REPORTS + ", got " + value;
+    }
+    return null;
+  }
+
   /** A channel name, or a name prefix followed by '*', or '*' alone. */
   static String channelPattern(String value) {
     if (value.equals("*")) {

@@ -31,6 +31,7 @@ public final class RequestIdClaims {
   private final Instant expiresAt;
   private final byte[] token;
   private final int headerLength;
+  private final String installation;
   private final RequestIds issuer;
 
   RequestIdClaims(
@@ -40,6 +41,7 @@ public final class RequestIdClaims {
       Instant expiresAt,
       byte[] token,
       int headerLength,
+      String installation,
       RequestIds issuer) {
     this.requestId = requestId;
     this.product = product;
@@ -47,6 +49,7 @@ public final class RequestIdClaims {
     this.expiresAt = expiresAt;
     this.token = token;
     this.headerLength = headerLength;
+    this.installation = installation;
     this.issuer = issuer;
   }
 
@@ -84,6 +87,17 @@ public final class RequestIdClaims {
    */
   public Instant expiresAt() {
     return expiresAt;
+  }
+
+  /**
+   * Returns the pseudonymous key of the installation the id was issued to: present when the update
+   * check named an {@code installation_id} and the id had room for it (format version 2 in {@link
+   * RequestIds}). Equal installation ids give equal keys under one server key.
+   *
+   * @return 11 base64url characters, or empty
+   */
+  public Optional<String> installation() {
+    return Optional.ofNullable(installation);
   }
 
   /**

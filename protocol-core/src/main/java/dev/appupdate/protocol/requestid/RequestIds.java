@@ -72,6 +72,35 @@ import javax.crypto.spec.SecretKeySpec;
  * most K guesses, and a forger needs on the order of 2<sup>32</sup>/K<sup>2</sup> reports for one
  * false pair, about a billion for two offers.
  *
+ * <h2>Format, version 2: with an installation key</h2>
+ *
+ * <p>When the update check named an {@code installation_id} and the id has room for it (below),
+ * {@link #issue(String, List, String)} issues version 2: the same bytes with 2 as the format
+ * version and 8 more bytes, the installation key, between the offers and the MAC:
+ *
+ * <pre>
+ * offset       size  field
+ * 0            1     format version, 2
+ * 1 .. 16+P+6K       as in version 1
+ * 16+P+6K      8     installation key
+ * 24+P+6K      16    MAC, over all preceding bytes as in version 1
+ * </pre>
+ *
+ * <p>The installation key is the first 8 bytes of HMAC-SHA256(Ki, installation_id), the UTF-8
+ * text prefixed with its 2-byte length, where Ki is derived from the server key like Kt and Km with
+ * its own label. It is pseudonymous: equal installation ids give equal keys under one server key,
+ * and without the key the installation id cannot be recovered or tested. {@link
+ * RequestIdClaims#installation()} returns it as 11 base64url characters; the server stores it
+ * with each completion, so that the automatic halt counts distinct installations rather than
+ * reports. The MAC covers it, so it is as unforgeable as the rest of the id, but a client chooses
+ * its {@code installation_id} freely: it bounds what one well-behaved installation counts for,
+ * not what a forger who sends many checks can do. H, over which the tags are computed, holds the
+ * format version byte, so a version 2 id's tags differ from those of the same offers in version 1.
+ * Version 1 ids, which an older server issued or which had no room, keep verifying; their claims
+ * have no installation. A server that knows only version 1 refuses version 2 ids as malformed:
+ * replicas sharing a key are upgraded together, or reports under ids of upgraded replicas that
+ * reach an older one are answered {@code 422} until it is upgraded too.
+ *
  * <h2>Length limit</h2>
  *
  * <p>An id is 32 + P + 6K bytes, at most 148, so at most {@value #MAX_LENGTH} characters: the
@@ -79,7 +108,10 @@ import javax.crypto.spec.SecretKeySpec;
  * with 12 offers, or {@code your_app} with 18. {@link #issue} refuses larger responses rather than
  * emit an invalid id; {@link #maxOffers} tells in advance how many offers a product can have, so
  * that a server can check its catalog when it loads it. The two demo offers of {@code your_app}
- * give a 70-character id.
+ * give a 70-character id. The installation key of version 2 does not count against this budget:
+ * it is added only when the product name's length plus 6 per offer plus 8 is at most 116, and
+ * otherwise the id is issued in version 1, without it. The two demo offers with it give an
+ * 80-character id.
  */
 public final class RequestIds {
 
@@ -103,6 +135,8 @@ public final class RequestIds {
   static final int MAX_PAYLOAD_BYTES = 116;
 
   static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION_INSTALLATION = 2;
+  static final int INSTALLATION_BYTES = 8;
   static final int TYPE_TAG_BYTES = 2;
   static final int OFFER_TAG_BYTES = 4;
   static final int OFFER_BYTES = TYPE_TAG_BYTES + OFFER_TAG_BYTES;
@@ -119,11 +153,13 @@ public final class RequestIds {
 
   private final SecretKeySpec macKey;
   private final SecretKeySpec tagKey;
+  private final SecretKeySpec installationKey;
   // Looking up and keying a Mac costs more than the HMAC of a token itself; each thread keeps one
   // keyed instance per key. doFinal leaves a Mac reset, and reset() below guards against a use
   // that ended early.
   private final ThreadLocal<Mac> macs;
   private final ThreadLocal<Mac> tags;
+  private final ThreadLocal<Mac> installations;
   private final Clock clock;
   private final Duration retention;
   private final SecureRandom random = new SecureRandom();
@@ -132,8 +168,11 @@ public final class RequestIds {
     SecretKeySpec master = new SecretKeySpec(key, HMAC);
     this.macKey = new SecretKeySpec(derive(master, "appupdate request id v1 mac"), HMAC);
     this.tagKey = new SecretKeySpec(derive(master, "appupdate request id v1 offer"), HMAC);
+    this.installationKey =
+        new SecretKeySpec(derive(master, "appupdate request id v2 installation"), HMAC);
     this.macs = ThreadLocal.withInitial(() -> newMac(macKey));
     this.tags = ThreadLocal.withInitial(() -> newMac(tagKey));
+    this.installations = ThreadLocal.withInitial(() -> newMac(installationKey));
     this.clock = clock;
     this.retention = retention;
   }
@@ -284,6 +323,22 @@ public final class RequestIds {
    * @throws IllegalStateException if the clock reads a time before 1970 or after the year 36812
    */
   public String issue(String product, List<AvailableUpdate> offers) {
+    return issue(product, offers, null);
+  }
+
+  /**
+   * Issues the request id of an update response, with the installation key of {@code
+   * installationId} when there is room for it (format version 2, see the class comment).
+   *
+   * @param product the product of the update request, a protocol v1 name
+   * @param offers the offers of the response, at most one per update type; may be empty
+   * @param installationId the request's {@code installation_id}, or null when it named none
+   * @return an id of at most {@value #MAX_LENGTH} URL-safe characters
+   * @throws IllegalArgumentException if the product is not a valid name, an update type is offered
+   *     twice, or the product name and offers exceed the length limit (see the class comment)
+   * @throws IllegalStateException if the clock reads a time before 1970 or after the year 36812
+   */
+  public String issue(String product, List<AvailableUpdate> offers, String installationId) {
     Objects.requireNonNull(product, "product == null");
     Objects.requireNonNull(offers, "offers == null");
     String problem = Fields.name(product);
@@ -322,8 +377,11 @@ public final class RequestIds {
     if (seconds < 0 || seconds > MAX_TIME) {
       throw new IllegalStateException("clock reads " + clock.instant() + ", out of range");
     }
-    byte[] token = new byte[FIXED_BYTES + payload];
-    token[0] = FORMAT_VERSION;
+    boolean withInstallation =
+        installationId != null && payload + INSTALLATION_BYTES <= MAX_PAYLOAD_BYTES;
+    byte[] token =
+        new byte[FIXED_BYTES + payload + (withInstallation ? INSTALLATION_BYTES : 0)];
+    token[0] = (byte) (withInstallation ? FORMAT_VERSION_INSTALLATION : FORMAT_VERSION);
     for (int i = 0; i < TIME_BYTES; i++) {
       token[1 + i] = (byte) (seconds >>> (8 * (TIME_BYTES - 1 - i)));
     }
@@ -346,6 +404,12 @@ public final class RequestIds {
           OFFER_TAG_BYTES);
       at += OFFER_BYTES;
     }
+    if (withInstallation) {
+      Mac mac = keyed(installations);
+      updateString(mac, installationId);
+      System.arraycopy(mac.doFinal(), 0, token, at, INSTALLATION_BYTES);
+      at += INSTALLATION_BYTES;
+    }
     System.arraycopy(mac(token, at), 0, token, at, MAC_BYTES);
     return ENCODER.encodeToString(token);
   }
@@ -364,16 +428,17 @@ public final class RequestIds {
     if (token.length < FIXED_BYTES + 1) {
       throw malformed("it is " + requestId.length() + " characters, too short for a request id");
     }
-    if (token[0] != FORMAT_VERSION) {
+    if (token[0] != FORMAT_VERSION && token[0] != FORMAT_VERSION_INSTALLATION) {
       throw malformed("unknown format version " + (token[0] & 0xff));
     }
+    int installation = token[0] == FORMAT_VERSION_INSTALLATION ? INSTALLATION_BYTES : 0;
     int productLength = token[PRODUCT_LENGTH_OFFSET] & 0xff;
     int headerLength = PRODUCT_LENGTH_OFFSET + 1 + productLength;
-    if (productLength == 0 || headerLength + 1 + MAC_BYTES > token.length) {
+    if (productLength == 0 || headerLength + 1 + installation + MAC_BYTES > token.length) {
       throw malformed("its product length does not fit its size");
     }
     int offers = token[headerLength] & 0xff;
-    int expected = FIXED_BYTES + productLength + OFFER_BYTES * offers;
+    int expected = FIXED_BYTES + productLength + OFFER_BYTES * offers + installation;
     if (expected != token.length) {
       throw malformed("its size does not match the " + offers + " offers it declares");
     }
@@ -404,7 +469,13 @@ public final class RequestIds {
               + " and request ids stay valid for "
               + retention);
     }
-    return new RequestIdClaims(requestId, product, issuedAt, expiresAt, token, headerLength, this);
+    String installationKey =
+        installation == 0
+            ? null
+            : ENCODER.encodeToString(
+                Arrays.copyOfRange(token, macAt - INSTALLATION_BYTES, macAt));
+    return new RequestIdClaims(
+        requestId, product, issuedAt, expiresAt, token, headerLength, installationKey, this);
   }
 
   private static byte[] decode(String requestId) {

@@ -245,12 +245,12 @@ class CatalogTest {
             "releases[0].rollout_percent: must be a number from 0 to 100, got 1e999999999"),
         Arguments.of(
             "\"rollout-percent\":5",
-            "releases[0].rollout-percent: unknown key; allowed: critical, hash_function,"
+            "releases[0].rollout-percent: unknown key; allowed: critical, halt, hash_function,"
                 + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
                 + " size, update_type, url, version"),
         Arguments.of(
             "\"match.channels\":[\"beta\"]",
-            "releases[0][\"match.channels\"]: unknown key; allowed: critical, hash_function,"
+            "releases[0][\"match.channels\"]: unknown key; allowed: critical, halt, hash_function,"
                 + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
                 + " size, update_type, url, version"),
         Arguments.of(
@@ -290,7 +290,7 @@ class CatalogTest {
                 + " digits, '.', '_' and '-', got \"my data\""),
         Arguments.of(
             "\"rollout\":50",
-            "releases[0].rollout: unknown key; allowed: critical, hash_function, hash_value,"
+            "releases[0].rollout: unknown key; allowed: critical, halt, hash_function, hash_value,"
                 + " match, mirrors, paused, product, rollout_percent, signatures, size,"
                 + " update_type, url, version"),
         Arguments.of(

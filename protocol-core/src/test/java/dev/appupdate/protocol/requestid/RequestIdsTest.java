@@ -261,10 +261,10 @@ class RequestIdsTest {
   @Test
   void verify_unknownFormatVersion_isMalformed() {
     byte[] token = Base64.getUrlDecoder().decode(ids.issue("your_app", demoOffers()));
-    token[0] = 2;
+    token[0] = 3;
 
     assertMalformed(
-        Base64.getUrlEncoder().withoutPadding().encodeToString(token), "unknown format version 2");
+        Base64.getUrlEncoder().withoutPadding().encodeToString(token), "unknown format version 3");
   }
 
   @Test
@@ -562,5 +562,70 @@ class RequestIdsTest {
     assertThat(p.title()).isEqualTo("Unprocessable Content");
     assertThat(p.detail()).isEqualTo(e.getMessage()).startsWith("request_id is malformed");
     assertThat(p.errors()).containsExactly(new FieldError("request_id", e.getMessage()));
+  }
+
+  @Test
+  void issue_withInstallationId_carriesAStablePseudonymousKey() {
+    String first = ids.issue("your_app", demoOffers(), "install-abc");
+    String second = ids.issue("your_app", demoOffers(), "install-abc");
+    String other = ids.issue("your_app", demoOffers(), "install-xyz");
+
+    RequestIdClaims claims = ids.verify(first);
+
+    assertThat(first).hasSize(80).matches("[A-Za-z0-9_-]+");
+    assertThat(claims.installation()).get().asString().hasSize(11).doesNotContain("install");
+    assertThat(ids.verify(second).installation()).isEqualTo(claims.installation());
+    assertThat(ids.verify(other).installation()).isNotEqualTo(claims.installation());
+    assertThat(claims.offered("my_important_data", "1.0")).isTrue();
+    assertThat(claims.offerCount()).isEqualTo(2);
+  }
+
+  @Test
+  void issue_installationKeyUnderAnotherServerKey_differs() {
+    RequestIds otherServer =
+        RequestIds.create(filledKey((byte) 8), Clock.fixed(NOW, ZoneOffset.UTC), RETENTION);
+
+    assertThat(otherServer.verify(otherServer.issue("your_app", List.of(), "i")).installation())
+        .isNotEqualTo(ids.verify(ids.issue("your_app", List.of(), "i")).installation());
+  }
+
+  @Test
+  void issue_withoutInstallationIdOrWithoutRoom_issuesVersion1WithoutKey() {
+    String none = ids.issue("your_app", demoOffers(), null);
+    List<AvailableUpdate> full = new ArrayList<>();
+    for (int i = 0; i < RequestIds.maxOffers("your_app"); i++) {
+      full.add(offer("type" + i, "1.0"));
+    }
+    String noRoom = ids.issue("your_app", full, "install-abc");
+
+    assertThat(none).hasSize(70);
+    assertThat(ids.verify(none).installation()).isEmpty();
+    assertThat(ids.verify(noRoom).installation()).isEmpty();
+    assertThat(noRoom.length()).isLessThanOrEqualTo(RequestIds.MAX_LENGTH);
+    assertThat(Base64.getUrlDecoder().decode(noRoom)[0]).isEqualTo((byte) 1);
+  }
+
+  @Test
+  void verify_version2WithItsInstallationKeyAltered_isForged() {
+    byte[] token = Base64.getUrlDecoder().decode(ids.issue("your_app", demoOffers(), "a"));
+    token[token.length - RequestIds.MAC_BYTES - 1] ^= 1;
+    String altered = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+
+    assertThat(catchThrowableOfType(InvalidRequestIdException.class, () -> ids.verify(altered)))
+        .extracting(InvalidRequestIdException::kind)
+        .isEqualTo(Kind.FORGED);
+  }
+
+  @Test
+  void verify_version2TokenCutShort_isMalformed() {
+    byte[] token = Base64.getUrlDecoder().decode(ids.issue("your_app", demoOffers(), "a"));
+    String cut =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Arrays.copyOf(token, token.length - RequestIds.INSTALLATION_BYTES));
+
+    assertThat(catchThrowableOfType(InvalidRequestIdException.class, () -> ids.verify(cut)))
+        .extracting(InvalidRequestIdException::kind)
+        .isEqualTo(Kind.MALFORMED);
   }
 }
