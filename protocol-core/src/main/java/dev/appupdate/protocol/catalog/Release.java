@@ -43,6 +43,7 @@ public final class Release {
   private final boolean paused;
   private final Match match;
   private final List<ReleaseSignature> signatures;
+  private final List<ReleasePatch> patches;
 
   private Release(Builder b) {
     this.product = required(b.product, "product");
@@ -58,6 +59,7 @@ public final class Release {
     this.paused = b.paused != null && b.paused;
     this.match = b.match == null ? Match.ANY : b.match;
     this.signatures = b.signatures == null ? List.of() : b.signatures;
+    this.patches = b.patches == null ? List.of() : b.patches;
     Rules.release(
         product,
         updateType,
@@ -70,6 +72,7 @@ public final class Release {
         rolloutPercent,
         Rules.THROW);
     Fields.requireDistinctKeyIds(signatures);
+    Rules.patches(version, patches, Rules.THROW);
   }
 
   private static <T> T required(T value, String name) {
@@ -82,7 +85,7 @@ public final class Release {
   /**
    * Returns a builder with nothing set. Product, update type, version, url, hash function, hash
    * value and size are required; the rest default to no mirrors, not critical, a full rollout, not
-   * paused, {@link Match#ANY}, and no signatures.
+   * paused, {@link Match#ANY}, no signatures and no patches.
    *
    * @return the builder
    */
@@ -110,6 +113,7 @@ public final class Release {
     b.paused = paused;
     b.match = match;
     b.signatures = signatures;
+    b.patches = patches;
     return b;
   }
 
@@ -239,6 +243,16 @@ public final class Release {
   }
 
   /**
+   * Returns the patches that rebuild this release from earlier releases of the same product and
+   * update type.
+   *
+   * @return the patches, at most one per {@code from} version and format; may be empty
+   */
+  public List<ReleasePatch> patches() {
+    return patches;
+  }
+
+  /**
    * Returns {@link #version()} parsed.
    *
    * @return the version
@@ -274,7 +288,8 @@ public final class Release {
         && hashValue.equals(other.hashValue)
         && mirrors.equals(other.mirrors)
         && match.equals(other.match)
-        && signatures.equals(other.signatures);
+        && signatures.equals(other.signatures)
+        && patches.equals(other.patches);
   }
 
   @Override
@@ -292,7 +307,8 @@ public final class Release {
         rolloutPercent,
         paused,
         match,
-        signatures);
+        signatures,
+        patches);
   }
 
   /** Returns the values for debugging. */
@@ -305,7 +321,8 @@ public final class Release {
         + (rolloutPercent < FULL_ROLLOUT ? ", rollout " + Rules.formatPercent(rolloutPercent) : "")
         + (paused ? ", paused" : "")
         + (match.isAny() ? "" : ", " + match)
-        + (signatures.isEmpty() ? "" : ", signed by " + keyIds()) + "]";
+        + (signatures.isEmpty() ? "" : ", signed by " + keyIds())
+        + (patches.isEmpty() ? "" : ", patches " + patches) + "]";
   }
 
   private String keyIds() {
@@ -334,6 +351,7 @@ public final class Release {
     private Boolean paused;
     private Match match;
     private List<ReleaseSignature> signatures;
+    private List<ReleasePatch> patches;
     private int set;
 
     private Builder() {}
@@ -504,6 +522,20 @@ public final class Release {
      */
     public Builder signatures(List<ReleaseSignature> signatures) {
       this.signatures = once(1 << 12, "signatures", this.signatures, List.copyOf(signatures));
+      return this;
+    }
+
+    /**
+     * Sets the patches that rebuild this release from earlier releases; none by default. Each
+     * {@code from} must name a lower version, which the catalog must hold for the same product
+     * and update type, with the patch's hash function.
+     *
+     * @param patches the patches, at most one per {@code from} version and format; copied
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder patches(List<ReleasePatch> patches) {
+      this.patches = once(1 << 13, "patches", this.patches, List.copyOf(patches));
       return this;
     }
 
