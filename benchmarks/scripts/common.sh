@@ -18,8 +18,8 @@ jdk=$("$java" -XshowSettings:properties -version 2>&1 \
 # on any newer JDK.
 build_if_needed() {
   local sources=(pom.xml benchmarks/pom.xml benchmarks/src protocol-core/pom.xml
-    protocol-core/src/main client-sdk/pom.xml client-sdk/src/main server-reference/pom.xml
-    server-reference/src/main)
+    protocol-core/src/main client-sdk/pom.xml client-sdk/src/main client-patch/pom.xml
+    client-patch/src/main server-reference/pom.xml server-reference/src/main)
   if [[ -f $jar && -f $server_jar ]] \
       && [[ -z $(find "${sources[@]}" -newer "$jar" -print -quit) ]] \
       && [[ -z $(find "${sources[@]}" -newer "$server_jar" -print -quit) ]]; then

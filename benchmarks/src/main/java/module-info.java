@@ -5,6 +5,7 @@
  */
 module dev.appupdate.bench {
   requires dev.appupdate.client;
+  requires dev.appupdate.client.patch;
   requires dev.appupdate.protocol;
   requires java.net.http;
   requires jdk.httpserver;

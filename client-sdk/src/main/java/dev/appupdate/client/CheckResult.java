@@ -238,6 +238,31 @@ public final class CheckResult {
     }
 
     /**
+     * Records that {@code downloaded} was installed, with what its download says about patches:
+     * the {@code patch} note {@code {"used": true}} when it was rebuilt from a patch, {@code
+     * {"used": false, "failure": "..."}} when a patch failed and the full download recovered.
+     *
+     * @param downloaded a verified download of an offer of this result
+     * @return this builder
+     * @throws IllegalArgumentException if its offer is not an offer of this result
+     * @throws IllegalStateException if an outcome for its update type was already recorded
+     */
+    public ReportBuilder succeeded(DownloadedUpdate downloaded) {
+      Objects.requireNonNull(downloaded, "downloaded == null");
+      AvailableUpdate update = downloaded.offer();
+      succeeded(update);
+      Outcome outcome = outcomes.get(update.updateType());
+      if (downloaded.patched()) {
+        outcomes.put(update.updateType(), outcome.withPatchUsed());
+      } else if (downloaded.patchFailure() != null) {
+        outcomes.put(
+            update.updateType(),
+            outcome.withPatchFailure(Reasons.clean(downloaded.patchFailure())));
+      }
+      return this;
+    }
+
+    /**
      * Records that {@code update} failed for a reason without a more specific {@link FailureCode}:
      * the same as {@link #failed(AvailableUpdate, FailureCode, String)} with {@link
      * FailureCode#OTHER}.

@@ -35,10 +35,40 @@ import java.util.Objects;
 public final class DownloadedUpdate {
   private final AvailableUpdate offer;
   private final Path path;
+  private final boolean patched;
+  private final String patchFailure;
 
   DownloadedUpdate(AvailableUpdate offer, Path path) {
+    this(offer, path, false, null);
+  }
+
+  DownloadedUpdate(AvailableUpdate offer, Path path, boolean patched, String patchFailure) {
     this.offer = Objects.requireNonNull(offer, "offer == null");
     this.path = Objects.requireNonNull(path, "path == null");
+    this.patched = patched;
+    this.patchFailure = patchFailure;
+  }
+
+  /**
+   * Returns whether the file was rebuilt from the offer's {@linkplain AvailableUpdate#patch()
+   * patch} rather than downloaded whole. Either way it was verified against the offer's own size
+   * and digest.
+   *
+   * @return true when rebuilt from a patch
+   */
+  public boolean patched() {
+    return patched;
+  }
+
+  /**
+   * Returns why the offer's patch was not used, when it had one and the client applies patches:
+   * the full file was downloaded instead (for example {@code no base file}, {@code base digest
+   * differs}, {@code rebuilt file has the wrong digest}).
+   *
+   * @return the reason, or null when the file was patched or no patch was tried
+   */
+  public String patchFailure() {
+    return patchFailure;
   }
 
   /**

@@ -47,31 +47,48 @@ final class Downloader {
   private final Clock clock;
   private final SpeedMeter.Rule speed;
   private final Checkpoints checkpoints;
+  private final Patching patching;
 
   /**
    * @param clock the wall clock, for Retry-After dates
    * @param speed the minimum-speed rule of every transfer
+   * @param patching how offers are rebuilt from patches, or null to always download them whole
    */
   Downloader(
       Transport transport,
       Retrier retrier,
       Clock clock,
       SpeedMeter.Rule speed,
-      Checkpoints checkpoints) {
+      Checkpoints checkpoints,
+      Patching patching) {
     this.transport = transport;
     this.retrier = retrier;
     this.clock = clock;
     this.speed = speed;
     this.checkpoints = checkpoints;
+    this.patching = patching;
   }
 
   DownloadedUpdate download(AvailableUpdate update, Path directory, DownloadListener listener)
+      throws DownloadException {
+    return download(update, directory, FileNames.finalName(update), listener, true);
+  }
+
+  /**
+   * Downloads {@code update} to {@code name} in {@code directory}; with {@code patches}, tries
+   * the offer's patch first when this downloader applies patches.
+   */
+  DownloadedUpdate download(
+      AvailableUpdate update,
+      Path directory,
+      String name,
+      DownloadListener listener,
+      boolean patches)
       throws DownloadException {
     Retrier.Budget budget = retrier.budget();
     if (Thread.currentThread().isInterrupted()) {
       throw new DownloadCancelledException("interrupted before downloading " + update.url());
     }
-    String name = FileNames.finalName(update);
     Path target = directory.resolve(name);
     Path lockFile = directory.resolve(FileNames.lockName(name));
     DownloadLock lock;
@@ -101,7 +118,25 @@ final class Downloader {
       if (part.resume(checkpoints)) {
         return commit(part, target);
       }
-      return fetch(part, target, listener, budget);
+      String patchFailure = null;
+      if (patches && patching != null && update.patch() != null) {
+        try {
+          patching.apply(this, update, directory, name, target, listener);
+          part.discard();
+          return new DownloadedUpdate(update, target, true, null);
+        } catch (Patching.Failure e) {
+          String reason = e.getMessage();
+          LOG.log(
+              Level.INFO,
+              () -> "patch of " + update.updateType() + " " + update.version() + " not used ("
+                  + reason + "); downloading the full file");
+          patchFailure = reason;
+        }
+      }
+      DownloadedUpdate full = fetch(part, target, listener, budget);
+      return patchFailure == null
+          ? full
+          : new DownloadedUpdate(update, target, false, patchFailure);
     } finally {
       lock.close();
     }

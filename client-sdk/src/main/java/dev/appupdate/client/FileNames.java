@@ -39,7 +39,12 @@ final class FileNames {
    * name ({@code aux}, {@code nul.txt}, ...) gets a leading {@code _}.
    */
   static String finalName(AvailableUpdate update) {
-    String raw = update.updateType() + "-" + update.version();
+    return finalName(update.updateType(), update.version());
+  }
+
+  /** {@link #finalName(AvailableUpdate)} of an offer of {@code updateType} and {@code version}. */
+  static String finalName(String updateType, String version) {
+    String raw = updateType + "-" + version;
     StringBuilder sb = new StringBuilder(raw.length() + SUFFIX_LENGTH + 1);
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -65,9 +70,19 @@ final class FileNames {
         HashFunction.SHA256
             .newDigest()
             .digest(
-                (update.updateType() + "\0" + update.version()).getBytes(StandardCharsets.UTF_8));
+                (updateType + "\0" + version).getBytes(StandardCharsets.UTF_8));
     // Ending in hex digits also means never ending in a dot, which Windows would drop.
     return sb.append('-').append(HexFormat.of().formatHex(digest, 0, 4)).toString();
+  }
+
+  /** The verified patch file of an update while the update is rebuilt from it. */
+  static String patchName(String finalName) {
+    return "." + finalName + ".patch";
+  }
+
+  /** The file a patch is applied into, moved to the final name once verified. */
+  static String rebuiltName(String finalName) {
+    return "." + finalName + ".rebuilt";
   }
 
   /** The partial file an interrupted download leaves for resuming. */

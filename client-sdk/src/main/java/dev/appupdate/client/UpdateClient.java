@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -77,9 +78,12 @@ public final class UpdateClient {
   private final boolean pinned;
 
   private UpdateClient(Builder b, URI base, HttpClient httpClient) {
-    this.request = b.request;
+    this.request =
+        b.patchApplier == null || !b.request.patchFormats().isEmpty()
+            ? b.request
+            : b.request.toBuilder().patchFormats(b.patchApplier.formats()).build();
     this.pinned = b.serverKeys != null;
-    this.rules = OfferRules.of(b.request, b.releaseKeys);
+    this.rules = OfferRules.of(request, b.releaseKeys);
     Transport transport =
         new Transport(httpClient, b.allowInsecureHttp, b.requestTimeout, b.ticker, b.poller);
     Retrier retrier = new Retrier(b.retryPolicy, b.ticker, b.sleeper, b.random);
@@ -87,7 +91,10 @@ public final class UpdateClient {
         new ServerCalls(base, transport, retrier, b.clock, b.requestTimeout, b.serverKeys);
     Duration idle = b.minimumSpeed > 0 ? b.speedWindow : b.requestTimeout;
     SpeedMeter.Rule speed = new SpeedMeter.Rule(b.ticker, b.minimumSpeed, b.speedWindow, idle);
-    this.downloader = new Downloader(transport, retrier, b.clock, speed, b.checkpoints);
+    Patching patching =
+        b.patchApplier == null ? null : new Patching(b.patchApplier, b.baseFiles);
+    this.downloader =
+        new Downloader(transport, retrier, b.clock, speed, b.checkpoints, patching);
   }
 
   /**
@@ -120,7 +127,9 @@ public final class UpdateClient {
   /**
    * Returns the update request this client sends on every check.
    *
-   * @return the request given to {@link Builder#request}
+   * @return the request given to {@link Builder#request}, with the {@linkplain
+   *     UpdateRequest#patchFormats() patch formats} of the {@linkplain Builder#patches patch
+   *     applier} when one is set
    */
   public UpdateRequest request() {
     return request;
@@ -348,8 +357,52 @@ public final class UpdateClient {
     private Downloader.Checkpoints checkpoints = Downloader.Checkpoints.NONE;
     private TrustedKeys releaseKeys;
     private TrustedKeys serverKeys;
+    private PatchApplier patchApplier;
+    private Function<String, Path> baseFiles;
 
     private Builder() {}
+
+    /**
+     * Makes the client ask for patches and rebuild updates from them: the request lists the
+     * applier's {@linkplain PatchApplier#formats() formats} as {@code patch_formats}, and an offer
+     * that carries a patch is rebuilt from the installed version when the base file is found (see
+     * {@link #baseFiles}) and has the digest the offer gives for it. The rebuilt file is verified
+     * against the offer's own size and digest before it reaches the final path or the installer;
+     * when anything fails (no base, a base that differs, a patch that does not download, does not
+     * apply or rebuilds other bytes), the full file is downloaded in the same call, and the
+     * completion report notes why. The listener sees the patch's bytes. Off by default. The
+     * {@code zstd} applier is in the separate {@code client-patch} artifact.
+     *
+     * @param applier the applier, for example {@code ZstdPatches.applier()}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder patches(PatchApplier applier) {
+      Objects.requireNonNull(applier, "applier == null");
+      if (applier.formats().isEmpty()) {
+        throw new IllegalArgumentException("applier lists no patch formats");
+      }
+      this.patchApplier = once("patches", applier);
+      return this;
+    }
+
+    /**
+     * Tells the client where the installed file of each update type is, the base a patch applies
+     * to; it is read, never changed. When it returns null or a path that is no regular file, the
+     * client looks in the download directory for the verified file of the patch's {@code from}
+     * version that an earlier {@link UpdateClient#update} or {@link UpdateClient#download} left
+     * there; that is also what happens without a resolver. Either way the base is used only when
+     * its digest is the one the offer gives. Requires {@link #patches}.
+     *
+     * @param baseFiles update type to the installed file, or null when unknown
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder baseFiles(Function<String, Path> baseFiles) {
+      Objects.requireNonNull(baseFiles, "baseFiles == null");
+      this.baseFiles = once("baseFiles", baseFiles);
+      return this;
+    }
 
     /**
      * Sets the update server's base URI; {@code v1/update} and {@code v1/completion} are resolved
@@ -676,6 +729,17 @@ public final class UpdateClient {
         if (!setProperties.contains(required)) {
           throw new IllegalStateException(required + " is required");
         }
+      }
+      if (baseFiles != null && patchApplier == null) {
+        throw new IllegalStateException("baseFiles requires patches");
+      }
+      if (!request.patchFormats().isEmpty()
+          && (patchApplier == null
+              || !patchApplier.formats().containsAll(request.patchFormats()))) {
+        throw new IllegalStateException(
+            "request lists patch_formats "
+                + request.patchFormats()
+                + " that no patch applier (patches) applies");
       }
       URI base = ServerCalls.base(serverUri);
       String refusal = HttpSecurity.refusal(base, allowInsecureHttp);

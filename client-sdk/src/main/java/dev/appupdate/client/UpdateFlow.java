@@ -180,7 +180,7 @@ final class UpdateFlow {
       CheckResult.ReportBuilder report) {
     try {
       installer.install(downloaded);
-      report.succeeded(offer);
+      report.succeeded(downloaded);
     } catch (Exception e) {
       if (!interrupted(e)) {
         LOG.log(Level.WARNING, "installing " + name(offer) + " failed", e);

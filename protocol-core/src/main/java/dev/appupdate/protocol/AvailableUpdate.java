@@ -31,6 +31,7 @@ public final class AvailableUpdate {
   private final List<URI> mirrors;
   private final boolean critical;
   private final List<ReleaseSignature> signatures;
+  private final Patch patch;
 
   private AvailableUpdate(Builder b) {
     this.updateType = required(b.updateType, "updateType");
@@ -42,6 +43,7 @@ public final class AvailableUpdate {
     this.mirrors = b.mirrors == null ? List.of() : b.mirrors;
     this.critical = b.critical != null && b.critical;
     this.signatures = b.signatures == null ? List.of() : b.signatures;
+    this.patch = b.patch;
     require("update_type", Fields.name(updateType));
     require("url", Fields.httpUrl(url.toString()));
     require("hash_value", Fields.hashValue(hashFunction, hashValue));
@@ -51,6 +53,9 @@ public final class AvailableUpdate {
       require("mirrors[" + i + "]", Fields.httpUrl(mirrors.get(i).toString()));
     }
     Fields.requireDistinctKeyIds(signatures);
+    if (patch != null) {
+      require("patch.from", Fields.patchFrom(patch.from(), version));
+    }
   }
 
   private static <T> T required(T value, String name) {
@@ -61,8 +66,8 @@ public final class AvailableUpdate {
   }
 
   /**
-   * Returns a builder with nothing set; {@code mirrors} and {@code signatures} default to none
-   * and {@code critical} to false.
+   * Returns a builder with nothing set; {@code mirrors} and {@code signatures} default to none,
+   * {@code critical} to false, and {@code patch} to none.
    *
    * @return the builder
    */
@@ -86,6 +91,7 @@ public final class AvailableUpdate {
     b.mirrors = mirrors;
     b.critical = critical;
     b.signatures = signatures;
+    b.patch = patch;
     return b;
   }
 
@@ -174,6 +180,16 @@ public final class AvailableUpdate {
   }
 
   /**
+   * Returns the patch that rebuilds this update from the version the client said it has, in a
+   * format it said it applies; present only when the request listed {@code patch_formats}.
+   *
+   * @return the patch, or null when none is offered
+   */
+  public Patch patch() {
+    return patch;
+  }
+
+  /**
    * Returns {@link #url()} followed by the {@link #mirrors()}, the order to try them in.
    *
    * @return the URLs, never empty
@@ -222,13 +238,15 @@ public final class AvailableUpdate {
         && hashValue.equals(other.hashValue)
         && version.equals(other.version)
         && mirrors.equals(other.mirrors)
-        && signatures.equals(other.signatures);
+        && signatures.equals(other.signatures)
+        && Objects.equals(patch, other.patch);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        updateType, url, hashFunction, hashValue, size, version, mirrors, critical, signatures);
+        updateType, url, hashFunction, hashValue, size, version, mirrors, critical, signatures,
+        patch);
   }
 
   /**
@@ -241,7 +259,8 @@ public final class AvailableUpdate {
         + " " + hashValue + ", " + size + " bytes"
         + (mirrors.isEmpty() ? "" : ", mirrors " + mirrors)
         + (critical ? ", critical" : "")
-        + (signatures.isEmpty() ? "" : ", signed by " + keyIds(signatures)) + "]";
+        + (signatures.isEmpty() ? "" : ", signed by " + keyIds(signatures))
+        + (patch == null ? "" : ", " + patch) + "]";
   }
 
   private static String keyIds(List<ReleaseSignature> signatures) {
@@ -268,6 +287,7 @@ public final class AvailableUpdate {
     private List<URI> mirrors;
     private Boolean critical;
     private List<ReleaseSignature> signatures;
+    private Patch patch;
     private int set;
 
     private Builder() {}
@@ -380,6 +400,19 @@ public final class AvailableUpdate {
       return this;
     }
 
+    /**
+     * Sets the patch that rebuilds the update from the client's installed version; none by
+     * default.
+     *
+     * @param patch the patch
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder patch(Patch patch) {
+      this.patch = once(PATCH, "patch", this.patch, patch);
+      return this;
+    }
+
     private static final int UPDATE_TYPE = 1;
     private static final int URL = 1 << 1;
     private static final int HASH_FUNCTION = 1 << 2;
@@ -389,6 +422,7 @@ public final class AvailableUpdate {
     private static final int MIRRORS = 1 << 6;
     private static final int CRITICAL = 1 << 7;
     private static final int SIGNATURES = 1 << 8;
+    private static final int PATCH = 1 << 9;
 
     private <T> T once(int bit, String name, T old, T value) {
       Objects.requireNonNull(value, name + " == null");

@@ -28,6 +28,8 @@ public final class Outcome {
   private final HashFunction hashFunction;
   private final String hashValue;
   private final Long size;
+  private final Boolean patchUsed;
+  private final String patchFailure;
 
   private Outcome(
       Status status,
@@ -36,7 +38,9 @@ public final class Outcome {
       String reason,
       HashFunction hashFunction,
       String hashValue,
-      Long size) {
+      Long size,
+      Boolean patchUsed,
+      String patchFailure) {
     this.status = status;
     this.version = version;
     this.code = code;
@@ -44,6 +48,8 @@ public final class Outcome {
     this.hashFunction = hashFunction;
     this.hashValue = hashValue;
     this.size = size;
+    this.patchUsed = patchUsed;
+    this.patchFailure = patchFailure;
   }
 
   /**
@@ -55,7 +61,8 @@ public final class Outcome {
    * @throws IllegalArgumentException if {@code version} is not a version
    */
   public static Outcome success(String version) {
-    return new Outcome(Status.SUCCESS, checkVersion(version), null, null, null, null, null);
+    return new Outcome(
+        Status.SUCCESS, checkVersion(version), null, null, null, null, null, null, null);
   }
 
   /**
@@ -76,7 +83,8 @@ public final class Outcome {
       throw new IllegalArgumentException("reason: required when status is failed");
     }
     require("reason", Fields.text(reason));
-    return new Outcome(Status.FAILED, checkVersion(version), code, reason, null, null, null);
+    return new Outcome(
+        Status.FAILED, checkVersion(version), code, reason, null, null, null, null, null);
   }
 
   private static String checkVersion(String version) {
@@ -102,7 +110,55 @@ public final class Outcome {
     if (size != null) {
       require("size", Fields.size(size));
     }
-    return new Outcome(status, version, code, reason, hashFunction, hashValue, size);
+    return new Outcome(
+        status, version, code, reason, hashFunction, hashValue, size, patchUsed, patchFailure);
+  }
+
+  /**
+   * Returns a copy noting that the update's bytes were rebuilt from a patch (the {@code patch}
+   * note {@code {"used": true}}, docs/PROTOCOL.md "Patches").
+   *
+   * @return the copy
+   */
+  public Outcome withPatchUsed() {
+    return new Outcome(status, version, code, reason, hashFunction, hashValue, size, true, null);
+  }
+
+  /**
+   * Returns a copy noting that a patch was offered but not used, and why; the full download then
+   * decided the outcome (the {@code patch} note {@code {"used": false, "failure": "..."}}). A
+   * patch failure the full download recovered is a note on a success, never a failed update.
+   *
+   * @param failure why the patch was not used, for people, for example {@code base digest
+   *     differs}: 1 to 1,024 characters without control characters
+   * @return the copy
+   * @throws IllegalArgumentException if {@code failure} is not valid text
+   */
+  public Outcome withPatchFailure(String failure) {
+    Objects.requireNonNull(failure, "failure == null");
+    require("patch.failure", Fields.text(failure));
+    return new Outcome(
+        status, version, code, reason, hashFunction, hashValue, size, false, failure);
+  }
+
+  /**
+   * Returns whether the bytes were rebuilt from a patch.
+   *
+   * @return true when a patch was used, false when one was offered and failed, null when the
+   *     report says nothing about patches
+   */
+  public Boolean patchUsed() {
+    return patchUsed;
+  }
+
+  /**
+   * Returns why an offered patch was not used.
+   *
+   * @return the failure text, or null when a patch was used or the report says nothing about
+   *     patches
+   */
+  public String patchFailure() {
+    return patchFailure;
   }
 
   /**
@@ -189,12 +245,15 @@ public final class Outcome {
         && Objects.equals(reason, other.reason)
         && hashFunction == other.hashFunction
         && Objects.equals(hashValue, other.hashValue)
-        && Objects.equals(size, other.size);
+        && Objects.equals(size, other.size)
+        && Objects.equals(patchUsed, other.patchUsed)
+        && Objects.equals(patchFailure, other.patchFailure);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, version, code, reason, hashFunction, hashValue, size);
+    return Objects.hash(
+        status, version, code, reason, hashFunction, hashValue, size, patchUsed, patchFailure);
   }
 
   /**
@@ -210,6 +269,9 @@ public final class Outcome {
     if (hashFunction != null || hashValue != null || size != null) {
       sb.append(", observed ").append(hashFunction).append(' ').append(hashValue).append(' ')
           .append(size);
+    }
+    if (patchUsed != null) {
+      sb.append(patchUsed ? ", patch used" : ", patch failed " + Fields.quote(patchFailure));
     }
     return sb.append(']').toString();
   }

@@ -5,6 +5,7 @@ import static dev.appupdate.protocol.internal.Fields.require;
 import dev.appupdate.protocol.internal.Fields;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,6 +34,7 @@ public final class UpdateRequest {
   private final String osVersion;
   private final String installationId;
   private final Map<String, String> installed;
+  private final List<String> patchFormats;
 
   private UpdateRequest(Builder b) {
     this.product = Objects.requireNonNull(b.product, "product == null");
@@ -72,6 +74,13 @@ public final class UpdateRequest {
           copy.put(type, v);
         });
     this.installed = Collections.unmodifiableMap(copy);
+    this.patchFormats = b.patchFormats;
+    for (int i = 0; i < patchFormats.size(); i++) {
+      require("patch_formats[" + i + "]", Fields.name(patchFormats.get(i)));
+      if (patchFormats.indexOf(patchFormats.get(i)) != i) {
+        require("patch_formats[" + i + "]", "repeats " + Fields.quote(patchFormats.get(i)));
+      }
+    }
   }
 
   /**
@@ -104,8 +113,8 @@ public final class UpdateRequest {
 
   /**
    * Returns a builder holding this request's values. Each optional value ({@code channel}, {@code
-   * arch}, {@code osVersion}, {@code installationId}) may be set once more, replacing this
-   * request's; {@link Builder#installed} adds update types, and throws for one this request
+   * arch}, {@code osVersion}, {@code installationId}, {@code patchFormats}) may be set once more,
+   * replacing this request's; {@link Builder#installed} adds update types, and throws for one this request
    * already lists (build a new request to change an installed version).
    *
    * @return the builder
@@ -117,6 +126,7 @@ public final class UpdateRequest {
     b.osVersion = osVersion;
     b.installationId = installationId;
     b.installed.putAll(installed);
+    b.patchFormats = patchFormats;
     return b;
   }
 
@@ -201,6 +211,17 @@ public final class UpdateRequest {
     return installed;
   }
 
+  /**
+   * Returns the patch formats the client can apply, in its order of preference (docs/PROTOCOL.md,
+   * "Patches"). A server adds a patch to an offer only in one of these formats.
+   *
+   * @return the format names, for example {@code zstd}; empty when not given (then no offer
+   *     carries a patch)
+   */
+  public List<String> patchFormats() {
+    return patchFormats;
+  }
+
   /** Returns {@link #version()} parsed.
    *
    * @return the version
@@ -232,13 +253,23 @@ public final class UpdateRequest {
         && Objects.equals(arch, other.arch)
         && Objects.equals(osVersion, other.osVersion)
         && Objects.equals(installationId, other.installationId)
-        && installed.equals(other.installed);
+        && installed.equals(other.installed)
+        && patchFormats.equals(other.patchFormats);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        product, version, platform, locale, channel, arch, osVersion, installationId, installed);
+        product,
+        version,
+        platform,
+        locale,
+        channel,
+        arch,
+        osVersion,
+        installationId,
+        installed,
+        patchFormats);
   }
 
   /** Returns the values for debugging. */
@@ -246,7 +277,8 @@ public final class UpdateRequest {
   public String toString() {
     return "UpdateRequest[product=" + product + ", version=" + version + ", platform=" + platform
         + ", locale=" + locale + ", channel=" + channel + ", arch=" + arch + ", osVersion="
-        + osVersion + ", installationId=" + installationId + ", installed=" + installed + "]";
+        + osVersion + ", installationId=" + installationId + ", installed=" + installed
+        + (patchFormats.isEmpty() ? "" : ", patchFormats=" + patchFormats) + "]";
   }
 
   /**
@@ -266,11 +298,13 @@ public final class UpdateRequest {
     private String osVersion;
     private String installationId;
     private final Map<String, String> installed = new LinkedHashMap<>();
+    private List<String> patchFormats = List.of();
     // Which setters have run, apart from the values: null is a value too ("not given").
     private boolean channelSet;
     private boolean archSet;
     private boolean osVersionSet;
     private boolean installationIdSet;
+    private boolean patchFormatsSet;
 
     private Builder(String product, String version, String platform, String locale) {
       this.product = product;
@@ -333,6 +367,24 @@ public final class UpdateRequest {
       requireUnset("installationId", installationIdSet, this.installationId);
       installationIdSet = true;
       this.installationId = installationId;
+      return this;
+    }
+
+    /**
+     * Sets the patch formats the client can apply, most preferred first; none by default, and
+     * then offers never carry a patch.
+     *
+     * @param patchFormats format names such as {@code zstd}, each once; copied
+     * @return this builder
+     * @throws IllegalStateException if the patch formats were already set
+     */
+    public Builder patchFormats(List<String> patchFormats) {
+      List<String> copy = List.copyOf(patchFormats);
+      if (patchFormatsSet) {
+        throw new IllegalStateException("patchFormats already set to " + this.patchFormats);
+      }
+      patchFormatsSet = true;
+      this.patchFormats = copy;
       return this;
     }
 

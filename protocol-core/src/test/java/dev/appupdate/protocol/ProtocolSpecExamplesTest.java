@@ -231,8 +231,13 @@ class ProtocolSpecExamplesTest {
     if (!node.isObject()) {
       return;
     }
+    // The members of "properties" are names of the described object, not keywords ("format").
+    boolean propertyNames = path.endsWith("/properties");
     String type = node.path("type").asText();
     for (Map.Entry<String, String> k : KEYWORD_TYPES.entrySet()) {
+      if (propertyNames) {
+        break;
+      }
       boolean named =
           type.equals(k.getValue()) || (k.getValue().equals("number") && type.equals("integer"));
       if (node.has(k.getKey()) && !named) {

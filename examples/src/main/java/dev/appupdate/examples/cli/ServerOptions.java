@@ -2,6 +2,7 @@ package dev.appupdate.examples.cli;
 
 import dev.appupdate.client.Sleeper;
 import dev.appupdate.client.UpdateClient;
+import dev.appupdate.client.patch.ZstdPatches;
 import dev.appupdate.client.UpdateServerException;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.UpdateRequest;
@@ -130,6 +131,8 @@ final class ServerOptions {
   private List<String> serverKeyNames = new ArrayList<>();
 
   private URI serverUri;
+  /** Whether the client asks for patches and applies them: set by update, not by check. */
+  boolean patches;
   private UpdateClient client;
   private UpdateClient unpinned;
 
@@ -180,6 +183,9 @@ final class ServerOptions {
             .connectTimeout(CONNECT_TIMEOUT)
             .requestTimeout(REQUEST_TIMEOUT)
             .sleeper(sleeper);
+    if (patches) {
+      b.patches(ZstdPatches.applier());
+    }
     if (!releaseKeys.isEmpty()) {
       b.trustedReleaseKeys(releaseKeys.toArray(PublicKey[]::new));
     }

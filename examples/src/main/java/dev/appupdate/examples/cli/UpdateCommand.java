@@ -40,6 +40,14 @@ import picocli.CommandLine.Option;
           + " verifies is not downloaded again, and a broken download is resumed when the"
           + " server allows it.",
       "",
+      "Patches: the request lists patch_formats [\"zstd\"]. When an offer carries a patch"
+          + " from a version whose verified file is in DIR (a file an earlier update kept"
+          + " there), only the patch is downloaded and the new file is rebuilt from it and"
+          + " verified against the offer's digest and size. If that fails for any reason, the"
+          + " full file is downloaded instead, and the line says why:",
+      "  my_important_binary_blob 2.0 ok (patched)",
+      "  my_important_binary_blob 2.0 ok (patch not used: base file ... differs from 1.0)",
+      "",
       "Progress goes to stderr: a progress bar on a terminal, occasional plain lines"
           + " otherwise. Then one line per update goes to stdout, and whether the completion"
           + " report was delivered:",
@@ -105,6 +113,7 @@ final class UpdateCommand implements Command {
 
   @Override
   public List<String> validate() {
+    options.patches = true;
     List<String> problems = new ArrayList<>(options.validate(sleeper));
     if (dirName != null) {
       try {
@@ -146,7 +155,8 @@ final class UpdateCommand implements Command {
           e.updateType()
               + " "
               + o.version()
-              + (e.succeeded() ? " ok" : " failed: " + failure(o.code(), o.reason())));
+              + (e.succeeded() ? " ok" : " failed: " + failure(o.code(), o.reason()))
+              + patchNote(o));
     }
     if (summary.reportFailure() == null) {
       out.println("completion reported");
@@ -154,6 +164,14 @@ final class UpdateCommand implements Command {
       out.println("completion not reported: " + options.describe(summary.reportFailure()));
     }
     return summary.allSucceeded() && summary.reported() ? Exit.OK : Exit.FAILED;
+  }
+
+  /** Returns what the line says about a patch: nothing when none was offered or tried. */
+  static String patchNote(Outcome o) {
+    if (o.patchUsed() == null) {
+      return "";
+    }
+    return o.patchUsed() ? " (patched)" : " (patch not used: " + o.patchFailure() + ")";
   }
 
   /**

@@ -79,7 +79,7 @@ class CatalogCommandTest {
     assertThat(run.outLines())
         .containsExactly(
             "releases[1].rollout: unknown key; allowed: critical, halt, hash_function, hash_value,"
-                + " match, mirrors, paused, product, rollout_percent, signatures, size,"
+                + " match, mirrors, patches, paused, product, rollout_percent, signatures, size,"
                 + " update_type, url, version",
             "releases[2].hash_function: unsupported hash function \"md5\"; allowed: sha256,"
                 + " sha384, sha512",

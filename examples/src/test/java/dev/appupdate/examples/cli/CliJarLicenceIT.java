@@ -25,7 +25,8 @@ class CliJarLicenceIT {
       Map.of(
           "dev/appupdate/", List.of("META-INF/LICENSE"),
           "com/fasterxml/jackson/", List.of("META-INF/LICENSE-jackson", "META-INF/NOTICE-jackson"),
-          "picocli/", List.of("META-INF/LICENSE-picocli"));
+          "picocli/", List.of("META-INF/LICENSE-picocli"),
+          "com/github/luben/zstd/", List.of("META-INF/LICENSE-zstd-jni"));
 
   @Test
   void everyBundledClass_belongsToAComponentWhoseLicenceFilesAreInTheJar() throws IOException {

@@ -150,6 +150,7 @@ public final class Catalog {
       }
       index.put(product.getKey(), Collections.unmodifiableSortedMap(types));
     }
+    patchBases(releases, positions, versions, index, duplicates);
     if (!problems.isEmpty() || !duplicates.isEmpty()) {
       List<CatalogProblem> all = new ArrayList<>(problems.size() + duplicates.size());
       all.addAll(problems);
@@ -158,6 +159,56 @@ public final class Catalog {
       throw new CatalogException(source, all);
     }
     return new Catalog(source, List.copyOf(releases), versions, Collections.unmodifiableMap(index));
+  }
+
+  /**
+   * Checks that each patch's {@code from} names a release of the same product and update type
+   * that uses the patch's hash function (the offer gives the base's digest under it).
+   */
+  private static void patchBases(
+      List<Release> releases,
+      int[] positions,
+      Version[] versions,
+      Map<String, SortedMap<String, int[]>> index,
+      List<CatalogProblem> problems) {
+    for (int i = 0; i < releases.size(); i++) {
+      Release r = releases.get(i);
+      for (int p = 0; p < r.patches().size(); p++) {
+        ReleasePatch patch = r.patches().get(p);
+        Release base = find(releases, versions, index, r, Version.parse(patch.from()));
+        String field = "patches[" + p + "].from";
+        if (base == null) {
+          problems.add(
+              new CatalogProblem(
+                  positions[i],
+                  field,
+                  "names no release of " + r.product() + " " + r.updateType() + ": no version "
+                      + patch.from()));
+        } else if (base.hashFunction() != patch.hashFunction()) {
+          problems.add(
+              new CatalogProblem(
+                  positions[i],
+                  "patches[" + p + "].hash_function",
+                  "must be the hash function of the from release " + base.version() + " ("
+                      + base.hashFunction() + "), got " + patch.hashFunction()));
+        }
+      }
+    }
+  }
+
+  /** Returns the release of {@code r}'s product and update type at {@code version}, or null. */
+  static Release find(
+      List<Release> releases,
+      Version[] versions,
+      Map<String, SortedMap<String, int[]>> index,
+      Release r,
+      Version version) {
+    for (int position : index.get(r.product()).get(r.updateType())) {
+      if (versions[position].equals(version)) {
+        return releases.get(position);
+      }
+    }
+    return null;
   }
 
   private static int[] sortDescending(IntList list, Version[] versions) {
@@ -213,6 +264,11 @@ public final class Catalog {
    */
   public int size() {
     return releases.size();
+  }
+
+  /** Returns the release of {@code r}'s product and update type at {@code version}, or null. */
+  Release find(Release r, Version version) {
+    return find(releases, versions, index, r, version);
   }
 
   /** Returns the parsed version of the release at {@code position}. */

@@ -5,6 +5,7 @@ import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.ProtocolException;
 import dev.appupdate.protocol.ReleaseSignature;
+import dev.appupdate.protocol.internal.Fields;
 import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.JsonStream;
 import dev.appupdate.protocol.internal.Nodes;
@@ -43,13 +44,18 @@ final class CatalogReader {
               "paused",
               "halt",
               "match",
-              "signatures"));
+              "signatures",
+              "patches"));
   private static final String RELEASE_KEY_LIST = String.join(", ", RELEASE_KEYS);
 
   private static final Set<String> MATCH_KEYS =
       new TreeSet<>(
           List.of("channels", "platforms", "locales", "archs", "app_version", "min_os_version"));
   private static final String MATCH_KEY_LIST = String.join(", ", MATCH_KEYS);
+
+  private static final Set<String> PATCH_KEYS =
+      new TreeSet<>(List.of("from", "format", "url", "hash_function", "hash_value", "size"));
+  private static final String PATCH_KEY_LIST = String.join(", ", PATCH_KEYS);
 
   private static final Function<String, String> ANY_STRING = s -> null;
 
@@ -147,6 +153,7 @@ final class CatalogReader {
     HaltThreshold halt = halt(r, errors);
     Match match = match(r, errors);
     List<ReleaseSignature> signatures = OfferJson.readSignatures(r, true);
+    List<ReleasePatch> patches = patches(r, errors);
     if (errors.isEmpty() && percentProblem == null) {
       try {
         Release.Builder release =
@@ -163,7 +170,8 @@ final class CatalogReader {
                 .rolloutPercent(rolloutPercent)
                 .paused(paused)
                 .match(match)
-                .signatures(signatures);
+                .signatures(signatures)
+                .patches(patches);
         if (halt != null) {
           release.halt(halt);
         }
@@ -184,6 +192,10 @@ final class CatalogReader {
         mirrors,
         percentProblem == null ? rolloutPercent : null,
         (field, message) -> errors.add(new FieldError(field, message)));
+    if (patches != null && version != null && Fields.version(version) == null) {
+      Rules.patches(
+          version, patches, (field, message) -> errors.add(new FieldError(field, message)));
+    }
     if (percentProblem != null) {
       // Where Rules.release would have reported it: after the other values.
       errors.add(new FieldError("rollout_percent", percentProblem));
@@ -322,6 +334,64 @@ final class CatalogReader {
       }
     }
     return errors.size() == before ? HaltThreshold.of(maxRate, minReports) : null;
+  }
+
+  /**
+   * Reads {@code patches}: empty when absent; null when anything in it is wrong, each problem
+   * added to {@code errors}.
+   */
+  private static List<ReleasePatch> patches(Nodes r, List<FieldError> errors) {
+    JsonNode array = r.optionalArray("patches");
+    if (array == null) {
+      return r.raw("patches") == null ? List.of() : null;
+    }
+    int before = errors.size();
+    List<ReleasePatch> patches = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonNode n = array.get(i);
+      String field = "patches[" + i + "]";
+      if (!n.isObject()) {
+        r.error(field, "must be a JSON object, got " + Nodes.describe(n));
+        continue;
+      }
+      Nodes p = r.nested(field, n);
+      for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (!PATCH_KEYS.contains(key)) {
+          p.keyError(key, "unknown key; allowed: " + PATCH_KEY_LIST);
+        }
+      }
+      int start = errors.size();
+      String from = p.requiredString("from", ANY_STRING);
+      String format = p.requiredString("format", ANY_STRING);
+      String url = p.requiredString("url", ANY_STRING);
+      String functionName = p.requiredString("hash_function", CatalogReader::hashFunction);
+      HashFunction function =
+          functionName == null ? null : HashFunction.fromWireName(functionName);
+      String hashValue = p.requiredString("hash_value", ANY_STRING);
+      long size = p.requiredSize("size");
+      Rules.patch(
+          field + ".",
+          from,
+          format,
+          url,
+          function,
+          hashValue,
+          size < 0 ? null : size,
+          (f, message) -> errors.add(new FieldError(f, message)));
+      if (errors.size() == start) {
+        patches.add(
+            ReleasePatch.builder()
+                .from(from)
+                .format(format)
+                .url(url)
+                .hashFunction(function)
+                .hashValue(hashValue)
+                .size(size)
+                .build());
+      }
+    }
+    return errors.size() == before ? patches : null;
   }
 
   /** Reads {@code match}: {@link Match#ANY} when absent, null when anything in it is wrong. */

@@ -1,6 +1,7 @@
 package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.AvailableUpdate;
+import dev.appupdate.protocol.Patch;
 import dev.appupdate.protocol.ReleaseSignature;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.Version;
@@ -93,7 +94,8 @@ public final class Matcher {
                   c,
                   r.rolloutPercent() >= Release.FULL_ROLLOUT
                       ? 0
-                      : thresholds.computeIfAbsent(r.rolloutPercent(), Rollout::threshold));
+                      : thresholds.computeIfAbsent(r.rolloutPercent(), Rollout::threshold),
+                  patches(catalog, r, base));
         }
         entries[t] = list;
       }
@@ -135,6 +137,37 @@ public final class Matcher {
   }
 
   /**
+   * Compiles the patches of {@code r} into what offers carry: URLs resolved, and each with its
+   * base's digest, from the {@code from} release that the catalog was checked to hold.
+   */
+  private static CompiledPatch[] patches(Catalog catalog, Release r, URI base) {
+    if (r.patches().isEmpty()) {
+      return NO_PATCHES;
+    }
+    CompiledPatch[] compiled = new CompiledPatch[r.patches().size()];
+    for (int i = 0; i < compiled.length; i++) {
+      ReleasePatch p = r.patches().get(i);
+      Version from = Version.parse(p.from());
+      Release fromRelease = catalog.find(r, from);
+      compiled[i] =
+          new CompiledPatch(
+              from,
+              Patch.builder()
+                  .from(p.from())
+                  .fromHashValue(fromRelease.hashValue())
+                  .format(p.format())
+                  .url(resolve(base, p.url()))
+                  .hashFunction(p.hashFunction())
+                  .hashValue(p.hashValue())
+                  .size(p.size())
+                  .build());
+    }
+    return compiled;
+  }
+
+  private static final CompiledPatch[] NO_PATCHES = new CompiledPatch[0];
+
+  /**
    * Checks what {@link Rules#url} could not know when the catalog was read: how its relative
    * references resolve against this base. An absolute URL passed the offer URL rules as written.
    */
@@ -152,6 +185,12 @@ public final class Matcher {
         problem = resolvedProblem(r.mirrors().get(m), base, baseText);
         if (problem != null) {
           problems.add(new CatalogProblem(i, "mirrors[" + m + "]", problem));
+        }
+      }
+      for (int p = 0; p < r.patches().size(); p++) {
+        problem = resolvedProblem(r.patches().get(p).url(), base, baseText);
+        if (problem != null) {
+          problems.add(new CatalogProblem(i, "patches[" + p + "].url", problem));
         }
       }
     }
@@ -198,7 +237,10 @@ public final class Matcher {
 
   /**
    * Returns the updates to offer: at most one per update type, sorted by update type; empty
-   * when there is nothing to offer (answer {@code 204}).
+   * when there is nothing to offer (answer {@code 204}). An offer carries a patch only when the
+   * request lists its format in {@code patch_formats} and its {@code from} equals the version
+   * the request says is installed for that update type; of several, the one in the format the
+   * client lists first.
    *
    * @param request the update request
    * @return the updates to offer
@@ -225,7 +267,9 @@ public final class Matcher {
           if (offers == null) {
             offers = new ArrayList<>(product.types.length - t);
           }
-          offers.add(offer(e));
+          AvailableUpdate offer = offer(e);
+          Patch patch = installed == null ? null : e.patch(installed, request.patchFormats());
+          offers.add(patch == null ? offer : offer.toBuilder().patch(patch).build());
           break;
         }
       }
@@ -378,8 +422,23 @@ public final class Matcher {
   }
 
   private URI resolve(String url) {
+    return resolve(publicBaseUrl, url);
+  }
+
+  private static URI resolve(URI base, String url) {
     URI uri = URI.create(url);
-    return uri.isAbsolute() ? uri : publicBaseUrl.resolve(uri);
+    return uri.isAbsolute() ? uri : base.resolve(uri);
+  }
+
+  /** A patch of a release as offers carry it, with its base version parsed. */
+  private static final class CompiledPatch {
+    final Version from;
+    final Patch patch;
+
+    CompiledPatch(Version from, Patch patch) {
+      this.from = from;
+      this.patch = patch;
+    }
   }
 
   /** The releases of one product: update types in order, each with its releases by version. */
@@ -405,13 +464,38 @@ public final class Matcher {
     // Built on first offer and kept: the same release is offered to many requests. Racing
     // threads build equal values, so whichever write wins is right.
     volatile AvailableUpdate offer;
+    final CompiledPatch[] patches;
 
-    Entry(Release release, Version version, Criteria criteria, long threshold) {
+    Entry(
+        Release release,
+        Version version,
+        Criteria criteria,
+        long threshold,
+        CompiledPatch[] patches) {
       this.release = release;
+      this.patches = patches;
       this.version = version;
       this.criteria = criteria;
       this.fullRollout = release.rolloutPercent() >= Release.FULL_ROLLOUT;
       this.threshold = threshold;
+    }
+
+    /**
+     * Returns the patch from {@code installed} in the first of {@code formats} that has one, or
+     * null.
+     */
+    Patch patch(Version installed, List<String> formats) {
+      if (patches.length == 0 || formats.isEmpty()) {
+        return null;
+      }
+      for (String format : formats) {
+        for (CompiledPatch p : patches) {
+          if (p.patch.format().equals(format) && p.from.equals(installed)) {
+            return p.patch;
+          }
+        }
+      }
+      return null;
     }
 
     /** Decides as {@link Rollout#admits} does, with the threshold prepared. */

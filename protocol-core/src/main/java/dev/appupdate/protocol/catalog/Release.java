@@ -44,6 +44,7 @@ public final class Release {
   private final HaltThreshold halt;
   private final Match match;
   private final List<ReleaseSignature> signatures;
+  private final List<ReleasePatch> patches;
 
   private Release(Builder b) {
     this.product = required(b.product, "product");
@@ -60,6 +61,7 @@ public final class Release {
     this.halt = b.halt;
     this.match = b.match == null ? Match.ANY : b.match;
     this.signatures = b.signatures == null ? List.of() : b.signatures;
+    this.patches = b.patches == null ? List.of() : b.patches;
     Rules.release(
         product,
         updateType,
@@ -72,6 +74,7 @@ public final class Release {
         rolloutPercent,
         Rules.THROW);
     Fields.requireDistinctKeyIds(signatures);
+    Rules.patches(version, patches, Rules.THROW);
   }
 
   private static <T> T required(T value, String name) {
@@ -84,7 +87,7 @@ public final class Release {
   /**
    * Returns a builder with nothing set. Product, update type, version, url, hash function, hash
    * value and size are required; the rest default to no mirrors, not critical, a full rollout, not
-   * paused, no halt threshold, {@link Match#ANY}, and no signatures.
+   * paused, no halt threshold, {@link Match#ANY}, no signatures and no patches.
    *
    * @return the builder
    */
@@ -113,6 +116,7 @@ public final class Release {
     b.halt = halt;
     b.match = match;
     b.signatures = signatures;
+    b.patches = patches;
     return b;
   }
 
@@ -251,6 +255,16 @@ public final class Release {
   }
 
   /**
+   * Returns the patches that rebuild this release from earlier releases of the same product and
+   * update type.
+   *
+   * @return the patches, at most one per {@code from} version and format; may be empty
+   */
+  public List<ReleasePatch> patches() {
+    return patches;
+  }
+
+  /**
    * Returns {@link #version()} parsed.
    *
    * @return the version
@@ -287,7 +301,8 @@ public final class Release {
         && hashValue.equals(other.hashValue)
         && mirrors.equals(other.mirrors)
         && match.equals(other.match)
-        && signatures.equals(other.signatures);
+        && signatures.equals(other.signatures)
+        && patches.equals(other.patches);
   }
 
   @Override
@@ -306,7 +321,8 @@ public final class Release {
         paused,
         halt,
         match,
-        signatures);
+        signatures,
+        patches);
   }
 
   /** Returns the values for debugging. */
@@ -320,7 +336,8 @@ public final class Release {
         + (paused ? ", paused" : "")
         + (halt == null ? "" : ", " + halt)
         + (match.isAny() ? "" : ", " + match)
-        + (signatures.isEmpty() ? "" : ", signed by " + keyIds()) + "]";
+        + (signatures.isEmpty() ? "" : ", signed by " + keyIds())
+        + (patches.isEmpty() ? "" : ", patches " + patches) + "]";
   }
 
   private String keyIds() {
@@ -350,6 +367,7 @@ public final class Release {
     private HaltThreshold halt;
     private Match match;
     private List<ReleaseSignature> signatures;
+    private List<ReleasePatch> patches;
     private int set;
 
     private Builder() {}
@@ -532,6 +550,20 @@ public final class Release {
      */
     public Builder signatures(List<ReleaseSignature> signatures) {
       this.signatures = once(1 << 12, "signatures", this.signatures, List.copyOf(signatures));
+      return this;
+    }
+
+    /**
+     * Sets the patches that rebuild this release from earlier releases; none by default. Each
+     * {@code from} must name a lower version, which the catalog must hold for the same product
+     * and update type, with the patch's hash function.
+     *
+     * @param patches the patches, at most one per {@code from} version and format; copied
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder patches(List<ReleasePatch> patches) {
+      this.patches = once(1 << 13, "patches", this.patches, List.copyOf(patches));
       return this;
     }
 

@@ -1,11 +1,14 @@
 package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.Patch;
+import dev.appupdate.protocol.Version;
 import dev.appupdate.protocol.internal.Fields;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -55,6 +58,59 @@ final class Rules {
       }
     }
     check(sink, "rollout_percent", rolloutPercent == null ? null : percent(rolloutPercent));
+  }
+
+  /**
+   * The values of one patch of a release; {@code prefix} such as {@code patches[0].}. Whether its
+   * {@code from} release exists is checked with the whole catalog ({@link Catalog#build}).
+   */
+  static void patch(
+      String prefix,
+      String from,
+      String format,
+      String url,
+      HashFunction hashFunction,
+      String hashValue,
+      Long size,
+      Sink sink) {
+    check(sink, prefix + "from", from == null ? null : Fields.version(from));
+    if (format != null && !Patch.FORMATS.contains(format)) {
+      sink.problem(
+          prefix + "format",
+          "must be a known patch format (" + String.join(", ", new TreeSet<>(Patch.FORMATS))
+              + "), got " + Fields.quote(format));
+    }
+    check(sink, prefix + "url", url == null ? null : url(url));
+    if (hashFunction != null && hashValue != null) {
+      check(sink, prefix + "hash_value", Fields.hashValue(hashFunction, hashValue));
+    }
+    check(sink, prefix + "size", size == null ? null : Fields.size(size));
+  }
+
+  /**
+   * The patches of one release against the release's own version: each from a lower version,
+   * and no two with the same {@code from} and format. Versions must be valid.
+   */
+  static void patches(String version, List<ReleasePatch> patches, Sink sink) {
+    Version v = Version.parse(version);
+    for (int i = 0; i < patches.size(); i++) {
+      ReleasePatch p = patches.get(i);
+      Version from = Version.parse(p.from());
+      if (from.compareTo(v) >= 0) {
+        sink.problem(
+            "patches[" + i + "].from",
+            "must be a version below the release's " + version + ", got " + Fields.quote(p.from()));
+      }
+      for (int j = 0; j < i; j++) {
+        ReleasePatch q = patches.get(j);
+        if (q.format().equals(p.format()) && Version.parse(q.from()).equals(from)) {
+          sink.problem(
+              "patches[" + i + "]",
+              "duplicates patches[" + j + "] (" + p.format() + " from " + q.from() + ")");
+          break;
+        }
+      }
+    }
   }
 
   static void match(

@@ -45,6 +45,16 @@ public final class Fields {
     return null;
   }
 
+  /**
+   * A patch's base version against the version it rebuilds: the base must be lower. Both must be
+   * valid versions.
+   */
+  public static String patchFrom(String from, String version) {
+    return Version.parse(from).compareTo(Version.parse(version)) < 0
+        ? null
+        : "must be a version below " + version + ", got " + quote(from);
+  }
+
   /** Reason and other free text of at most {@value #MAX_TEXT_LENGTH} characters. */
   public static String text(String value) {
     return text(value, MAX_TEXT_LENGTH);

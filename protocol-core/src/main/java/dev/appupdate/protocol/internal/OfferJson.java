@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
+import dev.appupdate.protocol.Patch;
 import dev.appupdate.protocol.ReleaseSignature;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one mapping between an {@link AvailableUpdate} and its JSON object in {@code
@@ -22,7 +24,7 @@ public final class OfferJson {
 
   /**
    * Writes the members of {@code offer} into {@code o}; defaults (no mirrors, not critical, no
-   * signatures) are left out.
+   * signatures, no patch) are left out.
    *
    * @param o the object to write into
    * @param offer the offer
@@ -42,6 +44,17 @@ public final class OfferJson {
       o.put("critical", true);
     }
     writeSignatures(o, offer.signatures());
+    Patch patch = offer.patch();
+    if (patch != null) {
+      o.putObject("patch")
+          .put("from", patch.from())
+          .put("from_hash_value", patch.fromHashValue())
+          .put("format", patch.format())
+          .put("url", patch.url().toString())
+          .put("hash_function", patch.hashFunction().wireName())
+          .put("hash_value", patch.hashValue())
+          .put("size", patch.size());
+    }
   }
 
   /**
@@ -145,10 +158,22 @@ public final class OfferJson {
     }
     Boolean critical = o.optionalBoolean("critical", false);
     List<ReleaseSignature> signatures = readSignatures(o, false);
+    Patch patch = null;
+    JsonNode p = o.optionalObject("patch");
+    if (p != null) {
+      patch = readPatch(o.nested("patch", p));
+      if (patch != null && version != null) {
+        String problem = Fields.patchFrom(patch.from(), version);
+        if (problem != null) {
+          o.error("patch.from", problem);
+        }
+      }
+    }
     if (o.errorCount() != before) {
       return null;
     }
-    return AvailableUpdate.builder()
+    AvailableUpdate.Builder b =
+        AvailableUpdate.builder()
         .updateType(type)
         .url(URI.create(url))
         .hashFunction(function)
@@ -157,7 +182,36 @@ public final class OfferJson {
         .version(version)
         .mirrors(mirrors)
         .critical(critical)
-        .signatures(signatures)
+        .signatures(signatures);
+    if (patch != null) {
+      b.patch(patch);
+    }
+    return b.build();
+  }
+
+  private static Patch readPatch(Nodes p) {
+    int before = p.errorCount();
+    String from = p.requiredString("from", Fields::version);
+    String fn = p.requiredString("hash_function", Fields::hashFunction);
+    HashFunction function = fn == null ? null : HashFunction.fromWireName(fn);
+    Function<String, String> digest =
+        s -> function == null ? Fields.reportedHashValue(s) : Fields.hashValue(function, s);
+    String fromHash = p.requiredString("from_hash_value", digest);
+    String format = p.requiredString("format", Fields::name);
+    String url = p.requiredString("url", Fields::httpUrl);
+    String hash = p.requiredString("hash_value", digest);
+    long size = p.requiredSize("size");
+    if (p.errorCount() != before) {
+      return null;
+    }
+    return Patch.builder()
+        .from(from)
+        .fromHashValue(fromHash)
+        .format(format)
+        .url(URI.create(url))
+        .hashFunction(function)
+        .hashValue(hash)
+        .size(size)
         .build();
   }
 }

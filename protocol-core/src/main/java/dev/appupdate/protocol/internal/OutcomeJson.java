@@ -1,5 +1,6 @@
 package dev.appupdate.protocol.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.FailureCode;
 import dev.appupdate.protocol.HashFunction;
@@ -8,7 +9,7 @@ import dev.appupdate.protocol.Outcome;
 /**
  * The one mapping between an {@link Outcome} and its JSON members ({@code status}, {@code
  * version}, {@code code}, {@code reason}, {@code hash_function}, {@code hash_value}, {@code
- * size}): used by the client codec to write completion reports, by the server codec to read them,
+ * size}, {@code patch}): used by the client codec to write completion reports, by the server codec to read them,
  * and by the reference server's completion log for its lines. A new member of an outcome is added
  * here and nowhere else.
  */
@@ -39,6 +40,12 @@ public final class OutcomeJson {
     }
     if (outcome.size() != null) {
       o.put("size", outcome.size().longValue());
+    }
+    if (outcome.patchUsed() != null) {
+      ObjectNode patch = o.putObject("patch").put("used", outcome.patchUsed());
+      if (outcome.patchFailure() != null) {
+        patch.put("failure", outcome.patchFailure());
+      }
     }
   }
 
@@ -82,6 +89,17 @@ public final class OutcomeJson {
     // What the client saw may be anything, even a digest of the wrong length: keep it as evidence.
     String hashValue = o.optionalString("hash_value", Fields::reportedHashValue);
     Long size = o.optionalSize("size");
+    Boolean patchUsed = null;
+    String patchFailure = null;
+    JsonNode patch = o.optionalObject("patch");
+    if (patch != null) {
+      Nodes p = o.nested("patch", patch);
+      patchUsed = p.requiredBoolean("used");
+      patchFailure = p.optionalString("failure", Fields::text);
+      if (Boolean.FALSE.equals(patchUsed) && p.raw("failure") == null) {
+        p.error("failure", "is required when used is false");
+      }
+    }
     if (o.errorCount() != before) {
       return null;
     }
@@ -95,8 +113,13 @@ public final class OutcomeJson {
                     ? FailureCode.derivedFrom(reason)
                     : FailureCode.fromWireName(codeText),
                 reason);
-    return function == null && hashValue == null && size == null
-        ? outcome
-        : outcome.withObserved(function, hashValue, size);
+    if (function != null || hashValue != null || size != null) {
+      outcome = outcome.withObserved(function, hashValue, size);
+    }
+    if (patchUsed != null) {
+      // A failure text next to "used": true carries no meaning; it is dropped.
+      outcome = patchUsed ? outcome.withPatchUsed() : outcome.withPatchFailure(patchFailure);
+    }
+    return outcome;
   }
 }

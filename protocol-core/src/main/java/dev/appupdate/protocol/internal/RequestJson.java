@@ -1,10 +1,13 @@
 package dev.appupdate.protocol.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appupdate.protocol.UpdateRequest;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +41,10 @@ public final class RequestJson {
     if (!request.installed().isEmpty()) {
       ObjectNode installed = o.putObject("installed");
       request.installed().forEach(installed::put);
+    }
+    if (!request.patchFormats().isEmpty()) {
+      ArrayNode formats = o.putArray("patch_formats");
+      request.patchFormats().forEach(formats::add);
     }
   }
 
@@ -75,6 +82,17 @@ public final class RequestJson {
         }
       }
     }
+    List<String> patchFormats = new ArrayList<>();
+    JsonNode formats = r.optionalArray("patch_formats");
+    if (formats != null) {
+      for (int i = 0; i < formats.size(); i++) {
+        String format = r.string("patch_formats[" + i + "]", formats.get(i), Fields::name);
+        // A format named twice is harmless: a client's list is read as a set of what it applies.
+        if (format != null && !patchFormats.contains(format)) {
+          patchFormats.add(format);
+        }
+      }
+    }
     if (r.errorCount() != before) {
       return null;
     }
@@ -87,6 +105,9 @@ public final class RequestJson {
       b.channel(channel);
     }
     installed.forEach(b::installed);
+    if (!patchFormats.isEmpty()) {
+      b.patchFormats(patchFormats);
+    }
     return b.build();
   }
 }

@@ -246,12 +246,12 @@ class CatalogTest {
         Arguments.of(
             "\"rollout-percent\":5",
             "releases[0].rollout-percent: unknown key; allowed: critical, halt, hash_function,"
-                + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
+                + " hash_value, match, mirrors, patches, paused, product, rollout_percent, signatures,"
                 + " size, update_type, url, version"),
         Arguments.of(
             "\"match.channels\":[\"beta\"]",
             "releases[0][\"match.channels\"]: unknown key; allowed: critical, halt, hash_function,"
-                + " hash_value, match, mirrors, paused, product, rollout_percent, signatures,"
+                + " hash_value, match, mirrors, patches, paused, product, rollout_percent, signatures,"
                 + " size, update_type, url, version"),
         Arguments.of(
             "\"match\":{\"app version\":\"1.*\"}",
@@ -291,7 +291,7 @@ class CatalogTest {
         Arguments.of(
             "\"rollout\":50",
             "releases[0].rollout: unknown key; allowed: critical, halt, hash_function, hash_value,"
-                + " match, mirrors, paused, product, rollout_percent, signatures, size,"
+                + " match, mirrors, patches, paused, product, rollout_percent, signatures, size,"
                 + " update_type, url, version"),
         Arguments.of(
             "\"match\":{\"chanels\":[\"beta\"]}",
