@@ -539,7 +539,8 @@ final class ServerCommand {
       order = 16,
       description =
           "how long completion records are kept, like --retention (default 400d); the"
-              + " completion log is rotated daily and every 64 MiB, older files are deleted")
+              + " completion log is rotated daily and every 64 MiB, older files are deleted once"
+              + " their request ids have expired too")
   private void completionRetention(String value) {
     try {
       completionRetention = retentionOf(value);
