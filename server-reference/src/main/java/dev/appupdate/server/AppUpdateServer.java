@@ -279,7 +279,8 @@ public final class AppUpdateServer implements AutoCloseable {
 
   /**
    * Loads the catalog file again now, as a change to it would: serves it if valid, otherwise keeps
-   * the current catalog and records why for {@code /healthz}.
+   * the current catalog and records why for {@code /healthz} (and the log), unless the file holds
+   * the very bytes rejected last time, which were reported then.
    *
    * @return whether the file's catalog is now served
    * @throws IllegalStateException if the server is not running or serves the embedded demo catalog
@@ -650,7 +651,9 @@ public final class AppUpdateServer implements AutoCloseable {
     /**
      * Sets how long completion records are kept; 400 days by default. The completion log is
      * rotated each UTC day (and every 64 MiB), and a rotated file is deleted once all its records
-     * are older than this. Unrelated to {@link #retention}, which is how long request ids verify.
+     * are older than this, but not before the request ids of its records have expired, so that a
+     * repeated report is recognized after a restart while its request id verifies. Otherwise
+     * unrelated to {@link #retention}, which is how long request ids verify.
      *
      * @param retention how long records are kept
      * @return this builder

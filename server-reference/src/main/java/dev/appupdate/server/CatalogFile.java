@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -20,6 +22,7 @@ final class CatalogFile {
 
   private final Path path;
   private volatile Signature lastRead;
+  private volatile byte[] lastContent;
 
   CatalogFile(Path path) {
     this.path = Objects.requireNonNull(path, "path == null");
@@ -50,12 +53,36 @@ final class CatalogFile {
    */
   Catalog read() throws IOException {
     lastRead = signature();
+    lastContent = null;
+    byte[] json;
     try {
-      return Catalog.read(path);
+      if (Files.size(path) > Catalog.MAX_DOCUMENT_BYTES) {
+        // Refused, naming the limit, without reading it.
+        return Catalog.read(path);
+      }
+      json = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new IOException("cannot read catalog " + path + ": the file does not exist", e);
     } catch (IOException e) {
       throw new IOException("cannot read catalog " + path + ": " + e, e);
+    }
+    lastContent = sha256(json);
+    return Catalog.parse(json, path.toString());
+  }
+
+  /**
+   * Returns the SHA-256 of the bytes the last {@link #read()} read, or null when it read none: the
+   * reloader reports an invalid file once, however often the same bytes are read again.
+   */
+  byte[] lastContent() {
+    return lastContent;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available on this JVM", e);
     }
   }
 

@@ -13,14 +13,16 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Loads the catalog file again and swaps it in when valid; otherwise keeps the catalog being
- * served, logs every problem and records the failure for {@code /healthz}. Loads are serialized, so
- * an older read is never installed over a newer one. What {@code /healthz} shows names the file by
- * its name only, never its directory; the log has the whole story.
+ * served, logs every problem and records the failure for {@code /healthz}, once for the same bytes
+ * read again (a save is often seen twice: notified, and found changed by the periodic check). Loads
+ * are serialized, so an older read is never installed over a newer one. What {@code /healthz} shows
+ * names the file by its name only, never its directory; the log has the whole story.
  */
 final class CatalogReloader {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
@@ -34,6 +36,9 @@ final class CatalogReloader {
   private final Clock clock;
   private final Function<Catalog, CatalogHolder.Snapshot> compile;
   private final Metrics metrics;
+
+  /** The digest of the file content last rejected, or null; guarded by this. */
+  private byte[] rejected;
 
   /**
    * @param trusted the release keys every release must be validly signed by, or null when the
@@ -101,6 +106,7 @@ final class CatalogReloader {
     }
     holder.install(snapshot.loadedIn((System.nanoTime() - start) / 1_000_000));
     metrics.reload(true);
+    rejected = null;
     LOG.log(Level.INFO, "loaded catalog {0}: {1} releases", file.path(), catalog.size());
     return true;
   }
@@ -176,6 +182,13 @@ final class CatalogReloader {
    * @param shown the text for {@code /healthz}
    */
   private void reject(String logged, String shown) {
+    byte[] content = file.lastContent();
+    if (content != null && Arrays.equals(content, rejected)) {
+      // The very bytes rejected last time, read again: a save seen both by a notification and by
+      // the periodic check, or notified twice. Logged and shown once already.
+      return;
+    }
+    rejected = content;
     Instant now = clock.instant();
     LOG.log(
         Level.WARNING,

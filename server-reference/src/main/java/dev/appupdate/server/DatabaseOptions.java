@@ -102,7 +102,8 @@ final class DatabaseOptions {
       order = 23,
       description =
           "how long completion records are kept, like --retention (default 400d): the"
-              + " completion log is rotated daily and every 64 MiB and older files deleted;"
+              + " completion log is rotated daily and every 64 MiB, older files are deleted once"
+              + " their request ids have expired too;"
               + " database rows older than this are deleted in small batches")
   private void retention(String value) {
     try {

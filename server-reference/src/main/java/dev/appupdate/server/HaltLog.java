@@ -74,9 +74,11 @@ final class HaltLog implements Closeable {
       }
       disk.force(channel, false);
     } catch (IOException e) {
-      // Cut a partial line, so that the next event starts on a line boundary.
+      // Cut a partial line, so that the next event starts on a line boundary, and make the cut
+      // durable: an event refused to its caller must not come back at the next start.
       try {
         channel.truncate(size);
+        disk.force(channel, true);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }

@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Files.</b> Lines are appended to {@code completions.jsonl}. When the UTC day changes, or
  * the file would grow past a size step, it is renamed to {@code completions-<UTC time of the
  * rotation>.jsonl} (every line in it was received before that time) and a new one is started; a
- * rotated file is deleted once its time is older than the completion retention. At open only the
+ * rotated file is deleted once its time is older than the completion retention, but never while a
+ * request id whose report it holds may still be valid (see {@link #deleteBefore}). At open only the
  * kept files are read: restart time follows what is kept, which the byte cap bounds, not what was
  * ever written.
  *
@@ -204,6 +205,13 @@ final class JsonlCompletionStore implements CompletionStore {
   private final Limits limits;
   private final HaltLog halts;
 
+  /**
+   * How long after its rotation a file may still hold keys of request ids that have not expired
+   * (their validity plus {@link #PRUNE_INTERVAL}): it is kept at least that long, past the
+   * retention if need be, so that a repeat is still recognized after a restart.
+   */
+  private final Duration keysKeptFor;
+
   /** Guarded by itself: the writer updates it, {@link #counts} and the halt read it. */
   private final CompletionAggregates aggregates;
 
@@ -224,6 +232,8 @@ final class JsonlCompletionStore implements CompletionStore {
   private String complaint;
   private Instant lastComplaintAt;
   private int unreportedRefusals;
+  private StoreHealth.Status loggedStatus = StoreHealth.Status.OK;
+  private Instant healthLoggedAt;
 
   private final BlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
@@ -239,6 +249,7 @@ final class JsonlCompletionStore implements CompletionStore {
       Clock clock,
       Disk disk,
       Limits limits,
+      Duration keysKeptFor,
       HaltLog halts) {
     this.dataDir = dataDir;
     this.file = dataDir.resolve(NAME);
@@ -254,6 +265,7 @@ final class JsonlCompletionStore implements CompletionStore {
     this.disk = disk;
     this.limits = limits;
     this.halts = halts;
+    this.keysKeptFor = keysKeptFor;
     this.keptBytes = o.size + o.rotated.stream().mapToLong(Segment::bytes).sum();
     this.keyCount = recorded.size();
     this.nextPrune = clock.instant().plus(PRUNE_INTERVAL);
@@ -281,6 +293,8 @@ final class JsonlCompletionStore implements CompletionStore {
     o.recorded = new CompletionKeys(limits.maxKeys());
     o.aggregates = new CompletionAggregates();
     o.rotated = new ArrayDeque<>();
+    Duration keysKeptFor = ids.retention().plus(PRUNE_INTERVAL);
+    Instant deleteBefore = deleteBefore(now, limits, keysKeptFor);
     List<Segment> found = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dataDir, ROTATED_PREFIX + "*")) {
       for (Path p : files) {
@@ -288,7 +302,7 @@ final class JsonlCompletionStore implements CompletionStore {
         if (at == null) {
           continue;
         }
-        if (at.isBefore(now.minus(limits.retention()))) {
+        if (at.isBefore(deleteBefore)) {
           // Before reading anything: what is past retention costs no start-up time.
           Files.deleteIfExists(p);
           LOG.log(Level.INFO, "{0}: deleted, its completions are past the retention", p);
@@ -300,7 +314,7 @@ final class JsonlCompletionStore implements CompletionStore {
     found.sort((a, b) -> a.at().compareTo(b.at()));
     int number = 0;
     // Keys of request ids that expired before this cannot be repeated: no need to verify them.
-    Instant idsValidFrom = now.minus(ids.retention()).minus(PRUNE_INTERVAL);
+    Instant idsValidFrom = now.minus(keysKeptFor);
     for (Segment s : found) {
       int n = number++;
       boolean keys = !s.at().isBefore(idsValidFrom);
@@ -323,7 +337,7 @@ final class JsonlCompletionStore implements CompletionStore {
       disk.forceDirectory(dataDir);
       HaltLog halts = HaltLog.open(dataDir, json, disk);
       JsonlCompletionStore store =
-          new JsonlCompletionStore(dataDir, o, json, clock, disk, limits, halts);
+          new JsonlCompletionStore(dataDir, o, json, clock, disk, limits, keysKeptFor, halts);
       store.checkSpace();
       store.updateHealth();
       store.writer.start();
@@ -404,6 +418,43 @@ final class JsonlCompletionStore implements CompletionStore {
               + " (--max-completion-keys) or shorten the retention");
     }
     o.recorded.add(key, claims.expiresAt().getEpochSecond());
+    return null;
+  }
+
+  /**
+   * Rotated files older than this are deleted: past the retention, and past the time any request
+   * id whose report they hold could still be valid. Deleting a file whose keys are still needed
+   * would let a repeat of one of its reports be recorded again after a restart.
+   */
+  private static Instant deleteBefore(Instant now, Limits limits, Duration keysKeptFor) {
+    Instant byRetention = now.minus(limits.retention());
+    Instant byKeys = now.minus(keysKeptFor);
+    return byRetention.isBefore(byKeys) ? byRetention : byKeys;
+  }
+
+  /**
+   * Returns a file of the store whose active file is {@code completionLog} that holds records, the
+   * active one first, or null when there is none: while one exists, the request-id key they were
+   * issued under must not be replaced. Rotated files count too: after a rotation the active file
+   * may be empty, or missing after a crash between the rename and the new file.
+   *
+   * @throws IOException if the directory cannot be listed
+   */
+  static Path fileWithRecords(Path completionLog) throws IOException {
+    if (Files.exists(completionLog) && Files.size(completionLog) > 0) {
+      return completionLog;
+    }
+    Path dir = completionLog.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ROTATED_PREFIX + "*")) {
+      for (Path p : files) {
+        if (rotatedAt(p) != null && Files.size(p) > 0) {
+          return p;
+        }
+      }
+    }
     return null;
   }
 
@@ -569,9 +620,8 @@ final class JsonlCompletionStore implements CompletionStore {
 
   /**
    * Housekeeping before a group and while idle: forgets expired keys, rotates the active file at
-   * the end of its day (before a group only, so that the active file is never left empty while
-   * rotated ones hold records: the key file's guard looks at it), deletes rotated files past the
-   * retention, and reads the free space.
+   * the end of its day (before a group only), deletes rotated files past the retention, and reads
+   * the free space.
    */
   private void maintain(Instant now, boolean beforeWrite) {
     if (!now.isBefore(nextPrune)) {
@@ -592,7 +642,7 @@ final class JsonlCompletionStore implements CompletionStore {
         LOG.log(Level.WARNING, "cannot rotate the completion log " + file + "; trying later", e);
       }
     }
-    Instant cutoff = now.minus(limits.retention());
+    Instant cutoff = deleteBefore(now, limits, keysKeptFor);
     while (!rotated.isEmpty() && rotated.peekFirst().at().isBefore(cutoff)) {
       Segment oldest = rotated.peekFirst();
       try {
@@ -678,13 +728,13 @@ final class JsonlCompletionStore implements CompletionStore {
             lines.write(json.completionLine(record));
           }
         }
-        String refused = null;
-        if (freshKeys.size() + mine.size() > recorded.room()) {
-          refused = keysFull();
-        } else if (keptBytes + out.size() + lines.size() > limits.maxBytes()) {
-          refused = bytesFull();
-          bytesRefused = true;
-        }
+        // A report whose every record is a repeat is on disk already (or in this group): it is
+        // acknowledged whatever the caps and the free space say, or its client would retry until
+        // they clear.
+        String refused =
+            mine.isEmpty()
+                ? null
+                : capRefusal(freshKeys.size() + mine.size(), out.size() + lines.size());
         if (refused != null) {
           batch.refusal = unavailable(refused);
           complain(now, refused, 1);
@@ -751,8 +801,20 @@ final class JsonlCompletionStore implements CompletionStore {
               + failure.cause().getMessage()
               + "); restart the server");
     }
+    return null;
+  }
+
+  /** Returns why {@code keys} more keys and {@code bytes} more bytes cannot be written, or null. */
+  private String capRefusal(int keys, long bytes) {
     if (freeBytes < limits.minFreeBytes()) {
-      return unavailable(lowSpace());
+      return lowSpace();
+    }
+    if (keys > recorded.room()) {
+      return keysFull();
+    }
+    if (keptBytes + bytes > limits.maxBytes()) {
+      bytesRefused = true;
+      return bytesFull();
     }
     return null;
   }
@@ -811,21 +873,33 @@ final class JsonlCompletionStore implements CompletionStore {
     return a.substring(ia, a.indexOf(')', ia)).equals(b.substring(ib, b.indexOf(')', ib)));
   }
 
-  /** Works out the health from the state the writer left; writer thread (or open) only. */
+  /**
+   * Works out the health from the state the writer left, and logs a change of state at most once a
+   * minute: reports just over and just under a cap, or free space around the watermark, can flip
+   * the state with every report. A change not logged yet is logged by a later call (the writer
+   * makes one at least every {@link #IDLE_CHECK_MILLIS}) once the minute is over, if it still
+   * holds. Writer thread (or open) only.
+   */
   private void updateHealth() {
     StoreHealth now = evaluate();
-    StoreHealth was = health;
     health = now;
-    if (was.status() != now.status()) {
-      Level level = now.status() == StoreHealth.Status.OK ? Level.INFO : Level.WARNING;
-      LOG.log(
-          level,
-          "completion store {0}{1}",
-          now.status().name().toLowerCase(Locale.ROOT),
-          now.reason() == null ? "" : ": " + now.reason());
-      if (now.status() == StoreHealth.Status.OK) {
-        complaint = null;
-      }
+    if (now.status() == loggedStatus) {
+      return;
+    }
+    Instant at = clock.instant();
+    if (healthLoggedAt != null && at.isBefore(healthLoggedAt.plus(COMPLAINT_INTERVAL))) {
+      return;
+    }
+    Level level = now.status() == StoreHealth.Status.OK ? Level.INFO : Level.WARNING;
+    LOG.log(
+        level,
+        "completion store {0}{1}",
+        now.status().name().toLowerCase(Locale.ROOT),
+        now.reason() == null ? "" : ": " + now.reason());
+    loggedStatus = now.status();
+    healthLoggedAt = at;
+    if (now.status() == StoreHealth.Status.OK) {
+      complaint = null;
     }
   }
 
@@ -849,7 +923,8 @@ final class JsonlCompletionStore implements CompletionStore {
     if (bytesRefused) {
       return new StoreHealth(StoreHealth.Status.DOWN, bytesFull());
     }
-    if (freeBytes < 2 * limits.minFreeBytes()) {
+    // Halved rather than doubled: a watermark over half of Long.MAX_VALUE would overflow.
+    if (freeBytes / 2 < limits.minFreeBytes()) {
       return new StoreHealth(
           StoreHealth.Status.DEGRADED,
           "the data directory has "

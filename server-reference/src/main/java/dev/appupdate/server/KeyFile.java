@@ -41,8 +41,9 @@ final class KeyFile {
   /**
    * Reads the key {@code file}, creating it first if there is none.
    *
-   * @param completionLog the completion log of this server: while it holds completions, a missing
-   *     key is not replaced by a new one, which would invalidate their request ids
+   * @param completionLog the completion log of this server: while it or a file rotated from it
+   *     holds completions, a missing key is not replaced by a new one, which would invalidate their
+   *     request ids
    * @throws IOException if the key cannot be created or read, the file is corrupt, or it is missing
    *     while the completion log holds completions, with a message saying what to do
    */
@@ -52,12 +53,14 @@ final class KeyFile {
 
   static byte[] loadOrCreate(Path file, Path completionLog, Linker linker) throws IOException {
     if (!Files.exists(file)) {
-      if (Files.exists(completionLog) && Files.size(completionLog) > 0) {
+      // The rotated files count too: right after a rotation the active file may be empty.
+      Path records = JsonlCompletionStore.fileWithRecords(completionLog);
+      if (records != null) {
         throw new IOException(
             "request-id key file "
                 + file
                 + " is missing, but the completion log "
-                + completionLog
+                + records
                 + " holds completions: a new key would make every request id issued so far"
                 + " invalid. Restore the key file (replicas share one, see --key), or move the"
                 + " completion log away to start over with a new key");

@@ -291,6 +291,38 @@ class CatalogReloadTest {
     assertThat(offered()).containsExactly("data:1.0");
   }
 
+  @Test
+  void reload_sameInvalidBytesAgain_isLoggedAndRecordedOnce_otherInvalidBytesAgain()
+      throws Exception {
+    start(catalog("data:1.0"));
+
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      Fixtures.replace(file, "{\"releases\": 7}");
+      assertThat(server.reloadNow()).isFalse();
+      String first = health();
+      // The same bytes again, as a save seen both by a notification and by the periodic check.
+      clock.advance(Duration.ofMinutes(1));
+      Fixtures.replace(file, "{\"releases\": 7}");
+      assertThat(server.reloadNow()).isFalse();
+
+      assertThat(warnings(log)).singleElement().asString().contains("releases: must be ");
+      assertThat(health()).isEqualTo(first);
+
+      Fixtures.replace(file, "{\"releases\": 8}");
+      assertThat(server.reloadNow()).isFalse();
+      assertThat(warnings(log)).hasSize(2);
+      assertThat(health()).contains("\"last_catalog_error_at\":\"" + T0.plusSeconds(60) + "\"");
+    }
+    // After a good load, the first bad bytes are news again.
+    Fixtures.replace(file, catalog("data:2.0"));
+    assertThat(server.reloadNow()).isTrue();
+    try (LogCapture log = new LogCapture("dev.appupdate.server")) {
+      Fixtures.replace(file, "{\"releases\": 7}");
+      assertThat(server.reloadNow()).isFalse();
+      assertThat(warnings(log)).hasSize(1);
+    }
+  }
+
   /** The warnings among the messages: access-log lines of earlier requests may come in late. */
   private static List<String> warnings(LogCapture log) {
     return log.messages().stream().filter(m -> m.startsWith("WARNING ")).toList();

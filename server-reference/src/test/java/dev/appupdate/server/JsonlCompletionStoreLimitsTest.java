@@ -160,8 +160,9 @@ class JsonlCompletionStoreLimitsTest {
     assertThat(store.health().reason()).contains("(--max-completion-log-size)");
     assertThat(store.failure()).isNull();
 
-    // The file of the first day passes the retention of two days and is deleted.
-    clock.advance(Duration.ofDays(2).plusHours(1));
+    // The file of the first day passes the retention of two days, and the request ids of its
+    // reports expire: it is deleted.
+    clock.advance(RETENTION.plusHours(2));
 
     assertThat(append(newId())).isEqualTo(1);
     assertThat(store.rotatedFiles()).hasSize(1);
@@ -263,8 +264,9 @@ class JsonlCompletionStoreLimitsTest {
   @Test
   void open_deletesFilesPastTheRetentionWithoutReadingThem_andCountsOnlyWhatIsKept()
       throws Exception {
+    // Longer than the request ids are valid: the retention alone decides.
     JsonlCompletionStore.Limits limits =
-        JsonlCompletionStore.Limits.DEFAULT.withRetention(Duration.ofDays(10));
+        JsonlCompletionStore.Limits.DEFAULT.withRetention(Duration.ofDays(40));
     open(limits);
     append(newId());
     clock.advance(Duration.ofDays(1));
@@ -276,7 +278,7 @@ class JsonlCompletionStoreLimitsTest {
     // A file past the retention is not even read: garbage in it costs nothing.
     Path old = dir.resolve("completions-20240101T000000Z.jsonl");
     Files.writeString(old, "not json\n");
-    clock.advance(Duration.ofDays(9).plusHours(1));
+    clock.advance(Duration.ofDays(39).plusHours(1));
 
     open(limits);
 
@@ -365,5 +367,114 @@ class JsonlCompletionStoreLimitsTest {
     store.recordHaltEvent(halt);
     open(JsonlCompletionStore.Limits.DEFAULT);
     assertThat(store.haltEvents()).containsExactly(halt, resume, halt);
+  }
+
+  @Test
+  void retention_shorterThanRequestIdValidity_keepsFilesUntilTheirIdsExpire_repeatsRecognized()
+      throws Exception {
+    JsonlCompletionStore.Limits limits =
+        JsonlCompletionStore.Limits.DEFAULT.withRetention(Duration.ofDays(1));
+    open(limits);
+    String id = newId();
+    append(id);
+    clock.advance(Duration.ofDays(1));
+    append(newId());
+    Path first = store.rotatedFiles().get(0);
+    // Past the retention of one day, but the request id is valid for 30 days.
+    clock.advance(Duration.ofDays(2));
+    append(newId());
+
+    assertThat(store.rotatedFiles()).contains(first);
+    open(limits);
+    assertThat(append(id)).isZero();
+
+    // Once the request ids it holds have expired (and the hour of grace is over), it goes.
+    clock.advance(RETENTION);
+    append(newId());
+    assertThat(first).doesNotExist();
+    assertThat(store.rotatedFiles()).doesNotContain(first);
+  }
+
+  @Test
+  void repeat_whileNewReportsAreRefusedForTheByteCapOrTheWatermark_isAcknowledged()
+      throws Exception {
+    long line = json.completionLine(record(newId(), "a", Outcome.success("1.0"), null)).length;
+    open(JsonlCompletionStore.Limits.DEFAULT.withMinFreeBytes(1000));
+    String id = newId();
+    append(id);
+    append(newId());
+    append(newId());
+    // Restarted with a cap below what the files hold already.
+    open(JsonlCompletionStore.Limits.DEFAULT.withMinFreeBytes(1000).withMaxBytes(line * 2));
+    assertThatThrownBy(() -> append(newId()))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("(--max-completion-log-size)");
+
+    assertThat(append(id)).isZero();
+
+    disk.usableSpace(999);
+    assertThatThrownBy(() -> append(newId()))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("(--min-free-space)");
+    assertThat(append(id)).isZero();
+    assertThat(Files.readAllLines(dir.resolve(JsonlCompletionStore.NAME))).hasSize(3);
+  }
+
+  @Test
+  void health_flippingWithEveryReport_isLoggedAtMostOnceAMinute() throws Exception {
+    open(JsonlCompletionStore.Limits.DEFAULT.withMinFreeBytes(1000));
+    append(newId());
+
+    try (LogCapture capture = new LogCapture("dev.appupdate.server")) {
+      for (int i = 0; i < 5; i++) {
+        disk.usableSpace(999);
+        assertThatThrownBy(() -> append(newId())).isInstanceOf(StoreUnavailableException.class);
+        assertThat(store.health().status()).isEqualTo(StoreHealth.Status.DOWN);
+        disk.usableSpace(1L << 40);
+        assertThat(append(newId())).isEqualTo(1);
+        assertThat(store.health()).isEqualTo(StoreHealth.OK);
+        clock.advance(Duration.ofSeconds(5));
+      }
+      assertThat(healthLines(capture))
+          .singleElement()
+          .asString()
+          .startsWith("WARNING completion store down: the data directory has 999 bytes free");
+
+      // A minute after the last line, the state it left behind is corrected.
+      clock.advance(Duration.ofMinutes(1));
+      append(newId());
+      assertThat(healthLines(capture)).hasSize(2).last().isEqualTo("INFO completion store ok");
+    }
+  }
+
+  private static List<String> healthLines(LogCapture capture) {
+    return capture.messages().stream().filter(m -> m.contains(" completion store ")).toList();
+  }
+
+  @Test
+  void haltEvent_failedForce_cutsTheLineAndForcesTheCut() throws Exception {
+    open(JsonlCompletionStore.Limits.DEFAULT);
+    HaltEvent halt = new HaltEvent(T0, "your_app", "a", "1", true, "automatic", "x");
+    disk.clear();
+    disk.failNextForces(1);
+
+    assertThatThrownBy(() -> store.recordHaltEvent(halt)).isInstanceOf(IOException.class);
+
+    assertThat(disk.events()).containsExactly("failed force(false)", "force(true)");
+    assertThat(Files.size(dir.resolve(HaltLog.NAME))).isZero();
+    open(JsonlCompletionStore.Limits.DEFAULT);
+    assertThat(store.haltEvents()).isEmpty();
+  }
+
+  @Test
+  void watermark_overHalfTheLargestSize_stillSaysDegradedUnderTwiceIt() throws Exception {
+    long watermark = Long.MAX_VALUE / 2 + 1;
+    disk.usableSpace(watermark + 1);
+    open(JsonlCompletionStore.Limits.DEFAULT.withMinFreeBytes(watermark));
+
+    assertThat(append(newId())).isEqualTo(1);
+
+    assertThat(store.health().status()).isEqualTo(StoreHealth.Status.DEGRADED);
+    assertThat(store.health().reason()).contains("less than twice the watermark");
   }
 }

@@ -96,6 +96,23 @@ class KeyFileTest {
   }
 
   @Test
+  void missingKeyNextToRotatedCompletionFilesOnly_isRefused() throws Exception {
+    Path rotated = dir.resolve("completions-20250601T100000Z.jsonl");
+    Files.writeString(rotated, "{\"request_id\":\"x\"}\n");
+
+    // As a crash between the rotation's rename and the new file leaves it: no active file.
+    assertThatThrownBy(this::load)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the completion log " + rotated + " holds completions");
+    // And as a rotation leaves it: an empty active file.
+    Files.write(dir.resolve(JsonlCompletionStore.NAME), new byte[0]);
+    assertThatThrownBy(this::load)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the completion log " + rotated + " holds completions");
+    assertThat(dir.resolve(KeyFile.NAME)).doesNotExist();
+  }
+
+  @Test
   void missingKeyNextToAnEmptyCompletionLog_isCreated() throws Exception {
     Files.write(dir.resolve(JsonlCompletionStore.NAME), new byte[0]);
 
