@@ -33,6 +33,13 @@ public final class AvailableUpdate {
   private final List<ReleaseSignature> signatures;
   private final Patch patch;
 
+  /**
+   * This offer as {@link ServerCodec} writes it, kept once written: a server answers many requests
+   * with the same offer objects (the catalog's matcher keeps one per release), and writing an
+   * offer's JSON cost more than the rest of the answer. Not part of the value.
+   */
+  volatile byte[] json;
+
   private AvailableUpdate(Builder b) {
     this.updateType = required(b.updateType, "updateType");
     this.url = required(b.url, "url");

@@ -10,6 +10,7 @@ import dev.appupdate.protocol.internal.Nodes;
 import dev.appupdate.protocol.internal.OfferJson;
 import dev.appupdate.protocol.internal.OutcomeJson;
 import dev.appupdate.protocol.internal.RequestJson;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,11 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ServerCodec {
+  private static final byte[] RESPONSE_START =
+      "{\"available_updates\":[".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RESPONSE_ID =
+      "],\"request_id\":\"".getBytes(StandardCharsets.US_ASCII);
+
   private final Json json;
 
   private ServerCodec(CodecLimits limits) {
@@ -115,6 +121,61 @@ public final class ServerCodec {
    */
   public byte[] encodeUpdateResponse(UpdateResponse response) {
     Objects.requireNonNull(response, "response == null");
+    String requestId = response.requestId();
+    if (!writtenAsIs(requestId)) {
+      return encodeTree(response);
+    }
+    // Only the request id differs between answers with the same offers: each offer's JSON is
+    // written once and kept on the offer, and an answer is those bytes in the frame below,
+    // byte for byte what writing the whole tree gives (UpdateResponseCodecTest compares them).
+    List<AvailableUpdate> offers = response.availableUpdates();
+    byte[][] parts = new byte[offers.size()][];
+    int length = RESPONSE_START.length + RESPONSE_ID.length + requestId.length() + 2;
+    for (int i = 0; i < parts.length; i++) {
+      AvailableUpdate offer = offers.get(i);
+      byte[] part = offer.json;
+      if (part == null) {
+        ObjectNode o = Json.object();
+        OfferJson.write(o, offer);
+        part = json.write(o);
+        offer.json = part;
+      }
+      parts[i] = part;
+      length += part.length + (i == 0 ? 0 : 1);
+    }
+    byte[] out = new byte[length];
+    System.arraycopy(RESPONSE_START, 0, out, 0, RESPONSE_START.length);
+    int at = RESPONSE_START.length;
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        out[at++] = ',';
+      }
+      System.arraycopy(parts[i], 0, out, at, parts[i].length);
+      at += parts[i].length;
+    }
+    System.arraycopy(RESPONSE_ID, 0, out, at, RESPONSE_ID.length);
+    at += RESPONSE_ID.length;
+    for (int i = 0; i < requestId.length(); i++) {
+      out[at++] = (byte) requestId.charAt(i);
+    }
+    out[at++] = '"';
+    out[at] = '}';
+    return out;
+  }
+
+  /** Whether JSON writes {@code s} as its characters, one byte each: printable ASCII, no escapes. */
+  private static boolean writtenAsIs(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The whole answer as one JSON tree: for ids JSON must escape, and to check the fast path. */
+  byte[] encodeTree(UpdateResponse response) {
     ObjectNode root = Json.object();
     ArrayNode list = root.putArray("available_updates");
     for (AvailableUpdate u : response.availableUpdates()) {

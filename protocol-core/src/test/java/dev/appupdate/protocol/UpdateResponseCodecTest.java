@@ -508,4 +508,41 @@ class UpdateResponseCodecTest {
         "available_updates[0].critical",
         "must be true or false, got \"yes\"");
   }
+
+  @Test
+  void encode_sameOffersAgain_givesTheBytesOfTheWholeTree() {
+    AvailableUpdate plain =
+        AvailableUpdate.builder()
+            .updateType("data")
+            .url(URI.create("https://updates.example.com/data"))
+            .hashFunction(HashFunction.SHA512)
+            .hashValue(SHA512)
+            .size(1234)
+            .version("1.0")
+            .build();
+    AvailableUpdate full =
+        AvailableUpdate.builder()
+            .updateType("binary")
+            .url(URI.create("https://updates.example.com/b%C3%A4r?x=%22y%22&z=/"))
+            .hashFunction(HashFunction.SHA256)
+            .hashValue(SHA256)
+            .size(1L << 40)
+            .version("2.0b1")
+            .mirrors(List.of(URI.create("https://mirror.example.com/binary")))
+            .critical(true)
+            .build();
+    for (UpdateResponse r :
+        List.of(
+            UpdateResponse.of(List.of(plain, full), "id-1_a.b~c"),
+            UpdateResponse.of(List.of(full), "id-2"),
+            UpdateResponse.of(List.of(full, plain), "id-4"))) {
+      byte[] first = server.encodeUpdateResponse(r);
+      byte[] again = server.encodeUpdateResponse(r);
+
+      assertThat(new String(first, StandardCharsets.UTF_8))
+          .isEqualTo(new String(server.encodeTree(r), StandardCharsets.UTF_8));
+      assertThat(again).isEqualTo(first);
+      assertThat(decode(first).availableUpdates()).hasSameSizeAs(r.availableUpdates());
+    }
+  }
 }

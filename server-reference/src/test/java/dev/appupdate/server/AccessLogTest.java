@@ -84,4 +84,65 @@ class AccessLogTest {
       }
     }
   }
+
+  @Test
+  void commandLineCheck_looksAtEveryLoggerUpToTheRoot() {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    java.util.logging.Logger access =
+        java.util.logging.Logger.getLogger("dev.appupdate.server.access");
+    // The parent that exists once any class logs to dev.appupdate.server.
+    java.util.logging.Logger parent = java.util.logging.Logger.getLogger("dev.appupdate.server");
+    java.util.logging.Handler handler = new java.util.logging.ConsoleHandler();
+
+    assertThat(access.getParent()).isSameAs(parent);
+    assertThat(AccessLog.reachesOnlyRoot(access, root)).isTrue();
+    parent.addHandler(handler);
+    try {
+      assertThat(AccessLog.reachesOnlyRoot(access, root)).isFalse();
+    } finally {
+      parent.removeHandler(handler);
+    }
+    parent.setUseParentHandlers(false);
+    try {
+      assertThat(AccessLog.reachesOnlyRoot(access, root)).isFalse();
+    } finally {
+      parent.setUseParentHandlers(true);
+    }
+  }
+
+  @Test
+  void lineWriter_writesWhatTheCommandLineFormatWouldPrint() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    AccessLog.LineWriter writer =
+        new AccessLog.LineWriter(
+            new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.US_ASCII));
+    long millis = 1_764_762_335_007L;
+
+    writer.write(
+        List.of(
+            AccessLog.entry(CLIENT, "POST", "/v1/update", 200, 699, 3_000_000, millis),
+            AccessLog.entry(null, "GET", "/a\"b", 0, 0, 0, millis + 1000)));
+
+    java.time.ZonedDateTime t =
+        java.time.Instant.ofEpochMilli(millis).atZone(java.time.ZoneId.systemDefault());
+    String level = java.util.logging.Level.INFO.getLocalizedName();
+    String expected =
+        String.format(
+                AccessLog.LineWriter.FORMAT,
+                t,
+                "",
+                "dev.appupdate.server.access",
+                level,
+                "127.0.0.1 POST \"/v1/update\" 200 699 3ms",
+                "")
+            + String.format(
+                AccessLog.LineWriter.FORMAT,
+                t.plusSeconds(1),
+                "",
+                "dev.appupdate.server.access",
+                level,
+                "- GET \"/a?b\" - 0 0ms",
+                "");
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(expected);
+  }
 }

@@ -92,7 +92,7 @@ public final class Catalog {
                   "document is " + size + " bytes, more than the limit of "
                       + MAX_DOCUMENT_BYTES)));
     }
-    return parse(Files.readAllBytes(file), source);
+    return CatalogReader.read(file, source);
   }
 
   /**

@@ -10,6 +10,12 @@ import dev.appupdate.protocol.internal.Json;
 import dev.appupdate.protocol.internal.JsonStream;
 import dev.appupdate.protocol.internal.Nodes;
 import dev.appupdate.protocol.internal.OfferJson;
+import dev.appupdate.protocol.internal.Utf8InputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,24 +79,77 @@ final class CatalogReader {
   static Catalog read(byte[] json, String source) {
     CatalogReader reader = new CatalogReader();
     try {
-      reader.document(json);
-    } catch (ProtocolException e) {
-      // Past a syntax error nothing can be read reliably; that error alone is the answer.
-      List<CatalogProblem> fatal = new ArrayList<>();
-      for (FieldError error : e.errors()) {
-        fatal.add(new CatalogProblem(CatalogProblem.DOCUMENT, error.field(), error.message()));
+      if (json.length == 0) {
+        reader.empty();
+      } else {
+        reader.document(JSON.stream(json, "catalog"));
       }
-      throw new CatalogException(source, fatal);
+    } catch (ProtocolException e) {
+      throw fatal(source, e);
     }
     return Catalog.build(source, reader.releases, reader.positions, reader.problems);
   }
 
-  private void document(byte[] json) {
-    if (json.length == 0) {
-      documentProblem("$", "document is empty; expected a JSON object");
-      return;
+  /**
+   * Reads the catalog in {@code file} as it streams from the disk, never holding the document: a
+   * catalog of a million releases is a few hundred megabytes of JSON. Reports every problem as
+   * {@link #read(byte[], String)} does for the file's bytes, the UTF-8 check included: the bytes
+   * are checked as they pass, and the rest of the file after a syntax error too, so that invalid
+   * UTF-8 anywhere is the only problem reported, as it is when checked before parsing.
+   */
+  static Catalog read(Path file, String source) throws IOException {
+    CatalogReader reader = new CatalogReader();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+      Utf8InputStream in = new Utf8InputStream(raw);
+      ProtocolException failure = null;
+      raw.mark(1);
+      if (raw.read() < 0) {
+        reader.empty();
+      } else {
+        raw.reset();
+        try {
+          reader.document(JSON.stream(in, "catalog"));
+        } catch (ProtocolException e) {
+          failure = e;
+        }
+      }
+      if (in.failure() != null) {
+        throw in.failure();
+      }
+      in.drain();
+      long bad = in.firstRejected();
+      if (bad >= 0) {
+        // What Json.stream says of the same bytes in memory.
+        String message =
+            in.rejectedByte() == 0
+                ? "NUL byte at byte offset "
+                    + bad
+                    + ": the document must be UTF-8, not UTF-16 or UTF-32"
+                : "invalid UTF-8 at byte offset " + bad;
+        throw new CatalogException(
+            source, List.of(new CatalogProblem(CatalogProblem.DOCUMENT, "$", message)));
+      }
+      if (failure != null) {
+        throw fatal(source, failure);
+      }
     }
-    JsonStream in = JSON.stream(json, "catalog");
+    return Catalog.build(source, reader.releases, reader.positions, reader.problems);
+  }
+
+  /** Past a syntax error nothing can be read reliably; that error alone is the answer. */
+  private static CatalogException fatal(String source, ProtocolException e) {
+    List<CatalogProblem> fatal = new ArrayList<>();
+    for (FieldError error : e.errors()) {
+      fatal.add(new CatalogProblem(CatalogProblem.DOCUMENT, error.field(), error.message()));
+    }
+    return new CatalogException(source, fatal);
+  }
+
+  private void empty() {
+    documentProblem("$", "document is empty; expected a JSON object");
+  }
+
+  private void document(JsonStream in) {
     in.beginObject();
     boolean sawReleases = false;
     for (String key = in.nextKey(); key != null; key = in.nextKey()) {

@@ -20,6 +20,7 @@ import dev.appupdate.protocol.CodecLimits;
 import dev.appupdate.protocol.FieldError;
 import dev.appupdate.protocol.ProtocolException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
@@ -132,6 +133,26 @@ public final class Json {
     checkBytes(bytes, document);
     try {
       return new JsonStream(this, factory.createParser(bytes), document);
+    } catch (IOException e) {
+      throw fail(document, "$", "unreadable JSON");
+    }
+  }
+
+  /**
+   * Opens {@code in} for streaming, as {@link #stream(byte[], String)} opens an array, without
+   * holding the document: for catalogs read from a file. The caller checks the size and the UTF-8
+   * (through a {@link Utf8InputStream}), and closes {@code in}; the parser never does, so that the
+   * rest of the stream can still be read to check it.
+   *
+   * @param document what is being read, for messages, for example {@code catalog}
+   * @throws ProtocolException if the stream cannot be opened as JSON
+   */
+  public JsonStream stream(InputStream in, String document) {
+    Objects.requireNonNull(in, "in == null");
+    try {
+      JsonParser parser = factory.createParser(in);
+      parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      return new JsonStream(this, parser, document);
     } catch (IOException e) {
       throw fail(document, "$", "unreadable JSON");
     }

@@ -717,6 +717,58 @@ class CatalogTest {
     assertThat(catalog.source()).isEqualTo(file.toString());
   }
 
+  static Stream<Arguments> documentsReadFromFiles() {
+    String valid = catalog(release(""));
+    byte[] big =
+        catalog(
+                IntStream.range(0, 3000)
+                    .mapToObj(i -> release("\"version\":\"1." + i + "\""))
+                    .toArray(String[]::new))
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] badLate = big.clone();
+    // Invalid UTF-8 well past the first buffers the parser reads.
+    badLate[big.length - 40] = (byte) 0xc0;
+    byte[] syntaxThenBad =
+        (catalog(release("")) + "x" + "\u00e9".repeat(20000)).getBytes(StandardCharsets.UTF_8);
+    syntaxThenBad[syntaxThenBad.length - 1] = (byte) 0xff;
+    byte[] cut = (valid + " \u00e9").getBytes(StandardCharsets.UTF_8);
+    return Stream.of(
+        Arguments.of("valid", valid.getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("empty", new byte[0]),
+        Arguments.of(
+            "problems", catalog(release("\"size\":-1"), "7").getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("bad UTF-8 late", badLate),
+        Arguments.of("syntax error, then bad UTF-8", syntaxThenBad),
+        Arguments.of("sequence cut at the end", java.util.Arrays.copyOf(cut, cut.length - 1)),
+        Arguments.of("surrogate", (valid + " \ud800").getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("UTF-16", valid.getBytes(StandardCharsets.UTF_16LE)),
+        Arguments.of("NUL", (valid + "\u0000").getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("trailing content", (valid + "{}").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("documentsReadFromFiles")
+  void read_fileStreamed_reportsWhatParsingItsBytesReports(
+      String name, byte[] bytes, @TempDir Path dir) throws IOException {
+    Path file = dir.resolve("catalog.json");
+    Files.write(file, bytes);
+
+    Object fromFile;
+    Object fromBytes;
+    try {
+      fromFile = Catalog.read(file).releases();
+    } catch (CatalogException e) {
+      fromFile = e.problems();
+    }
+    try {
+      fromBytes = Catalog.parse(bytes, file.toString()).releases();
+    } catch (CatalogException e) {
+      fromBytes = e.problems();
+    }
+
+    assertThat(fromFile).isEqualTo(fromBytes);
+  }
+
   @Test
   void read_missingFile_throwsIOException(@TempDir Path dir) {
     assertThatThrownBy(() -> Catalog.read(dir.resolve("absent.json")))
