@@ -282,6 +282,11 @@ public final class UpdateClient {
     calls.report(Objects.requireNonNull(report, "report == null"));
   }
 
+  /** The server calls, for {@link AppLayout}'s report delivery. */
+  ServerCalls calls() {
+    return calls;
+  }
+
   /**
    * Runs the whole update flow without progress reports.
    *

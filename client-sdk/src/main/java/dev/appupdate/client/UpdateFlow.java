@@ -58,6 +58,8 @@ final class UpdateFlow {
     // A RuntimeException or an Error, rethrown once the report went out.
     Throwable aborted = null;
     boolean cancelled = false;
+    // Staged by an AppLayout installer: reported once the new version's fate is known.
+    List<AvailableUpdate> staged = new ArrayList<>();
     // Every valid offer in the server's order, so that the summary keeps it; refused ones are
     // reported as refused, never downloaded, whatever happened to the others.
     List<AvailableUpdate> valid = result.response().orElseThrow().availableUpdates();
@@ -98,7 +100,7 @@ final class UpdateFlow {
         continue;
       }
       try {
-        cancelled = !install(offer, downloaded, installer, report);
+        cancelled = !install(offer, downloaded, installer, report, result.requestId(), staged);
       } catch (Error e) {
         // install turns every exception into an outcome; an Error is reported as above.
         aborted = e;
@@ -107,12 +109,11 @@ final class UpdateFlow {
             offer, FailureCode.INSTALL_FAILED, "install aborted: " + Reasons.describe(e));
       }
     }
-    boolean anyOutcome = !valid.isEmpty();
     for (RejectedOffer rejected : result.rejected()) {
-      anyOutcome |= reportRejected(rejected, report);
+      reportRejected(rejected, report);
     }
-    if (!anyOutcome) {
-      return new UpdateSummary(result.requestId(), List.of(), null);
+    if (report.isEmpty()) {
+      return new UpdateSummary(result.requestId(), List.of(), null, staged);
     }
     CompletionReport completion = report.build();
     if (aborted != null) {
@@ -128,7 +129,7 @@ final class UpdateFlow {
       throw rethrow(aborted);
     }
     IOException failure = deliver(completion);
-    return new UpdateSummary(result.requestId(), entries(result, completion), failure);
+    return new UpdateSummary(result.requestId(), entries(result, completion), failure, staged);
   }
 
   /** Throws {@code t}, a RuntimeException or an Error; declared to return for {@code throw}. */
@@ -177,10 +178,17 @@ final class UpdateFlow {
       AvailableUpdate offer,
       DownloadedUpdate downloaded,
       Installer installer,
-      CheckResult.ReportBuilder report) {
+      CheckResult.ReportBuilder report,
+      String requestId,
+      List<AvailableUpdate> staged) {
     try {
-      installer.install(downloaded);
-      report.succeeded(downloaded);
+      if (installer instanceof StagedInstaller stagedInstaller && stagedInstaller.stages(offer)) {
+        stagedInstaller.stageDownloaded(downloaded, requestId);
+        staged.add(offer);
+      } else {
+        installer.install(downloaded);
+        report.succeeded(downloaded);
+      }
     } catch (Exception e) {
       if (!interrupted(e)) {
         LOG.log(Level.WARNING, "installing " + name(offer) + " failed", e);

@@ -1,5 +1,6 @@
 package dev.appupdate.client;
 
+import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.Outcome;
 import java.io.IOException;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.Objects;
  * installer: {@code install_failed}, {@code install aborted: <message>}; in both cases the
  * remaining offers are {@code cancelled}, the report is sent, and then the throwable propagates
  * from {@code update} (with a failure to deliver the report {@linkplain Throwable#getSuppressed() suppressed}).
+ * An update staged by {@link AppLayout#installer()} has no entry: its outcome is reported once the
+ * new version confirmed or was rolled back, and {@link #staged()} lists it.
  *
  * <pre>{@code
  * UpdateSummary summary = client.update(downloads, installer);
@@ -42,11 +45,31 @@ public final class UpdateSummary {
   private final String requestId;
   private final List<Entry> entries;
   private final IOException reportFailure;
+  private final List<AvailableUpdate> staged;
 
   UpdateSummary(String requestId, List<Entry> entries, IOException reportFailure) {
+    this(requestId, entries, reportFailure, List.of());
+  }
+
+  UpdateSummary(
+      String requestId,
+      List<Entry> entries,
+      IOException reportFailure,
+      List<AvailableUpdate> staged) {
     this.requestId = requestId;
     this.entries = List.copyOf(Objects.requireNonNull(entries, "entries == null"));
     this.reportFailure = reportFailure;
+    this.staged = List.copyOf(staged);
+  }
+
+  /**
+   * Returns the updates staged by {@link AppLayout#installer()}: they run after the next start of
+   * the launcher, and their outcome is reported once known, not in this summary's report.
+   *
+   * @return the staged offers, in the server's order; empty with any other installer
+   */
+  public List<AvailableUpdate> staged() {
+    return staged;
   }
 
   /**
@@ -107,6 +130,7 @@ public final class UpdateSummary {
         + ", entries="
         + entries
         + (reportFailure == null ? "" : ", reportFailure=" + reportFailure)
+        + (staged.isEmpty() ? "" : ", staged=" + staged)
         + "]";
   }
 
