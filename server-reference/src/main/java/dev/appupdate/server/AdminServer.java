@@ -50,6 +50,7 @@ final class AdminServer implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
   private static final int BODY_LIMIT = 4096;
+  private static final DashboardRoute DASHBOARD = new DashboardRoute();
 
   private final HttpServer http;
   private final ExecutorService executor;
@@ -178,6 +179,13 @@ final class AdminServer implements AutoCloseable {
       throws IOException, HttpProblem {
     checkHost(call.requestHeader("Host"), config.bind(), port);
     String path = call.rawPath();
+    if (DASHBOARD.paths().contains(path)) {
+      // The page, its script and its style hold no data and need no token: the script asks the
+      // operator for it and sends it with each /admin/v1 request.
+      requireMethod(call, "GET");
+      DASHBOARD.handle(call);
+      return;
+    }
     boolean metrics = path.equals("/metrics");
     if (!metrics && !path.startsWith(PREFIX)) {
       throw HttpProblem.noRoute(path);
