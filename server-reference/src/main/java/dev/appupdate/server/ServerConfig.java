@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
  * @param checkLimit the per-address limit of update checks, or null for none
  * @param completionLimit the per-address limit of completion reports, or null for none
  * @param ticker the nanosecond ticker of the rate limits
+ * @param watchdog the watchdog that ends slow clients, not closed by the server; null for one of
+ *     the server's own
  */
 record ServerConfig(
     int port,
@@ -51,7 +53,8 @@ record ServerConfig(
     RateLimit completionLimit,
     List<Cidr> rateLimitExempt,
     List<Cidr> trustedProxies,
-    LongSupplier ticker) {
+    LongSupplier ticker,
+    Watchdog watchdog) {
 
   /** Returns the bind address as a URL host: brackets around IPv6, without a zone. */
   String hostLiteral() {
