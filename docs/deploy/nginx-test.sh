@@ -87,6 +87,9 @@ check "another address has its own bucket" 400 \
 # nginx's limit_req on checks: 1 a second with a burst of 5, then 429.
 codes=$(for _ in $(seq 10); do status --interface 127.0.0.5 -H 'Content-Type: application/json' -d "$seed" "$base/v1/update"; echo; done | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 check "limit_req refuses a burst of checks" yes "$(echo "$codes" | grep -q ' 429' && echo yes || echo no)"
+refused=$(curl -s -D - -o /dev/null --interface 127.0.0.5 -H 'Content-Type: application/json' -d "$seed" "$base/v1/update" | tr -d '\r')
+check "nginx's own 429 carries Retry-After" "429 1" \
+  "$(echo "$refused" | awk -F': ' 'NR==1{split($0,s," "); code=s[2]} tolower($1)=="retry-after"{ra=$2} END{print code, ra}')"
 
 # nginx's limit_conn: 4 requests in progress per address; a fifth slow download is refused.
 downloads=()

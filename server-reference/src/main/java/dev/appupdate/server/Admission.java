@@ -53,7 +53,9 @@ final class Admission {
       limiter = completions;
     } else {
       limiter = checks;
-      if (signing && ResponseSigning.requested(call)) {
+      // Only update checks are ever signed: an explanation that asks for a signature gets an
+      // unsigned answer and costs what any check costs.
+      if (signing && path.equals("/v1/update") && ResponseSigning.requested(call)) {
         cost = 2;
       }
     }

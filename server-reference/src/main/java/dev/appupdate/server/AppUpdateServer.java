@@ -86,7 +86,8 @@ import java.util.function.LongSupplier;
  * <p><b>Slow and abusive clients.</b> On top of those, the server ends a request whose line and
  * headers take more than 10 seconds, a body that arrives slower than 1 KiB/s (measured over each 5
  * seconds) and a {@code /files} answer that the client takes slower than 1 KiB/s (over each 20
- * seconds). Exchanges run on virtual threads where the JDK has them (21 and newer), else on a pool
+ * seconds). Exchanges run on virtual threads on JDK 24 and newer (earlier ones pin a carrier
+ * thread for each client blocked in the JDK server's synchronized streams), else on a pool
  * of 512 threads, so that slow clients hold cheap threads. Completion reports are limited per
  * client address ({@link Builder#completionRateLimit}), update checks when configured ({@link
  * Builder#checkRateLimit}); refusals are {@code 429} with {@code Retry-After}. What a reverse proxy
@@ -347,6 +348,7 @@ public final class AppUpdateServer implements AutoCloseable {
     private List<Cidr> rateLimitExempt;
     private List<Cidr> trustedProxies;
     private LongSupplier ticker;
+    private Watchdog watchdog;
 
     private Builder() {}
 
@@ -842,6 +844,17 @@ public final class AppUpdateServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the watchdog that ends slow clients, instead of one of the server's own that checks four
+     * times a second; the server does not close it. Tests pass a {@link Watchdog#manual} one and
+     * step it.
+     */
+    Builder watchdog(Watchdog watchdog) {
+      once(this.watchdog, "watchdog");
+      this.watchdog = Objects.requireNonNull(watchdog, "watchdog == null");
+      return this;
+    }
+
     /** Sets the worker pool: threads, and how many exchanges may wait for one. */
     Builder workers(int threads, int queueCapacity) {
       if (workersSet) {
@@ -945,7 +958,8 @@ public final class AppUpdateServer implements AutoCloseable {
               rateLimitExempt == null ? List.of() : rateLimitExempt,
               trustedProxies == null ? List.of() : trustedProxies,
               ticker == null ? System::nanoTime : ticker,
-              admin));
+              admin,
+              watchdog));
     }
   }
 }

@@ -59,14 +59,35 @@ final class Cidr {
     if (t.startsWith("[") && t.endsWith("]")) {
       t = t.substring(1, t.length() - 1);
     }
-    if (!IPV4.matcher(t).matches() && (t.indexOf(':') < 0 || !t.matches("[0-9A-Fa-f:.]+"))) {
-      return null;
-    }
     try {
+      if (IPV4.matcher(t).matches()) {
+        // Not InetAddress.getByName: on JDK 17 a dotted quad it cannot parse (999.1.1.1) goes to
+        // the resolver as a host name, a lookup on the request path for each such
+        // X-Forwarded-For entry.
+        return ipv4(t);
+      }
+      if (t.indexOf(':') < 0 || !t.matches("[0-9A-Fa-f:.]+")) {
+        return null;
+      }
+      // With a colon the JDK parses an IPv6 literal or fails; it never looks a name up.
       return InetAddress.getByName(t);
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  private static InetAddress ipv4(String text) throws UnknownHostException {
+    String[] parts = text.split("\\.");
+    byte[] bytes = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      int v = Integer.parseInt(parts[i]);
+      // A leading zero is octal to some parsers (inet_aton) and decimal to others: ambiguous.
+      if (v > 255 || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
+        return null;
+      }
+      bytes[i] = (byte) v;
+    }
+    return InetAddress.getByAddress(bytes);
   }
 
   /** Returns whether {@code address} lies in this range; never for the other address family. */

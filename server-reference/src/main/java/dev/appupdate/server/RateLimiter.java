@@ -2,8 +2,10 @@ package dev.appupdate.server;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,11 +13,16 @@ import java.util.function.LongSupplier;
  * /64, the block a single subscriber usually gets, so that it cannot take a fresh bucket per
  * address. Memory is bounded: when more than {@code maxAddresses} buckets exist, the full ones
  * (addresses that have been quiet long enough to be owed nothing) are dropped, and if that is not
- * enough, addresses without a bucket share one until there is room again.
+ * enough, addresses without a bucket share one until there is room again. That sweep walks every
+ * bucket, so it runs at most once per {@link #SWEEP_INTERVAL}: an attacker with more addresses
+ * than the table holds would otherwise buy a walk of the whole table with each request.
  */
 final class RateLimiter {
   /** Buckets kept at most, unless configured: about 100 bytes each. */
   static final int DEFAULT_MAX_ADDRESSES = 100_000;
+
+  /** The shortest time between two sweeps of a full table. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
   private static final Key SHARED = new Key(new byte[0]);
 
@@ -23,6 +30,7 @@ final class RateLimiter {
   private final LongSupplier nanoTime;
   private final int maxAddresses;
   private final ConcurrentHashMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
+  private final AtomicLong nextSweep;
 
   /**
    * @param nanoTime the ticker, {@code System::nanoTime} outside tests
@@ -31,6 +39,7 @@ final class RateLimiter {
     this.limit = limit;
     this.nanoTime = nanoTime;
     this.maxAddresses = maxAddresses;
+    this.nextSweep = new AtomicLong(nanoTime.getAsLong());
   }
 
   RateLimit limit() {
@@ -48,7 +57,7 @@ final class RateLimiter {
     Key key = Key.of(address);
     Bucket bucket = buckets.get(key);
     if (bucket == null) {
-      if (buckets.size() >= maxAddresses) {
+      if (buckets.size() >= maxAddresses && sweepDue(now)) {
         sweep(now);
       }
       if (buckets.size() >= maxAddresses) {
@@ -62,6 +71,12 @@ final class RateLimiter {
   /** Returns how many addresses have a bucket. */
   int size() {
     return buckets.size();
+  }
+
+  /** Whether a sweep may run now; if so, the next one may not run before the interval is over. */
+  private boolean sweepDue(long now) {
+    long next = nextSweep.get();
+    return now - next >= 0 && nextSweep.compareAndSet(next, now + SWEEP_INTERVAL.toNanos());
   }
 
   private void sweep(long now) {

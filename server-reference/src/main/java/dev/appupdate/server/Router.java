@@ -64,7 +64,7 @@ final class Router implements HttpHandler {
   }
 
   @Override
-  public void handle(HttpExchange exchange) {
+  public void handle(HttpExchange exchange) throws IOException {
     if (!Watchdog.headersRead()) {
       // Too slow: the watchdog has closed the connection under the reader, or is about to.
       exchange.close();
@@ -73,6 +73,7 @@ final class Router implements HttpHandler {
     long start = System.nanoTime();
     Call call = new Call(exchange, codec, watchdog);
     keepAliveIfBodyless(call);
+    IOException broken = null;
     try {
       if (draining) {
         throw HttpProblem.unavailable("the server is shutting down", 5);
@@ -89,8 +90,9 @@ final class Router implements HttpHandler {
     } catch (HttpProblem p) {
       answer(call, p);
     } catch (IOException e) {
-      // The client went away mid-request; nobody is left to answer.
+      // The client went away mid-request, or a watch ended a slow one; nobody is left to answer.
       LOG.log(Level.DEBUG, "request aborted: {0}", e.toString());
+      broken = e;
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "request failed: " + JsonBody.token(call.method()) + " " + JsonBody.token(call.rawPath(), 200), e);
       answer(call, HttpProblem.internalError("the server failed to handle this request"));
@@ -110,6 +112,12 @@ final class Router implements HttpHandler {
           call.responded() ? call.status() : 0,
           call.bytesSent(),
           nanos);
+    }
+    if (broken != null) {
+      // Thrown on so that the JDK server closes the connection: closing the exchange does not when
+      // an answer was cut short (a watch's interrupt that lands in a file read closes the file, not
+      // the socket), and the connection would hang until the response time limit.
+      throw broken;
     }
   }
 

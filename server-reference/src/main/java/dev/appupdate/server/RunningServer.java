@@ -133,14 +133,20 @@ record RunningServer(
     Metrics metrics = new Metrics();
     AccessLog accessLog = AccessLog.start();
     resources.push("access log", accessLog);
+    // Started before the workers and so stopped after them: slow clients are still cut off while
+    // a shutdown drains the exchanges in flight.
+    Watchdog watchdog = config.watchdog();
+    if (watchdog == null) {
+      Watchdog own = Watchdog.start();
+      resources.push("watchdog", own);
+      watchdog = own;
+    }
     InFlight inFlight = new InFlight();
     Workers workers =
         config.workerThreads() == 0
             ? Workers.automatic(inFlight)
             : new Workers(config.workerThreads(), config.queueCapacity(), inFlight);
     resources.push("worker pool", () -> workers.shutdown(WORKERS_STOP));
-    Watchdog watchdog = Watchdog.start();
-    resources.push("watchdog", watchdog);
     workers.watchedBy(watchdog);
     HttpServer http = bind(config);
     AtomicBoolean started = new AtomicBoolean();

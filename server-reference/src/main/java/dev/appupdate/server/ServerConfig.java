@@ -32,6 +32,8 @@ import java.util.function.LongSupplier;
  * @param database the PostgreSQL completion store, or null for the completion log of the data
  *     directory
  * @param admin the admin listener, or null when it is off
+ * @param watchdog the watchdog that ends slow clients, not closed by the server; null for one of
+ *     the server's own
  */
 record ServerConfig(
     int port,
@@ -58,7 +60,8 @@ record ServerConfig(
     List<Cidr> rateLimitExempt,
     List<Cidr> trustedProxies,
     LongSupplier ticker,
-    Admin admin) {
+    Admin admin,
+    Watchdog watchdog) {
 
   /**
    * The admin listener's settings.

@@ -133,6 +133,17 @@ final class Watchdog implements Closeable {
     return watches.size();
   }
 
+  /** Returns how many of the open watches are of a minimum rate (bodies, file answers). */
+  int openMinRate() {
+    int n = 0;
+    for (Watch w : watches) {
+      if (w.window > 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Interrupts the threads of the watches that expired by now. */
   void check() {
     long now = nanoTime.getAsLong();

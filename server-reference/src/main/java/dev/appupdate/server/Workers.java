@@ -18,13 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (up to the request time limit): threads must be cheap and plentiful, or a few dozen slow clients
  * starve everyone else.
  *
- * <p>On a JDK with virtual threads (21 and newer, found at run time: the build targets release 17)
- * each exchange gets a virtual thread of its own; their number is bounded by the JDK server's
- * connection limit ({@code jdk.httpserver.maxConnections}), since a connection runs one exchange at
- * a time. Otherwise, and when a pool size is configured, a bounded pool runs them: when its threads
- * are busy and its queue is full, an exchange goes to a small overflow pool whose only job is to
- * answer 503 (see {@link #inOverflow()}), so overload is answered rather than queued without bound;
- * when that is full too, the JDK server closes the connection.
+ * <p>On a JDK whose virtual threads suit the JDK server ({@value #VIRTUAL_THREADS_FROM} and newer,
+ * found at run time: the build targets release 17) each exchange gets a virtual thread of its own;
+ * their number is bounded by the JDK server's connection limit ({@code
+ * jdk.httpserver.maxConnections}), since a connection runs one exchange at a time. Otherwise, and
+ * when a pool size is configured, a bounded pool runs them: when its threads are busy and its queue
+ * is full, an exchange goes to a small overflow pool whose only job is to answer 503 (see {@link
+ * #inOverflow()}), so overload is answered rather than queued without bound; when that is full too,
+ * the JDK server closes the connection.
  */
 final class Workers implements Executor {
   /** The pool's threads on a JDK without virtual threads, unless configured. */
@@ -32,6 +33,14 @@ final class Workers implements Executor {
 
   /** The pool's queue on a JDK without virtual threads, unless configured. */
   static final int DEFAULT_QUEUE = 1024;
+
+  /**
+   * The first JDK release whose virtual threads keep their carrier free while blocked inside a
+   * {@code synchronized} method (JEP 491). The JDK server reads and writes its sockets in
+   * synchronized methods, so on 21 to 23 each slow client would pin a carrier thread, of which there
+   * are as many as cores: a handful of slow clients would stall every exchange.
+   */
+  static final int VIRTUAL_THREADS_FROM = 24;
 
   private static final int OVERFLOW_THREADS = 2;
   private static final int OVERFLOW_QUEUE = 32;
@@ -44,18 +53,17 @@ final class Workers implements Executor {
   /** Describes how exchanges run with {@code threads} configured (0 for the default). */
   static String describe(int threads) {
     if (threads == 0) {
-      try {
-        Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+      if (virtualThreadsOn(Runtime.version().feature())) {
         return "virtual threads";
-      } catch (NoSuchMethodException e) {
-        threads = DEFAULT_THREADS;
       }
+      threads = DEFAULT_THREADS;
     }
     return "a pool of " + threads + " threads";
   }
 
   /**
-   * Returns virtual-thread workers when the JDK has them, else a pool of {@link #DEFAULT_THREADS}.
+   * Returns virtual-thread workers where they suit the JDK server ({@link #virtualThreadsOn}), else
+   * a pool of {@link #DEFAULT_THREADS}.
    */
   static Workers automatic(InFlight inFlight) {
     ExecutorService virtual = virtualThreadPerTask();
@@ -64,11 +72,20 @@ final class Workers implements Executor {
         : new Workers(DEFAULT_THREADS, DEFAULT_QUEUE, inFlight);
   }
 
+  /** Returns whether exchanges run on virtual threads on JDK release {@code feature}. */
+  static boolean virtualThreadsOn(int feature) {
+    return feature >= VIRTUAL_THREADS_FROM;
+  }
+
   /**
-   * Returns {@code Executors.newVirtualThreadPerTaskExecutor()} where the running JDK has it, else
-   * null. Called by reflection: the build targets release 17, which has no virtual threads.
+   * Returns {@code Executors.newVirtualThreadPerTaskExecutor()} where the running JDK's virtual
+   * threads suit the JDK server ({@link #virtualThreadsOn}), else null. Called by reflection: the
+   * build targets release 17, which has no virtual threads.
    */
   static ExecutorService virtualThreadPerTask() {
+    if (!virtualThreadsOn(Runtime.version().feature())) {
+      return null;
+    }
     try {
       return (ExecutorService)
           Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -227,6 +228,15 @@ final class AbuseHarness implements AutoCloseable {
   /** Keeps {@code count} connections from the attacker doing {@code each}, reopening closed ones. */
   static void holdConnections(
       AtomicBoolean running, int count, Duration pace, ConnectionStep each) {
+    holdConnections(running, count, pace, each, new AtomicInteger());
+  }
+
+  /**
+   * Like {@link #holdConnections(AtomicBoolean, int, Duration, ConnectionStep)}, counting in {@code
+   * cutOff} the open connections that failed (the server closed them).
+   */
+  static void holdConnections(
+      AtomicBoolean running, int count, Duration pace, ConnectionStep each, AtomicInteger cutOff) {
     List<Socket> sockets = new ArrayList<>(Collections.nCopies(count, (Socket) null));
     List<Long> progress = new ArrayList<>(Collections.nCopies(count, 0L));
     try {
@@ -240,6 +250,9 @@ final class AbuseHarness implements AutoCloseable {
             }
             progress.set(i, each.step(sockets.get(i), progress.get(i)));
           } catch (IOException e) {
+            if (sockets.get(i) != null) {
+              cutOff.incrementAndGet();
+            }
             closeQuietly(sockets.get(i));
             sockets.set(i, null);
           }

@@ -120,8 +120,9 @@ class AppUpdateServerTest {
       assertThat(log.messages())
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
-              "FINE closing the watchdog",
+              // The watchdog stops after the workers: slow clients stay bounded while they drain.
               "FINE closing the worker pool",
+              "FINE closing the watchdog",
               "FINE closing the access log",
               "FINE closing the completion log",
               "FINE closing the data directory lock");
@@ -215,8 +216,8 @@ class AppUpdateServerTest {
           .filteredOn(m -> m.startsWith("FINE closing"))
           .containsExactly(
               "FINE closing the HTTP listener",
-              "FINE closing the watchdog",
               "FINE closing the worker pool",
+              "FINE closing the watchdog",
               "FINE closing the access log",
               "FINE closing the completion log",
               "FINE closing the data directory lock");
@@ -239,8 +240,8 @@ class AppUpdateServerTest {
               "FINE closing the catalog watcher",
               "FINE closing the halt evaluator",
               "FINE closing the HTTP listener",
-              "FINE closing the watchdog",
               "FINE closing the worker pool",
+              "FINE closing the watchdog",
               "FINE closing the access log",
               "FINE closing the completion log",
               "FINE closing the data directory lock");

@@ -87,6 +87,18 @@ class RateLimitTest {
   }
 
   @Test
+  void checks_whenLimited_anExplanationAskingForASignatureCountsOnce() throws Exception {
+    Path key = dir.resolve("response.key");
+    Ed25519Keys.write(Ed25519Keys.generate(), key, dir.resolve("response.pub"));
+    start(Fixtures.demoServer(dir).responseKeys(key).checkRateLimit(0.001, 2));
+
+    // /v1/explain answers are never signed, so the header does not make them dearer.
+    assertThat(post("/v1/explain", "Accept-Signature: x").status()).isEqualTo(400);
+    assertThat(post("/v1/explain", "Accept-Signature: x").status()).isEqualTo(400);
+    assertThat(post("/v1/explain", "Accept-Signature: x").status()).isEqualTo(429);
+  }
+
+  @Test
   void exemptRange_isNeverLimited() throws Exception {
     start(
         Fixtures.demoServer(dir)
@@ -149,6 +161,25 @@ class RateLimitTest {
   }
 
   @Test
+  void limiter_fullTable_sweepsAtMostOncePerInterval() throws Exception {
+    RateLimiter limiter = new RateLimiter(new RateLimit(2, 1), ticker::get, 2);
+    limiter.acquire(InetAddress.getByName("192.0.2.1"), 1);
+    limiter.acquire(InetAddress.getByName("192.0.2.2"), 1);
+    // Full table, nothing to drop: this sweep finds nothing, and the address shares.
+    limiter.acquire(InetAddress.getByName("192.0.2.3"), 1);
+    assertThat(limiter.size()).isEqualTo(3);
+
+    // Both buckets are full again, but a second walk of the table must wait for the interval.
+    ticker.addAndGet(SECOND / 2);
+    limiter.acquire(InetAddress.getByName("192.0.2.4"), 1);
+    assertThat(limiter.size()).isEqualTo(3);
+
+    ticker.addAndGet(RateLimiter.SWEEP_INTERVAL.toNanos() - SECOND / 2);
+    assertThat(limiter.acquire(InetAddress.getByName("192.0.2.5"), 1)).isZero();
+    assertThat(limiter.size()).isEqualTo(2);
+  }
+
+  @Test
   void limiter_costOverTheBurst_emptiesTheBucketRatherThanRefusingForEver() {
     RateLimiter limiter = new RateLimiter(new RateLimit(1, 1), ticker::get, 10);
 
@@ -180,6 +211,17 @@ class RateLimitTest {
     assertThat(Cidr.literal("localhost")).isNull();
     assertThatThrownBy(() -> Cidr.parse("example.com/8")).hasMessageContaining("IP address");
     assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("0-32");
+  }
+
+  @Test
+  void cidr_literal_takesOnlyUnambiguousDottedQuads() throws Exception {
+    assertThat(Cidr.literal(" 192.0.2.255 ")).isEqualTo(InetAddress.getByName("192.0.2.255"));
+    assertThat(Cidr.literal("[2001:db8::1]")).isEqualTo(InetAddress.getByName("2001:db8::1"));
+    assertThat(Cidr.literal("999.1.1.1")).isNull();
+    assertThat(Cidr.literal("1.2.3.256")).isNull();
+    assertThat(Cidr.literal("010.1.1.1")).isNull();
+    assertThat(Cidr.literal("1.2.3.4:80")).isNull();
+    assertThatThrownBy(() -> Cidr.parse("010.0.0.0/8")).hasMessageContaining("010.0.0.0/8");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.appupdate.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * short; every limit that ends the attackers' connections (10 s for headers, 5 s windows for
  * bodies, 20 s windows for slow readers) acts within or just after that time, and the attackers
  * reconnect as soon as they are cut off. The child JVM is this one's unless {@code
- * -Dappupdate.it.java} names another launcher (a JDK 21+, to run it on virtual threads).
+ * -Dappupdate.it.java} names another launcher (a JDK 24+, to run it on virtual threads).
  */
 class SlowClientsIT {
   private static final Duration ATTACK = Duration.ofSeconds(12);
@@ -81,6 +84,7 @@ class SlowClientsIT {
 
   @Test
   void slowBodies_40ConnectionsDrippingOneBytePerSecond_probesStillServed() throws Exception {
+    AtomicInteger cutOff = new AtomicInteger();
     AbuseHarness.ProbeResult r =
         harness.underAttack(
             "slow bodies",
@@ -122,9 +126,13 @@ class SlowClientsIT {
                         AbuseHarness.drain(s, 1024);
                         return progress + 1;
                       }
-                    }));
+                    },
+                    cutOff));
 
     harness.assertServed(r);
+    // 40 connections do not exhaust the worker pool: the probes alone would pass without the body
+    // watch. Its 5-second window has to have ended the dripping connections, too.
+    assertThat(cutOff.get()).as("slow bodies cut off by the server").isGreaterThanOrEqualTo(40);
   }
 
   @Test
