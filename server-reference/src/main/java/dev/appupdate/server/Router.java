@@ -50,7 +50,6 @@ final class Router implements HttpHandler {
       AccessLog accessLog,
       Admission admission,
       Watchdog watchdog,
-
       Metrics metrics) {
     this.codec = codec;
     this.posts = Map.copyOf(posts);

@@ -268,7 +268,8 @@ class SlowClientTest {
               new InFlight(),
               accessLog,
               new Admission(null, null, List.of(), List.of(), false),
-              Watchdog.manual(System::nanoTime)));
+              Watchdog.manual(System::nanoTime),
+              new Metrics()));
       http.start();
       try (Socket client = RawHttp.connect(http.getAddress().getPort())) {
         client.getOutputStream().write(RawHttp.head("GET /files/x HTTP/1.1\nHost: x"));
