@@ -63,6 +63,10 @@ final class ImportCompletions {
                 .usageHelp(true)
                 .description("print this help and exit")
                 .build());
+    // The import deletes nothing: a retention option would be taken and silently ignored.
+    commandLine
+        .getCommandSpec()
+        .remove(commandLine.getCommandSpec().findOption("--completion-retention"));
     CommandLine.ParseResult parsed = commandLine.parseArgs(args);
     if (parsed.isUsageHelpRequested()) {
       out.print(commandLine.getUsageMessage());

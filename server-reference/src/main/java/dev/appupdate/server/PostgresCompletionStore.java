@@ -4,10 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.appupdate.protocol.Outcome;
 import dev.appupdate.protocol.Version;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -51,7 +53,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  * than holding a worker for the pool's connection timeout; the probe notices the database coming
  * back and reports are accepted again, without a restart. Rows older than {@link
  * Settings#retention} are deleted by the same background thread every {@link #RETENTION_INTERVAL}
- * in batches of {@link #DELETE_BATCH}, so no delete holds locks on many rows for long.
+ * (and at the next probe while a run deletes as many as it may) in batches of {@link
+ * #DELETE_BATCH}, so no delete holds locks on many rows for long.
  */
 final class PostgresCompletionStore implements CompletionStore {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
@@ -72,6 +75,15 @@ final class PostgresCompletionStore implements CompletionStore {
   /** Seconds a client is asked to wait while the database is unreachable. */
   static final int RETRY_AFTER_SECONDS = 5;
 
+  /** How long the schema migration at start waits for a connection. */
+  static final Duration MIGRATION_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Seconds a client is asked to wait while every connection is busy. */
+  static final int BUSY_RETRY_AFTER_SECONDS = 1;
+
+  /** Retention statements per run, so the probe keeps its rhythm. */
+  static final int DELETE_BATCHES_PER_RUN = 20;
+
   private static final String INSERT =
       "INSERT INTO completions (request_id, update_type, received_at, product, issued_at, version,"
           + " reported_version, status, failure_code, reason, hash_function, hash_value, size,"
@@ -85,8 +97,10 @@ final class PostgresCompletionStore implements CompletionStore {
    * @param user the user, or null when the URL names it
    * @param password the password, or null when none is needed
    * @param retention how long rows are kept after their receipt
-   * @param poolSize connections at most
+   * @param poolSize connections at most (at least 2: the migration at start holds two)
    * @param connectTimeout how long a caller waits for a connection
+   * @param writeTimeout how long a report's insert and the probe may wait for the database's
+   *     answer before the connection is given up (a hung database must not hold workers)
    * @param probeInterval how often reachability is checked and retention applied
    */
   record Settings(
@@ -96,14 +110,19 @@ final class PostgresCompletionStore implements CompletionStore {
       Duration retention,
       int poolSize,
       Duration connectTimeout,
+      Duration writeTimeout,
       Duration probeInterval) {
     static final int DEFAULT_POOL_SIZE = 16;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
 
     Settings {
       Objects.requireNonNull(url, "url == null");
       Objects.requireNonNull(retention, "retention == null");
+      Objects.requireNonNull(connectTimeout, "connectTimeout == null");
+      Objects.requireNonNull(writeTimeout, "writeTimeout == null");
+      Objects.requireNonNull(probeInterval, "probeInterval == null");
       if (!url.startsWith("jdbc:postgresql:")) {
         throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + JsonBody.printable(url));
       }
@@ -118,6 +137,7 @@ final class PostgresCompletionStore implements CompletionStore {
           retention,
           DEFAULT_POOL_SIZE,
           DEFAULT_CONNECT_TIMEOUT,
+          DEFAULT_WRITE_TIMEOUT,
           DEFAULT_PROBE_INTERVAL);
     }
 
@@ -131,6 +151,7 @@ final class PostgresCompletionStore implements CompletionStore {
   private final HikariDataSource pool;
   private final Clock clock;
   private final Duration retention;
+  private final int writeTimeoutMillis;
   private final ScheduledExecutorService background;
   private volatile StoreHealth health = StoreHealth.OK;
 
@@ -140,10 +161,14 @@ final class PostgresCompletionStore implements CompletionStore {
   /** Guarded by {@link #probing}. */
   private Instant nextRetention = Instant.MIN;
 
+  /** Rows per retention statement; tests make it small. */
+  int deleteBatch = DELETE_BATCH;
+
   private PostgresCompletionStore(HikariDataSource pool, Settings settings, Clock clock) {
     this.pool = pool;
     this.clock = clock;
     this.retention = settings.retention();
+    this.writeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.writeTimeout().toMillis());
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -168,18 +193,19 @@ final class PostgresCompletionStore implements CompletionStore {
    */
   static PostgresCompletionStore open(Settings settings, Clock clock, boolean probe)
       throws IOException {
-    HikariDataSource pool = pool(settings);
+    migrate(settings);
+    HikariDataSource pool = pool(settings, settings.connectTimeout());
+    PostgresCompletionStore store = new PostgresCompletionStore(pool, settings, clock);
     try {
-      migrate(pool);
-      PostgresCompletionStore store = new PostgresCompletionStore(pool, settings, clock);
       if (probe) {
         long millis = settings.probeInterval().toMillis();
         store.background.scheduleWithFixedDelay(
             store::probe, millis, millis, TimeUnit.MILLISECONDS);
       }
       return store;
-    } catch (IOException | RuntimeException e) {
-      pool.close();
+    } catch (RuntimeException e) {
+      // One way down for a store that did not start and one that stops: thread, then pool.
+      store.close();
       throw e;
     }
   }
@@ -189,12 +215,15 @@ final class PostgresCompletionStore implements CompletionStore {
    * migrations applied; for import and tests.
    */
   static int migrate(Settings settings) throws IOException {
-    try (HikariDataSource pool = pool(settings)) {
+    // A pool of its own, patient: Flyway holds one connection and asks for a second, which a busy
+    // database may take longer to open than a report may wait for one.
+    try (HikariDataSource pool = pool(settings, MIGRATION_CONNECT_TIMEOUT)) {
       return migrate(pool);
     }
   }
 
-  private static HikariDataSource pool(Settings settings) throws IOException {
+  private static HikariDataSource pool(Settings settings, Duration connectTimeout)
+      throws IOException {
     HikariConfig config = new HikariConfig();
     config.setPoolName("appupdate-database");
     config.setJdbcUrl(settings.url());
@@ -204,10 +233,10 @@ final class PostgresCompletionStore implements CompletionStore {
     if (settings.password() != null) {
       config.setPassword(settings.password());
     }
-    config.setMaximumPoolSize(settings.poolSize());
-    config.setMinimumIdle(Math.min(2, settings.poolSize()));
-    config.setConnectionTimeout(settings.connectTimeout().toMillis());
-    config.setValidationTimeout(Math.max(250, settings.connectTimeout().toMillis() / 2));
+    config.setMaximumPoolSize(Math.max(2, settings.poolSize()));
+    config.setMinimumIdle(2);
+    config.setConnectionTimeout(connectTimeout.toMillis());
+    config.setValidationTimeout(Math.max(250, connectTimeout.toMillis() / 2));
     // A statement stuck on a dead server must not hold a worker forever: the driver gives up.
     config.addDataSourceProperty("socketTimeout", "30");
     config.addDataSourceProperty("connectTimeout", "5");
@@ -259,9 +288,15 @@ final class PostgresCompletionStore implements CompletionStore {
       // Failing at once keeps workers free for update checks while the database is away.
       throw new StoreUnavailableException(now.reason(), RETRY_AFTER_SECONDS, null);
     }
+    // In one order on every replica: two transactions inserting the same keys in opposite orders
+    // would wait on each other until PostgreSQL aborts one as a deadlock.
+    List<CompletionRecord> sorted = new ArrayList<>(records);
+    sorted.sort(Comparator.comparing(CompletionRecord::updateType));
     try (Connection c = pool.getConnection()) {
+      // The pool restores the connection's own socket timeout when it takes it back.
+      c.setNetworkTimeout(Runnable::run, writeTimeoutMillis);
       try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-        for (CompletionRecord r : records) {
+        for (CompletionRecord r : sorted) {
           bind(insert, r);
           insert.addBatch();
         }
@@ -312,12 +347,29 @@ final class PostgresCompletionStore implements CompletionStore {
    * the store down until the probe finds it back), else to a plain IOException.
    */
   private IOException failure(String what, SQLException e) {
+    if (isPoolBusy(e)) {
+      // Every connection is in use and the database answers: a burst, not an outage. The report
+      // is refused for now; the store stays up for the next one.
+      return new StoreUnavailableException(
+          what + ": every database connection is busy", BUSY_RETRY_AFTER_SECONDS, e);
+    }
     if (isConnectionFailure(e)) {
       markDown(rootMessage(e));
       return new StoreUnavailableException(
           what + ": the database is unreachable: " + rootMessage(e), RETRY_AFTER_SECONDS, e);
     }
     return new IOException(what + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * Whether {@code e} is the pool's timeout while waiting for a connection that other callers hold,
+   * with no failed connection attempt behind it: HikariCP gives the last attempt's failure as the
+   * cause when the database could not be reached.
+   */
+  static boolean isPoolBusy(SQLException e) {
+    return e instanceof SQLTransientConnectionException
+        && e.getCause() == null
+        && e.getSQLState() == null;
   }
 
   static boolean isConnectionFailure(SQLException e) {
@@ -359,14 +411,21 @@ final class PostgresCompletionStore implements CompletionStore {
     synchronized (probing) {
       try (Connection c = pool.getConnection();
           Statement s = c.createStatement()) {
-        s.setQueryTimeout(5);
+        // A hung database is noticed within the write timeout, not the socket's 30 s.
+        c.setNetworkTimeout(Runnable::run, writeTimeoutMillis);
         s.execute("SELECT 1");
         c.commit();
         if (health.status() != StoreHealth.Status.OK) {
           LOG.log(Level.INFO, "database reachable again, completions accepted");
         }
         health = StoreHealth.OK;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException e) {
+        if (!isPoolBusy(e)) {
+          // A busy pool is a database that answers: only a failed connection means down.
+          markDown(rootMessage(e));
+        }
+        return;
+      } catch (RuntimeException e) {
         markDown(rootMessage(e));
         return;
       }
@@ -376,7 +435,10 @@ final class PostgresCompletionStore implements CompletionStore {
       }
       nextRetention = now.plus(RETENTION_INTERVAL);
       try {
-        deleteExpired();
+        if (deleteExpired() == (long) deleteBatch * DELETE_BATCHES_PER_RUN) {
+          // Rows arrive faster than one run a period deletes: go on at the next probe.
+          nextRetention = now;
+        }
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "completion retention not applied: {0}", e.getMessage());
       }
@@ -395,15 +457,14 @@ final class PostgresCompletionStore implements CompletionStore {
         PreparedStatement s =
             c.prepareStatement(
                 "DELETE FROM completions WHERE ctid = ANY (ARRAY(SELECT ctid FROM completions"
-                    + " WHERE received_at < ? LIMIT "
-                    + DELETE_BATCH
-                    + "))")) {
-      for (int i = 0; i < 20; i++) {
+                    + " WHERE received_at < ? LIMIT ?))")) {
+      for (int i = 0; i < DELETE_BATCHES_PER_RUN; i++) {
         s.setTimestamp(1, before);
+        s.setInt(2, deleteBatch);
         int n = s.executeUpdate();
         c.commit();
         deleted += n;
-        if (n < DELETE_BATCH) {
+        if (n < deleteBatch) {
           break;
         }
       }
@@ -469,7 +530,8 @@ final class PostgresCompletionStore implements CompletionStore {
       s.setArray(1, codes);
       s.setString(2, product);
       s.setString(3, updateType);
-      s.setString(4, version);
+      // Rows hold the canonical spelling; any spelling of the version finds them, as in the log.
+      s.setString(4, Version.parse(version).canonical());
       try (ResultSet r = s.executeQuery()) {
         r.next();
         HaltFigures figures = new HaltFigures(r.getLong(1), r.getLong(2));
@@ -551,23 +613,34 @@ final class PostgresCompletionStore implements CompletionStore {
     long lines = 0;
     long inserted = 0;
     long unreadable = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    long firstPending = 1;
+    // Bytes, not characters: a line torn by a crash may end inside a UTF-8 sequence, and that
+    // line alone is unreadable, not the file.
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
         Connection c = pool.getConnection();
         PreparedStatement insert = c.prepareStatement(INSERT)) {
       int pending = 0;
-      String line;
-      while ((line = in.readLine()) != null) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b = 0;
+      while (b >= 0) {
+        line.reset();
+        while ((b = in.read()) >= 0 && b != '\n') {
+          line.write(b);
+        }
+        if (b < 0 && line.size() == 0) {
+          break;
+        }
         lines++;
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        CompletionRecord record;
+        if (pending == 0) {
+          firstPending = lines;
+        }
         try {
-          record = json.readCompletionLine(bytes, 0, bytes.length);
+          bind(insert, json.readCompletionLine(line.toByteArray(), 0, line.size()));
         } catch (IllegalArgumentException e) {
           unreadable++;
           LOG.log(Level.WARNING, "{0}: line {1} skipped: {2}", file, lines, e.getMessage());
           continue;
         }
-        bind(insert, record);
         insert.addBatch();
         if (++pending == batch) {
           inserted += sum(insert.executeBatch());
@@ -580,7 +653,15 @@ final class PostgresCompletionStore implements CompletionStore {
         c.commit();
       }
     } catch (SQLException e) {
-      throw failure("import stopped after " + lines + " lines", e);
+      throw failure(
+          "import of "
+              + file
+              + " stopped at lines "
+              + firstPending
+              + " to "
+              + lines
+              + " (those before are in the database)",
+          e);
     }
     return new ImportResult(lines, inserted, unreadable);
   }

@@ -75,7 +75,14 @@ final class EmbeddedDatabase implements AutoCloseable {
   /** Settings for the store with a fast probe and short timeouts. */
   static PostgresCompletionStore.Settings settings(String url) {
     return new PostgresCompletionStore.Settings(
-        url, null, null, Duration.ofDays(400), 8, Duration.ofMillis(500), Duration.ofMillis(100));
+        url,
+        null,
+        null,
+        Duration.ofDays(400),
+        8,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(5),
+        Duration.ofMillis(100));
   }
 
   static void execute(String url, String sql) throws SQLException {

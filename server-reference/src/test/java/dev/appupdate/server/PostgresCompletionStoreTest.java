@@ -204,6 +204,9 @@ class PostgresCompletionStoreTest {
 
       assertThat(store.haltFigures("app", "data", "1", HALT_CODES))
           .isEqualTo(new CompletionStore.HaltFigures(5, 2));
+      assertThat(store.haltFigures("app", "data", "1.0.0", HALT_CODES))
+          .as("another spelling of the same version")
+          .isEqualTo(new CompletionStore.HaltFigures(5, 2));
       assertThat(store.haltFigures("app", "data", "3", HALT_CODES))
           .isEqualTo(new CompletionStore.HaltFigures(0, 0));
     }
@@ -317,6 +320,24 @@ class PostgresCompletionStoreTest {
         .contains(": 1 lines, 0 new completions, 1 already in the database, 0 unreadable");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void importCommand_retentionOption_isNotOfferedSinceTheImportDeletesNothing() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+    assertThat(ImportCompletions.run(Map.of(), o, e, "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--database-password-file")
+        .doesNotContain("--completion-retention");
+    int status =
+        ImportCompletions.run(
+            Map.of(), o, e, "x.jsonl", "--database", url, "--completion-retention", "1d");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--completion-retention");
   }
 
   @Test
@@ -462,6 +483,186 @@ class PostgresCompletionStoreTest {
     try (AppUpdateServer again = Fixtures.demoServer(dir).build()) {
       again.start();
     }
+  }
+
+  /** Opens a connection that holds every other statement on {@code completions} back. */
+  private java.sql.Connection lockCompletions() throws Exception {
+    java.sql.Connection lock = java.sql.DriverManager.getConnection(url);
+    lock.setAutoCommit(false);
+    try (java.sql.Statement s = lock.createStatement()) {
+      s.execute("LOCK TABLE completions IN ACCESS EXCLUSIVE MODE");
+    }
+    return lock;
+  }
+
+  /** Waits until {@code n} statements of other connections wait for a lock. */
+  private void awaitLockWaiters(int n) throws Exception {
+    String waiting =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND wait_event_type = 'Lock'";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (EmbeddedDatabase.queryLong(url, waiting) < n) {
+      assertThat(System.nanoTime()).as("a statement waiting for the lock").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  private PostgresCompletionStore.Settings settings(
+      int poolSize, Duration connectTimeout, Duration writeTimeout) {
+    return new PostgresCompletionStore.Settings(
+        url,
+        null,
+        null,
+        Duration.ofDays(400),
+        poolSize,
+        connectTimeout,
+        writeTimeout,
+        Duration.ofMillis(100));
+  }
+
+  @Test
+  void append_databaseNotAnswering_givesUpWithinTheWriteTimeout() throws Exception {
+    PostgresCompletionStore.migrate(EmbeddedDatabase.settings(url));
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try (PostgresCompletionStore store =
+            PostgresCompletionStore.open(
+                settings(2, Duration.ofMillis(500), Duration.ofMillis(300)),
+                Clock.fixed(T0, ZoneOffset.UTC),
+                false);
+        java.sql.Connection lock = lockCompletions()) {
+      Future<?> append =
+          writer.submit(
+              () -> {
+                store.append(
+                    List.of(record(T0, "r1", "data", Outcome.success("1.0"), null)),
+                    T0.plusSeconds(3600));
+                return null;
+              });
+
+      // Well before the driver's 30 s socket timeout: the worker is free again.
+      assertThatThrownBy(() -> append.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .isInstanceOf(java.util.concurrent.ExecutionException.class)
+          .cause()
+          .isInstanceOf(CompletionStore.StoreUnavailableException.class);
+      lock.rollback();
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(rows()).as("nothing acknowledged, nothing committed").isZero();
+  }
+
+  @Test
+  void append_everyConnectionBusy_refusesForNowAndTheStoreStaysUp() throws Exception {
+    PostgresCompletionStore.migrate(EmbeddedDatabase.settings(url));
+    ExecutorService writer = Executors.newFixedThreadPool(2);
+    try (PostgresCompletionStore store =
+        PostgresCompletionStore.open(
+            settings(2, Duration.ofMillis(250), Duration.ofSeconds(60)),
+            Clock.fixed(T0, ZoneOffset.UTC),
+            false)) {
+      List<Future<?>> holding = new ArrayList<>();
+      try (java.sql.Connection lock = lockCompletions()) {
+        // Both connections of the pool wait on the lock.
+        for (String id : List.of("r1", "r4")) {
+          holding.add(
+              writer.submit(
+                  () -> {
+                    store.append(
+                        List.of(record(T0, id, "data", Outcome.success("1.0"), null)),
+                        T0.plusSeconds(3600));
+                    return null;
+                  }));
+        }
+        awaitLockWaiters(2);
+
+        assertThatThrownBy(
+                () ->
+                    store.append(
+                        List.of(record(T0, "r2", "data", Outcome.success("1.0"), null)),
+                        T0.plusSeconds(3600)))
+            .isInstanceOfSatisfying(
+                CompletionStore.StoreUnavailableException.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
+        store.probe();
+        assertThat(store.health()).as("a busy pool is not a database down").isEqualTo(
+            CompletionStore.StoreHealth.OK);
+        lock.rollback();
+      }
+      for (Future<?> f : holding) {
+        f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      store.append(
+          List.of(record(T0, "r3", "data", Outcome.success("1.0"), null)), T0.plusSeconds(3600));
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(rows()).isEqualTo(3);
+  }
+
+  @Test
+  void probe_afterARunThatDeletedItsMost_goesOnAtTheNextProbe() throws Exception {
+    try (PostgresCompletionStore store =
+        PostgresCompletionStore.open(
+            EmbeddedDatabase.settings(url),
+            Clock.fixed(T0.plus(Duration.ofDays(401)), ZoneOffset.UTC),
+            false)) {
+      store.deleteBatch = 2;
+      int most = 2 * PostgresCompletionStore.DELETE_BATCHES_PER_RUN;
+      EmbeddedDatabase.execute(
+          url,
+          "INSERT INTO completions (request_id, update_type, received_at, product, issued_at,"
+              + " version, status) SELECT 'r' || g, 'data', '2025-06-01T09:59:59Z', 'app',"
+              + " '2025-06-01T09:00:00Z', '1', 'success' FROM generate_series(1, "
+              + (most + 5)
+              + ") g");
+
+      store.probe();
+      assertThat(rows()).isEqualTo(5);
+      store.probe();
+
+      assertThat(rows()).as("the clock stands still, yet the backlog is deleted").isZero();
+    }
+  }
+
+  @Test
+  void importLog_lastLineTornInsideAUtf8Sequence_skipsThatLineOnly() throws Exception {
+    ServerJson json = new ServerJson();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    log.write(json.completionLine(record(T0, "r1", "data", Outcome.success("1.0"), null)));
+    byte[] next =
+        json.completionLine(
+            record(T0, "r2", "data", Outcome.failed("1.0", FailureCode.OTHER, "d\u00e9j\u00e0"), null));
+    int cut = new String(next, StandardCharsets.ISO_8859_1).indexOf('\u00c3') + 1;
+    assertThat(cut).as("the line holds a two-byte character").isPositive();
+    log.write(next, 0, cut); // torn by a crash between the bytes of one character
+    Path file = dir.resolve("completions.jsonl");
+    Files.write(file, log.toByteArray());
+
+    try (PostgresCompletionStore store = open(T0)) {
+      assertThat(store.importLog(file, json, 10))
+          .isEqualTo(new PostgresCompletionStore.ImportResult(2, 1, 1));
+    }
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void importLog_rowTheDatabaseRefuses_namesTheLinesOfItsBatch() throws Exception {
+    ServerJson json = new ServerJson();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    for (String id : List.of("r1", "r2", "r3")) {
+      log.write(json.completionLine(record(T0, id, "data", Outcome.success("1.0"), null)));
+    }
+    Path file = dir.resolve("completions.jsonl");
+    Files.write(file, log.toByteArray());
+
+    try (PostgresCompletionStore store = open(T0)) {
+      EmbeddedDatabase.execute(
+          url, "ALTER TABLE completions ADD CONSTRAINT not_r3 CHECK (request_id <> 'r3')");
+      assertThatThrownBy(() -> store.importLog(file, json, 2))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("stopped at lines 3 to 3");
+    }
+    assertThat(rows()).as("the first batch stays").isEqualTo(2);
   }
 
   private Path shareKey() {
