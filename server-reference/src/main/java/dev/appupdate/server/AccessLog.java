@@ -72,7 +72,10 @@ final class AccessLog implements Closeable {
       long nanos,
       long epochMillis) {}
 
-  /** An entry as {@link #record} makes one, for tests of the line format. */
+  /**
+   * An entry as {@link #record} makes one: method and target made printable and short here, not
+   * on the logging thread, since a queue full of 32 KB methods would hold a quarter of a gigabyte.
+   */
   static Entry entry(
       InetSocketAddress remote,
       String method,
@@ -81,7 +84,14 @@ final class AccessLog implements Closeable {
       long bytes,
       long nanos,
       long epochMillis) {
-    return new Entry(remote, method, target, status, bytes, nanos, epochMillis);
+    return new Entry(
+        remote,
+        JsonBody.token(method),
+        JsonBody.printable(target),
+        status,
+        bytes,
+        nanos,
+        epochMillis);
   }
 
   private AccessLog(LineWriter direct) {
@@ -112,17 +122,7 @@ final class AccessLog implements Closeable {
     if (!ACCESS.isLoggable(Level.INFO)) {
       return;
     }
-    // Made printable and short here, not on the logging thread: a queue full of 32 KB methods
-    // would hold a quarter of a gigabyte.
-    Entry entry =
-        new Entry(
-            remote,
-            JsonBody.token(method),
-            JsonBody.printable(target),
-            status,
-            bytes,
-            nanos,
-            System.currentTimeMillis());
+    Entry entry = entry(remote, method, target, status, bytes, nanos, System.currentTimeMillis());
     if (closed) {
       write(List.of(entry));
       return;
