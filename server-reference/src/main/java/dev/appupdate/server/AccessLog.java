@@ -81,7 +81,14 @@ final class AccessLog implements Closeable {
       long bytes,
       long nanos,
       long epochMillis) {
-    return new Entry(remote, method, target, status, bytes, nanos, epochMillis);
+    return new Entry(
+        remote,
+        JsonBody.token(method),
+        JsonBody.printable(target),
+        status,
+        bytes,
+        nanos,
+        epochMillis);
   }
 
   private AccessLog(LineWriter direct) {
@@ -115,14 +122,7 @@ final class AccessLog implements Closeable {
     // Made printable and short here, not on the logging thread: a queue full of 32 KB methods
     // would hold a quarter of a gigabyte.
     Entry entry =
-        new Entry(
-            remote,
-            JsonBody.token(method),
-            JsonBody.printable(target),
-            status,
-            bytes,
-            nanos,
-            System.currentTimeMillis());
+        entry(remote, method, target, status, bytes, nanos, System.currentTimeMillis());
     if (closed) {
       write(List.of(entry));
       return;
