@@ -177,7 +177,13 @@ final class AdminServer implements AutoCloseable {
   private static void route(
       Call call, byte[] body, ServerConfig.Admin config, int port, AdminToken token, Parts parts)
       throws IOException, HttpProblem {
-    checkHost(call.requestHeader("Host"), config.bind(), port);
+    // On a wildcard address the listener is the address the connection came to: the bind
+    // address itself (0.0.0.0) is nothing a client connects to or names.
+    InetAddress listener =
+        config.bind().isAnyLocalAddress()
+            ? call.exchange().getLocalAddress().getAddress()
+            : config.bind();
+    checkHost(call.requestHeader("Host"), listener, port);
     String path = call.rawPath();
     if (DASHBOARD.paths().contains(path)) {
       // The page, its script and its style hold no data and need no token: the script asks the

@@ -1,14 +1,18 @@
 package dev.appupdate.server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -26,6 +30,7 @@ final class AdminToken {
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
   private static final int MIN_LENGTH = 16;
 
+  /** The SHA-256 digest of the token. */
   private final byte[] expected;
 
   private AdminToken(byte[] expected) {
@@ -62,7 +67,7 @@ final class AdminToken {
       }
     }
     LOG.log(Level.INFO, "admin token in {0}", file.toAbsolutePath());
-    return new AdminToken(token.getBytes(StandardCharsets.US_ASCII));
+    return new AdminToken(sha256(token.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Set<PosixFilePermission> permissions(Path file) throws IOException {
@@ -79,18 +84,30 @@ final class AdminToken {
             .getBytes(StandardCharsets.US_ASCII);
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    // Written whole into a temporary file (owner-only, as createTempFile makes it on POSIX) and
+    // only then given its name: a server sharing the file that starts at the same moment never
+    // reads it empty or half written, and when two create it at once, one token wins for both.
+    Path temp = Files.createTempFile(dir, ".admin-token-", ".tmp");
     try {
-      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } else {
-        Files.createFile(file);
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap(text));
+        channel.force(true);
       }
-    } catch (FileAlreadyExistsException e) {
-      return; // another server sharing the file created it first
+      try {
+        Files.createLink(file, temp);
+      } catch (FileAlreadyExistsException e) {
+        return; // another server sharing the file created it first
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        // No hard links here: a move that refuses to replace is the next best thing.
+        try {
+          Files.move(temp, file);
+        } catch (FileAlreadyExistsException again) {
+          return;
+        }
+      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
-    Files.write(file, text);
     LOG.log(Level.INFO, "created admin token file {0}", file.toAbsolutePath());
   }
 
@@ -104,7 +121,18 @@ final class AdminToken {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.US_ASCII);
-    return MessageDigest.isEqual(given, expected);
+    // Digests of the exact UTF-8 bytes, compared in constant time: no character outside ASCII is
+    // folded into '?' (which a token may hold), and neither time nor length tells how much of a
+    // guess was right.
+    return MessageDigest.isEqual(
+        sha256(authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8)), expected);
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available on this JVM", e);
+    }
   }
 }

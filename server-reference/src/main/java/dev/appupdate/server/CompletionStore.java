@@ -72,7 +72,8 @@ interface CompletionStore extends Closeable {
   void recordHaltEvent(HaltEvent event) throws IOException;
 
   /**
-   * Every halt and resume recorded, oldest first.
+   * Every halt and resume recorded, in the order recorded (not sorted by {@link HaltEvent#at}: the
+   * clocks of replicas differ, and the last event of a release is the one that holds).
    *
    * @return the events
    * @throws IOException when the store cannot be read

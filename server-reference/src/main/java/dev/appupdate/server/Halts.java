@@ -33,9 +33,11 @@ import java.util.regex.Pattern;
  * thread: every {@value #POLL_SECONDS} seconds, and soon after a report for a release with a
  * threshold; tests call {@link #tick} themselves.
  *
- * <p>A resume records the figures it saw ({@code resumed at 57 reports, 7 failing}); from then on
- * the threshold applies to the reporters and failures added since, so a resumed release is not
- * halted again at once by the reports that halted it.
+ * <p>A resume records the figures it saw as the start of its detail, in a fixed form that this
+ * class reads back ({@link Baseline}: {@code resumed at 57 reports, 7 failing}, then the
+ * operator's note after {@code ": "}); from then on the threshold applies to the reporters and
+ * failures added since, so a resumed release is not halted again at once by the reports that
+ * halted it.
  */
 final class Halts implements AutoCloseable {
   /** The failure codes that count: a broken release, not the network or the user. */
@@ -47,8 +49,6 @@ final class Halts implements AutoCloseable {
   static final long POLL_SECONDS = 5;
 
   private static final System.Logger LOG = System.getLogger("dev.appupdate.server");
-  private static final Pattern BASELINE =
-      Pattern.compile("^resumed at (\\d+) reports, (\\d+) failing");
 
   private final CompletionStore store;
   private final CatalogHolder catalog;
@@ -175,15 +175,11 @@ final class Halts implements AutoCloseable {
     }
     HaltFigures figures =
         store.haltFigures(key.product(), key.updateType(), key.version(), HALT_CODES);
-    long reporters = figures.reporters();
-    long failing = figures.failing();
-    if (last != null) {
-      Matcher m = BASELINE.matcher(last.detail() == null ? "" : last.detail());
-      if (m.find()) {
-        reporters = Math.max(0, reporters - Long.parseLong(m.group(1)));
-        failing = Math.max(0, failing - Long.parseLong(m.group(2)));
-      }
-    }
+    Baseline since = last == null ? Baseline.NONE : Baseline.of(last);
+    long reporters = Math.max(0, figures.reporters() - since.reporters());
+    // Distinct reporters are not additive: installations counted before the resume may report a
+    // failure after it. They count as failing among the new reporters, never beyond all of them.
+    long failing = Math.min(reporters, Math.max(0, figures.failing() - since.failing()));
     if (!threshold.exceededBy(reporters, failing)) {
       return;
     }
@@ -223,6 +219,41 @@ final class Halts implements AutoCloseable {
     latest = Map.copyOf(next);
     apply();
     metrics.halt(halted, actor);
+  }
+
+  /**
+   * The figures a resume saw, which the threshold counts from afterwards. A resume's detail starts
+   * with {@code resumed at R reports, F failing}, R and F decimal numbers of at most 18 digits,
+   * followed by nothing or by {@code ": "} and the operator's note; docs/OPERATIONS.md shows it.
+   * Any other detail, and every halt, has no baseline: the threshold counts every report.
+   *
+   * @param reporters the distinct reporters at the resume
+   * @param failing how many of them had reported a failure with a halt code
+   */
+  record Baseline(long reporters, long failing) {
+    static final Baseline NONE = new Baseline(0, 0);
+
+    private static final Pattern FORM =
+        Pattern.compile(
+            "resumed at ([0-9]{1,18}) reports, ([0-9]{1,18}) failing(?:: .*)?", Pattern.DOTALL);
+
+    /** Returns the baseline that {@code event} records, or {@link #NONE}. */
+    static Baseline of(HaltEvent event) {
+      if (event.halted() || event.detail() == null) {
+        return NONE;
+      }
+      Matcher m = FORM.matcher(event.detail());
+      if (!m.matches()) {
+        return NONE;
+      }
+      return new Baseline(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    }
+
+    /** Returns the detail of a resume at these figures, with {@code note} when not null. */
+    String detail(String note) {
+      return "resumed at " + reporters + " reports, " + failing + " failing"
+          + (note == null ? "" : ": " + note);
+    }
   }
 
   /** What an operator's halt or resume found. */
@@ -267,10 +298,8 @@ final class Halts implements AutoCloseable {
     }
     HaltFigures figures =
         store.haltFigures(key.product(), key.updateType(), key.version(), HALT_CODES);
-    String detail =
-        "resumed at " + figures.reporters() + " reports, " + figures.failing() + " failing"
-            + (note == null ? "" : ": " + note);
-    record(key, false, OPERATOR, detail);
+    record(
+        key, false, OPERATOR, new Baseline(figures.reporters(), figures.failing()).detail(note));
     LOG.log(Level.WARNING, "an operator resumed {0} {1} {2}", key.product(), key.updateType(),
         key.version());
     return Change.DONE;

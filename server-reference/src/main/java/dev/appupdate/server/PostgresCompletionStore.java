@@ -571,8 +571,10 @@ final class PostgresCompletionStore implements CompletionStore {
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
+                // In the order recorded, not by time: replicas' clocks differ, and an operator's
+                // resume on a replica whose clock is behind must still come after the halt it lifts.
                 "SELECT at, product, update_type, version, halted, actor, detail FROM halt_events"
-                    + " ORDER BY at, id")) {
+                    + " ORDER BY id")) {
       while (r.next()) {
         events.add(
             new HaltEvent(

@@ -10,6 +10,7 @@ import dev.appupdate.server.CompletionStore.CompletionCount;
 import dev.appupdate.server.CompletionStore.HaltEvent;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 /**
  * The document of {@code GET /admin/v1/stats} (docs/OPERATIONS.md, docs/schemas/admin-stats.schema.json):
  * per product and release of the catalog served, the reports the completion store counted since
- * the window's start, with the release's rollout state.
+ * the window's start (rounded down to the hour), with the release's rollout state.
  */
 final class Stats {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,9 +42,12 @@ final class Stats {
       Map<HaltKey, HaltEvent> halted,
       CompletionStore store,
       String storeKind,
-      Instant since,
+      Instant requestedSince,
       Instant now)
       throws IOException {
+    // Whole hours, as the JSONL store keeps its counts: both stores then count the same reports,
+    // and the document says which start it used.
+    Instant since = requestedSince.truncatedTo(ChronoUnit.HOURS);
     Map<HaltKey, Tally> tallies = new HashMap<>();
     for (CompletionCount c : store.counts(since)) {
       Tally t =

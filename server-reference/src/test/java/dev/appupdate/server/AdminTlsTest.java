@@ -23,6 +23,75 @@ class AdminTlsTest {
 
   @Test
   void adminTls_servesHttpsWithTheKeyStoresCertificate() throws Exception {
+    Path keyStore = keyStore();
+    SSLContext context = trusting(keyStore);
+
+    try (AppUpdateServer server =
+        Fixtures.demoServer(dir)
+            .adminPort(0)
+            .adminBind(InetAddress.getByName("127.0.0.1"))
+            .adminTls(keyStore, "secret-pass".toCharArray())
+            .build()) {
+      server.start();
+      String token = Files.readString(dir.resolve("data").resolve(AdminToken.NAME)).strip();
+
+      HttpResponse<String> r = stats(context, server.adminUrl(), token);
+
+      assertThat(server.adminUrl().getScheme()).isEqualTo("https");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("\"products\"");
+    }
+  }
+
+  @Test
+  void adminTls_wildcardBind_acceptsTheAddressTheConnectionCameTo() throws Exception {
+    Path keyStore = keyStore();
+    SSLContext context = trusting(keyStore);
+
+    try (AppUpdateServer server =
+        Fixtures.demoServer(dir)
+            .adminPort(0)
+            .adminBind(InetAddress.getByName("0.0.0.0"))
+            .adminTls(keyStore, "secret-pass".toCharArray())
+            .build()) {
+      server.start();
+      String token = Files.readString(dir.resolve("data").resolve(AdminToken.NAME)).strip();
+      int port = server.adminUrl().getPort();
+
+      HttpResponse<String> r =
+          stats(context, java.net.URI.create("https://127.0.0.1:" + port), token);
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+  }
+
+  private static HttpResponse<String> stats(SSLContext context, java.net.URI admin, String token)
+      throws Exception {
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build()
+        .send(
+            HttpRequest.newBuilder(admin.resolve("/admin/v1/stats"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static SSLContext trusting(Path keyStore) throws Exception {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      trusted.load(in, "secret-pass".toCharArray());
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  private Path keyStore() throws Exception {
     Path keyStore = dir.resolve("admin.p12");
     Process keytool =
         new ProcessBuilder(
@@ -36,39 +105,6 @@ class AdminTlsTest {
     keytool.getInputStream().readAllBytes();
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(keytool.exitValue()).isZero();
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keyStore)) {
-      trusted.load(in, "secret-pass".toCharArray());
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trusted);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-
-    try (AppUpdateServer server =
-        Fixtures.demoServer(dir)
-            .adminPort(0)
-            .adminBind(InetAddress.getByName("127.0.0.1"))
-            .adminTls(keyStore, "secret-pass".toCharArray())
-            .build()) {
-      server.start();
-      String token = Files.readString(dir.resolve("data").resolve(AdminToken.NAME)).strip();
-
-      HttpResponse<String> r =
-          HttpClient.newBuilder()
-              .sslContext(context)
-              .connectTimeout(Duration.ofSeconds(10))
-              .build()
-              .send(
-                  HttpRequest.newBuilder(server.adminUrl().resolve("/admin/v1/stats"))
-                      .header("Authorization", "Bearer " + token)
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-
-      assertThat(server.adminUrl().getScheme()).isEqualTo("https");
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).contains("\"products\"");
-    }
+    return keyStore;
   }
 }

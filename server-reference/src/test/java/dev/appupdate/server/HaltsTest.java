@@ -212,4 +212,60 @@ class HaltsTest {
     assertThatThrownBy(halts::tick).isInstanceOf(IOException.class);
     assertThat(offered()).containsExactly("1.0");
   }
+
+  @Test
+  void tick_afterResume_earlierReportersNowFailing_neverShowsARateAboveOne() throws Exception {
+    halts.tick();
+    report(20, 0, FailureCode.INSTALL_FAILED);
+    halts.halt(DATA_2, "looking into it");
+    halts.resume(DATA_2, null);
+    List<CompletionRecord> records = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      // The same installations as before the resume, failing on a second attempt.
+      records.add(
+          new CompletionRecord(
+              clock.instant(), "again" + i, "your_app", clock.instant(), "data",
+              Outcome.failed("2.0", FailureCode.INSTALL_FAILED, "x"), "inst" + i));
+    }
+    store.append(records, clock.instant().plus(Duration.ofDays(30)));
+    report(10, 0, FailureCode.INSTALL_FAILED);
+    halts.tick();
+
+    assertThat(offered()).containsExactly("1.0");
+    assertThat(halts.halted().get(DATA_2).detail()).isEqualTo("failure rate 1 over 10 reports");
+  }
+
+  @Test
+  void tick_resumeDetailWithNumbersTooLarge_countsEveryReportInsteadOfFailing() throws Exception {
+    halts.tick();
+    store.recordHaltEvent(
+        new CompletionStore.HaltEvent(
+            clock.instant(), "your_app", "data", "2", false, "operator",
+            "resumed at 99999999999999999999 reports, 1 failing"));
+    report(10, 5, FailureCode.INSTALL_FAILED);
+
+    halts.tick();
+
+    assertThat(offered()).containsExactly("1.0");
+    assertThat(halts.halted().get(DATA_2).detail()).isEqualTo("failure rate 0.5 over 10 reports");
+  }
+
+  @Test
+  void baseline_resumeDetailWithANote_readsBackTheFiguresOnly() {
+    Halts.Baseline b = new Halts.Baseline(57, 7);
+    String detail = b.detail("resumed at 1 reports, 0 failing\nsecond line");
+
+    assertThat(detail).startsWith("resumed at 57 reports, 7 failing: ");
+    assertThat(Halts.Baseline.of(resume(detail))).isEqualTo(b);
+    assertThat(Halts.Baseline.of(resume("by an operator: resumed at 5 reports, 1 failing")))
+        .isEqualTo(Halts.Baseline.NONE);
+    assertThat(Halts.Baseline.of(resume("resumed at 5 reports, 1 failingX")))
+        .isEqualTo(Halts.Baseline.NONE);
+    assertThat(Halts.Baseline.of(resume(null))).isEqualTo(Halts.Baseline.NONE);
+  }
+
+  private CompletionStore.HaltEvent resume(String detail) {
+    return new CompletionStore.HaltEvent(
+        clock.instant(), "your_app", "data", "2", false, "operator", detail);
+  }
 }

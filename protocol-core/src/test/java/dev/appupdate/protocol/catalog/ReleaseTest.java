@@ -121,6 +121,16 @@ class ReleaseTest {
   }
 
   @Test
+  void builder_haltAndPatchesBoth_areKeptApart() {
+    HaltThreshold halt = HaltThreshold.of(0.05, 50);
+
+    Release r = builder().patches(java.util.List.of()).halt(halt).build();
+
+    assertThat(r.halt()).isEqualTo(halt);
+    assertThat(r.patches()).isEmpty();
+  }
+
+  @Test
   void match_invalidRange_isRefusedWithItsReason() {
     assertThatThrownBy(() -> Match.builder()
         .appVersion("=>1.0").build())
