@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Version;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseTest {
@@ -19,6 +20,18 @@ class ReleaseTest {
         .hashFunction(HashFunction.SHA512)
         .hashValue(SHA512)
         .size(10);
+  }
+
+  @Test
+  void builder_haltAndPatches_eachSetOnce_bothKept() {
+    Release r =
+        builder().patches(List.of()).halt(HaltThreshold.of(0.2, 6)).build();
+
+    assertThat(r.halt()).isEqualTo(HaltThreshold.of(0.2, 6));
+    assertThat(r.patches()).isEmpty();
+    Release.Builder halted = builder().halt(HaltThreshold.of(0.2, 6));
+    assertThatThrownBy(() -> halted.halt(HaltThreshold.of(0.1, 6)))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
