@@ -8,28 +8,29 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DashboardRouteTest {
   private final HttpClient http = HttpClient.newHttpClient();
-  private FakeAdminListener admin;
+  @TempDir Path dir;
+  private AppUpdateServer server;
 
   @BeforeEach
-  void start() {
-    admin =
-        FakeAdminListener.start(
-            new DashboardBackend.Scenario(List.of(), null, "ok", null), "secret-token");
+  void start() throws Exception {
+    server = Fixtures.demoServer(dir).watchCatalog(false).adminPort(0).build();
+    server.start();
   }
 
   @AfterEach
   void stop() {
-    admin.close();
+    server.close();
   }
 
   @ParameterizedTest
@@ -106,7 +107,7 @@ class DashboardRouteTest {
 
   private HttpResponse<String> get(String path, String method) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(admin.url().resolve(path))
+        HttpRequest.newBuilder(server.adminUrl().resolve(path))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .build(),
         HttpResponse.BodyHandlers.ofString());

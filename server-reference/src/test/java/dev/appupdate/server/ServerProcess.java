@@ -133,7 +133,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** Waits for the listening line and returns the port it names. */
   int awaitPort() throws Exception {
-    String line = stdout.poll(30, TimeUnit.SECONDS);
+    // A child that failed to start says why on stderr at once: no need to wait the whole time.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String line = stdout.poll(100, TimeUnit.MILLISECONDS);
+    while (line == null && System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        line = stdout.poll(1, TimeUnit.SECONDS);
+        break;
+      }
+      line = stdout.poll(100, TimeUnit.MILLISECONDS);
+    }
     if (line == null) {
       throw new AssertionError("no listening line; stderr: " + stderr());
     }

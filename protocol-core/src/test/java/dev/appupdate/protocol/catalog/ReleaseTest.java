@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Version;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReleaseTest {
@@ -19,6 +20,18 @@ class ReleaseTest {
         .hashFunction(HashFunction.SHA512)
         .hashValue(SHA512)
         .size(10);
+  }
+
+  @Test
+  void builder_haltAndPatches_eachSetOnce_bothKept() {
+    Release r =
+        builder().patches(List.of()).halt(HaltThreshold.of(0.2, 6)).build();
+
+    assertThat(r.halt()).isEqualTo(HaltThreshold.of(0.2, 6));
+    assertThat(r.patches()).isEmpty();
+    Release.Builder halted = builder().halt(HaltThreshold.of(0.2, 6));
+    assertThatThrownBy(() -> halted.halt(HaltThreshold.of(0.1, 6)))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -118,16 +131,6 @@ class ReleaseTest {
     assertThatThrownBy(() -> builder().rolloutPercent(10).rolloutPercent(20))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("rolloutPercent already set to 10.0");
-  }
-
-  @Test
-  void builder_haltAndPatchesBoth_areKeptApart() {
-    HaltThreshold halt = HaltThreshold.of(0.05, 50);
-
-    Release r = builder().patches(java.util.List.of()).halt(halt).build();
-
-    assertThat(r.halt()).isEqualTo(halt);
-    assertThat(r.patches()).isEmpty();
   }
 
   @Test

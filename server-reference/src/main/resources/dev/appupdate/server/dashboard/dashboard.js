@@ -312,7 +312,16 @@
     if (!halt) return;
     parent.append(halt.actor === 'operator' ? ' by an operator at ' : ' automatically at ',
         timeEl(halt.at));
-    if (halt.detail) parent.append(': ', el('span', { class: 'halt-detail', text: String(halt.detail) }));
+    const detail = haltDetail(halt);
+    if (detail) parent.append(': ', el('span', { class: 'halt-detail', text: detail }));
+  }
+
+  // The server words an operator's halt "by an operator" or "by an operator: NOTE"; the page
+  // already names the actor, so only the note is left to show.
+  function haltDetail(halt) {
+    const detail = String(halt.detail || '');
+    if (halt.actor !== 'operator') return detail;
+    return detail.replace(/^by an operator(: )?/, '');
   }
 
   const COLUMNS = [
@@ -377,9 +386,8 @@
       const why = el('div', { class: 'halt' });
       why.append(r.halt.actor === 'operator' ? 'By an operator at ' : 'Automatically at ',
           timeEl(r.halt.at));
-      if (r.halt.detail) {
-        why.append(': ', el('span', { class: 'halt-detail', text: String(r.halt.detail) }));
-      }
+      const detail = haltDetail(r.halt);
+      if (detail) why.append(': ', el('span', { class: 'halt-detail', text: detail }));
       out.push(why);
     } else if (r.halt_threshold) {
       out.push(el('div', { class: 'muted threshold', text: 'Halts above '
@@ -389,8 +397,9 @@
     return out;
   }
 
+  // by_code counts cancelled reports too; they are no failure (the failure count leaves them out).
   function topCodes(byCode) {
-    const entries = Object.entries(byCode || {}).filter(([, n]) => n > 0)
+    const entries = Object.entries(byCode || {}).filter(([c, n]) => n > 0 && c !== 'cancelled')
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
     if (entries.length === 0) return el('span', { class: 'muted', text: '—' });
     return el('ul', { class: 'code-list' }, ...entries.map(([code, n]) =>

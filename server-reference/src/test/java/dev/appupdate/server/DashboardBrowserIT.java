@@ -2,6 +2,7 @@ package dev.appupdate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -36,30 +37,19 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The operator dashboard in a real headless Chromium (see {@link Chromium} for when these run).
- * Each test starts an admin listener from a scenario through {@link #startBackend}; screenshots go
- * to {@code target/dashboard-screenshots/}.
+ * The operator dashboard in a real headless Chromium (see {@link Chromium} for when these run),
+ * against the runnable jar: each test starts the server with the catalog and the completions of
+ * {@link DashboardBackend}. Screenshots go to {@code target/dashboard-screenshots/}.
  */
-class DashboardBrowserTest {
+class DashboardBrowserIT {
   private static final String TOKEN = "t0ken-of-the-tests-5f1c2a";
   private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
-  private static final Instant NOW = Instant.now();
-  private static final Instant HOUR = NOW.truncatedTo(ChronoUnit.HOURS);
-  private static final Instant HALTED_AT = HOUR.minus(3, ChronoUnit.HOURS).plusSeconds(754);
-  private static final String HALT_REASON =
-      "failure rate 0.38 over 0.05 with 64 reports (install_failed 18, bad_checksum 3)";
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private static ChromeDriver browser;
+  @TempDir Path dir;
   private DashboardBackend backend;
-
-  /**
-   * The one place that decides what the dashboard talks to: today a fake of the admin API that
-   * serves the real {@link DashboardRoute}; with the admin listener, start the server with a
-   * catalog and completions made from {@code scenario} and return an adapter over it.
-   */
-  private static DashboardBackend startBackend(DashboardBackend.Scenario scenario) {
-    return FakeAdminListener.start(scenario, TOKEN);
-  }
 
   @AfterAll
   static void stopBrowser() {
@@ -69,21 +59,22 @@ class DashboardBrowserTest {
   }
 
   @BeforeEach
-  void startBrowserOnce() {
+  void startBrowserThenServer() throws Exception {
     // Started from the first test, not @BeforeAll: a skip is then reported for every test, with
     // its reason, instead of vanishing with the class.
     if (browser == null) {
       browser = Chromium.start();
     }
     browser.manage().window().setSize(new Dimension(1280, 900));
+    backend = DashboardBackend.start(dir, TOKEN);
   }
 
   @AfterEach
   void screenshotAndStop(TestInfo test) throws IOException {
-    if (browser == null) {
-      return;
-    }
     try {
+      if (browser == null) {
+        return;
+      }
       // Refused tokens are logged by the browser as failed loads; anything else is a defect of
       // the page, a script error or a resource the Content-Security-Policy blocked.
       assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
@@ -98,8 +89,10 @@ class DashboardBrowserTest {
           SCREENSHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png"),
           StandardCopyOption.REPLACE_EXISTING);
     } finally {
-      // A fresh tab state per test: no token, no selection.
-      ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+      if (browser != null) {
+        // A fresh tab state per test: no token, no selection.
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+      }
       if (backend != null) {
         backend.close();
       }
@@ -107,8 +100,8 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void tokenForm_wrongThenRightToken_explainsRefusalThenShowsReleases_tokenNeverInAUrl() {
-    backend = startBackend(scenario());
+  void tokenForm_wrongThenRightToken_explainsRefusalThenShowsReleases_tokenNeverInAUrl()
+      throws IOException {
     browser.get(backend.url().toString());
     WebElement tokenInput = visible(By.id("token"));
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
@@ -127,20 +120,13 @@ class DashboardBrowserTest {
         .isFalse();
 
     assertThat(browser.getCurrentUrl()).doesNotContain(TOKEN).doesNotContain("token");
-    assertThat(backend.requests())
-        .extracting(DashboardBackend.Request::target)
-        .allSatisfy(t -> assertThat(t).doesNotContain(TOKEN).doesNotContain("not-the-token"));
-    assertThat(backend.requests())
-        .filteredOn(r -> r.target().startsWith("/admin/"))
-        .extracting(DashboardBackend.Request::authorization)
-        .contains("Bearer not-the-token", "Bearer " + TOKEN);
+    assertThat(backend.log()).doesNotContain(TOKEN).doesNotContain("not-the-token");
   }
 
   @Test
-  void tokenRotated_nextRefreshShowsTheFormAgainWithTheReason() {
-    backend = startBackend(scenario());
+  void tokenRotated_nextRefreshShowsTheFormAgainWithTheReason() throws Exception {
     openDashboard();
-    backend.rotateToken("a-new-token");
+    backend.restartWithToken("a-new-token-of-the-tests-9d2e");
 
     browser.findElement(By.id("refresh")).click();
 
@@ -148,57 +134,73 @@ class DashboardBrowserTest {
     assertThat(browser.findElement(By.id("login-message")).getText())
         .contains("refused the token (401 Unauthorized)");
     assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
+    login();
+    assertThat(cell(rowOf("demo-app", "win-x64", "2.0.0"), "State")).startsWith("Halted");
   }
 
   @Test
-  void releases_showTheirNumbers_andTheHaltedOneStandsOutWithWhyAndWhen() throws IOException {
-    backend = startBackend(scenario());
+  void releases_showTheServersNumbers_andTheAutomaticallyHaltedOneStandsOutWithWhyAndWhen()
+      throws IOException {
     openDashboard();
 
     WebElement live = rowOf("demo-app", "win-x64", "1.9.0");
     assertThat(cell(live, "Channels")).isEqualTo("release, beta*");
     assertThat(cell(live, "Rollout")).isEqualTo("100%");
-    assertThat(cell(live, "Signed")).isEqualTo("yes");
-    assertThat(cell(live, "Reports")).isEqualTo("1,200");
-    assertThat(cell(live, "Successes")).isEqualTo("1,188");
-    assertThat(cell(live, "Failures")).isEqualTo("12");
-    assertThat(cell(live, "Failure rate")).isEqualTo("1.0%");
-    assertThat(cell(live, "State")).startsWith("Live");
+    assertThat(cell(live, "Signed")).isEqualTo("no");
+    assertThat(cell(live, "Reports")).isEqualTo("10");
+    assertThat(cell(live, "Successes")).isEqualTo("9");
+    assertThat(cell(live, "Failures")).isEqualTo("1");
+    assertThat(cell(live, "Failure rate")).isEqualTo("10.0%");
+    assertThat(cell(live, "Top failure codes")).isEqualTo("download_failed 1");
+    assertThat(cell(live, "State")).isEqualTo("Live");
     assertThat(live.findElement(By.cssSelector("td.num")).getCssValue("text-align"))
         .isEqualTo("right");
 
+    WebElement signed = rowOf("demo-app", "mac-arm64", "2.0.0");
+    assertThat(cell(signed, "Signed")).isEqualTo("yes");
+    assertThat(cell(signed, "Channels")).isEqualTo("all");
+    assertThat(cell(signed, "Failure rate")).isEqualTo("0.0%");
+    WebElement paused = rowOf("other-tool", "jar", "0.3");
+    assertThat(cell(paused, "State")).isEqualTo("Paused in the catalog");
+    assertThat(cell(paused, "Rollout")).isEqualTo("12.5%");
+    assertThat(cell(paused, "Failure rate")).isEqualTo("—");
+
+    // 2 successes and 4 failures of any code; the cancel counts nowhere and is no failure code.
     WebElement halted = rowOf("demo-app", "win-x64", "2.0.0");
     assertThat(halted.getDomAttribute("class")).contains("state-halted");
-    assertThat(cell(halted, "Rollout")).isEqualTo("12.5%");
-    assertThat(cell(halted, "Signed")).isEqualTo("no");
-    assertThat(cell(halted, "Failure rate")).isEqualTo("37.5%");
-    assertThat(cell(halted, "State")).contains("Halted").contains(HALT_REASON);
+    assertThat(cell(halted, "Reports")).isEqualTo("6");
+    assertThat(cell(halted, "Successes")).isEqualTo("2");
+    assertThat(cell(halted, "Failures")).isEqualTo("4");
+    assertThat(cell(halted, "Failure rate")).isEqualTo("66.7%");
     assertThat(
             halted.findElements(By.cssSelector("td.codes li")).stream()
                 .map(WebElement::getText)
                 .toList())
-        .containsExactly("install_failed 18", "bad_checksum 3", "download_failed 2");
+        .containsExactly("install_failed 2", "bad_checksum 1", "download_failed 1");
+    assertThat(halted.findElement(By.cssSelector(".halt-detail")).getText())
+        .isEqualTo(DashboardBackend.HALT_DETAIL);
+    assertThat(cell(halted, "State")).startsWith("Halted\nAutomatically at");
     assertThat(halted.getCssValue("background-color"))
         .isNotEqualTo(live.getCssValue("background-color"));
+    JsonNode halt = backend.release("demo-app", "win-x64", "2.0.0").get("halt");
     WebElement when = halted.findElement(By.cssSelector("td.state time"));
-    assertThat(when.getDomAttribute("datetime")).isEqualTo(HALTED_AT.toString());
+    assertThat(when.getDomAttribute("datetime")).isEqualTo(halt.get("at").textValue());
     assertThat(when.getDomAttribute("title"))
-        .isEqualTo(
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-                .withZone(ZoneOffset.UTC)
-                .format(HALTED_AT));
+        .isEqualTo(UTC.format(Instant.parse(halt.get("at").textValue())));
     assertThat(browser.findElement(By.id("attention")).getText())
         .contains("demo-app win-x64 2.0.0 halted automatically at")
-        .contains(HALT_REASON)
-        .contains("The last catalog load failed");
-    assertThat(browser.findElement(By.id("store")).getText()).contains("jsonl").contains("ok");
-    assertThat(browser.findElement(By.id("catalog-millis")).getText()).isEqualTo("42 ms");
+        .contains(DashboardBackend.HALT_DETAIL)
+        .doesNotContain("catalog load failed");
+    assertThat(browser.findElement(By.id("store")).getText()).isEqualTo("jsonl ok");
+    assertThat(browser.findElement(By.id("catalog-millis")).getText())
+        .isEqualTo(backend.stats().get("catalog").get("load_millis").asLong() + " ms");
+    assertThat(browser.findElement(By.id("catalog-error")).getText()).isEqualTo("none");
     saveWholePage("dashboard");
   }
 
   @Test
-  void resume_asksFirst_cancelChangesNothing_confirmResumesTheRelease() {
-    backend = startBackend(scenario());
+  void resume_asksFirst_cancelChangesNothing_confirmResumes_andTheReleaseIsOfferedAgain() {
+    assertThat(backend.offered("win-x64")).as("halted: clients fall back").isEqualTo("1.9.0");
     openDashboard();
 
     actionButton("demo-app", "win-x64", "2.0.0", "resume").click();
@@ -206,70 +208,96 @@ class DashboardBrowserTest {
     assertThat(dialog.getText()).contains("Resume demo-app win-x64 2.0.0?");
     browser.findElement(By.id("confirm-cancel")).click();
     waitUntil(d -> !d.findElement(By.id("confirm")).isDisplayed());
-    assertThat(backend.state("demo-app", "win-x64", "2.0.0")).isEqualTo("halted");
+    assertThat(backend.state("win-x64", "2.0.0")).isEqualTo("halted");
+    assertThat(backend.offered("win-x64")).isEqualTo("1.9.0");
 
     actionButton("demo-app", "win-x64", "2.0.0", "resume").click();
     visible(By.id("confirm-ok")).click();
 
     waitUntil(d -> cell(rowOf("demo-app", "win-x64", "2.0.0"), "State").startsWith("Live"));
-    assertThat(backend.state("demo-app", "win-x64", "2.0.0")).isEqualTo("live");
+    assertThat(backend.state("win-x64", "2.0.0")).isEqualTo("live");
+    assertThat(backend.offered("win-x64")).as("offered again").isEqualTo("2.0.0");
     assertThat(actionButton("demo-app", "win-x64", "2.0.0", "halt").getText()).isEqualTo("Halt");
+    assertThat(cell(rowOf("demo-app", "win-x64", "2.0.0"), "State"))
+        .as("the threshold it halts at again")
+        .isEqualTo("Live\nHalts above 20.0% failures (6+ reports)");
     assertThat(browser.findElement(By.id("status")).getText())
         .isEqualTo("Resumed demo-app win-x64 2.0.0.");
   }
 
   @Test
-  void halt_onALiveRelease_afterConfirmationMarksItHaltedByAnOperator() {
-    backend = startBackend(scenario());
+  void halt_onALiveRelease_afterConfirmationMarksItHaltedByAnOperator_andItIsNoLongerOffered() {
     openDashboard();
 
     actionButton("demo-app", "win-x64", "1.9.0", "halt").click();
     visible(By.id("confirm-ok")).click();
 
     waitUntil(d -> cell(rowOf("demo-app", "win-x64", "1.9.0"), "State").startsWith("Halted"));
-    assertThat(backend.state("demo-app", "win-x64", "1.9.0")).isEqualTo("halted");
-    assertThat(cell(rowOf("demo-app", "win-x64", "1.9.0"), "State")).contains("By an operator at");
+    assertThat(backend.state("win-x64", "1.9.0")).isEqualTo("halted");
+    JsonNode halt = backend.release("demo-app", "win-x64", "1.9.0").get("halt");
+    assertThat(halt.get("actor").textValue()).isEqualTo("operator");
+    assertThat(cell(rowOf("demo-app", "win-x64", "1.9.0"), "State"))
+        .as("the server's detail says no more than the actor")
+        .isEqualTo(
+            "Halted\nBy an operator at "
+                + rowOf("demo-app", "win-x64", "1.9.0")
+                    .findElement(By.cssSelector("td.state time"))
+                    .getText());
+    assertThat(backend.offered("win-x64")).as("both win-x64 releases halted").isNull();
   }
 
   @Test
-  void chart_drawsOneBarPerNonEmptyHourOfTheLastSevenDays() {
-    backend = startBackend(scenario());
+  void chart_drawsOneBarPerHourWithReports_asTheServerCountedThem() {
     openDashboard();
 
     select("demo-app", "win-x64", "1.9.0");
 
-    // 1.9.0 has reports in 30 hours of the last week (6 of them with failures) and one older hour.
-    assertThat(browser.findElements(By.cssSelector("#chart svg g.hour"))).hasSize(30);
-    assertThat(browser.findElements(By.cssSelector("#chart svg rect.bar.success"))).hasSize(30);
-    assertThat(browser.findElements(By.cssSelector("#chart svg rect.bar.failure"))).hasSize(6);
+    // The server stamps each report with its receipt time: the reports posted at start fall in
+    // this hour (or this and the last, across a full hour).
+    JsonNode hourly = backend.release("demo-app", "win-x64", "1.9.0").get("hourly");
+    List<String> hours = new ArrayList<>();
+    int withSuccesses = 0;
+    int withFailures = 0;
+    for (JsonNode h : hourly) {
+      hours.add(h.get("hour").textValue());
+      withSuccesses += h.get("successes").asInt() > 0 ? 1 : 0;
+      withFailures += h.get("failures").asInt() > 0 ? 1 : 0;
+    }
+    assertThat(hours).hasSizeBetween(1, 2);
+    assertThat(browser.findElements(By.cssSelector("#chart svg g.hour")))
+        .extracting(g -> Instant.parse(g.getDomAttribute("data-hour")))
+        .containsExactlyElementsOf(hours.stream().map(Instant::parse).toList());
+    assertThat(browser.findElements(By.cssSelector("#chart svg rect.bar.success")))
+        .hasSize(withSuccesses);
+    assertThat(browser.findElements(By.cssSelector("#chart svg rect.bar.failure")))
+        .hasSize(withFailures);
+    assertThat(browser.findElement(By.id("chart-summary")).getText())
+        .startsWith("9 successes and 1 failures in " + hours.size());
     assertThat(browser.findElement(By.id("chart-title")).getText())
         .isEqualTo("Reports per hour: demo-app win-x64 1.9.0");
-    String since =
-        backend.requests().stream()
-            .map(DashboardBackend.Request::target)
-            .filter(t -> t.startsWith("/admin/v1/stats?since="))
-            .reduce((a, b) -> b)
-            .orElseThrow()
-            .substring("/admin/v1/stats?since=".length())
-            .replace("%3A", ":");
-    assertThat(Duration.between(Instant.parse(since), Instant.now()))
+    List<WebElement> times = browser.findElements(By.cssSelector("#updated time"));
+    Instant since = Instant.parse(times.get(1).getDomAttribute("datetime"));
+    assertThat(Duration.between(since, Instant.now()))
+        .as("the window the page asked for, as the server echoes it")
         .isBetween(Duration.ofDays(7).minusMinutes(2), Duration.ofDays(7).plusMinutes(2));
   }
 
   @Test
-  void refresh_onFocusAndByButton_keepsTheSelectedRelease() {
-    backend = startBackend(scenario());
+  void refresh_onFocusAndByButton_showsNewReports_keepsTheSelectedRelease() {
     openDashboard();
     select("demo-app", "mac-arm64", "2.0.0");
+    assertThat(browser.findElements(By.cssSelector("#chart svg rect.bar.failure"))).isEmpty();
     int before = refreshes();
 
-    backend.addReports("demo-app", "mac-arm64", "2.0.0", 5, 2);
+    backend.addReports("mac-arm64", "2.0.0", 5, 2);
     ((JavascriptExecutor) browser).executeScript("window.dispatchEvent(new Event('focus'))");
 
     waitUntil(d -> refreshes() > before);
     WebElement row = rowOf("demo-app", "mac-arm64", "2.0.0");
-    assertThat(cell(row, "Reports")).isEqualTo("47");
-    assertThat(actionButton("demo-app", "mac-arm64", "2.0.0", "select").getDomAttribute("aria-pressed"))
+    assertThat(cell(row, "Reports")).isEqualTo("10");
+    assertThat(cell(row, "Failures")).isEqualTo("2");
+    assertThat(
+            actionButton("demo-app", "mac-arm64", "2.0.0", "select").getDomAttribute("aria-pressed"))
         .isEqualTo("true");
     assertThat(browser.findElement(By.id("chart-title")).getText())
         .isEqualTo("Reports per hour: demo-app mac-arm64 2.0.0");
@@ -278,48 +306,45 @@ class DashboardBrowserTest {
     int afterFocus = refreshes();
     browser.findElement(By.id("refresh")).click();
     waitUntil(d -> refreshes() > afterFocus);
-    assertThat(actionButton("demo-app", "mac-arm64", "2.0.0", "select").getDomAttribute("aria-pressed"))
+    assertThat(
+            actionButton("demo-app", "mac-arm64", "2.0.0", "select").getDomAttribute("aria-pressed"))
         .isEqualTo("true");
-    assertThat(actionButton("demo-app", "win-x64", "2.0.0", "select").getDomAttribute("aria-pressed"))
+    assertThat(
+            actionButton("demo-app", "win-x64", "2.0.0", "select").getDomAttribute("aria-pressed"))
         .isEqualTo("false");
   }
 
   @Test
-  void reportText_withMarkup_isShownAsTextAndNeverRun() {
-    String hostile = "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script><b>x</b>";
-    List<DashboardBackend.Release> releases = new ArrayList<>(scenario().releases());
-    releases.add(
-        release(
-            "<b>evil</b>",
-            "app",
-            "1.0<i>",
-            "halted",
-            new DashboardBackend.Halt(HALTED_AT, "automatic", hostile),
-            Map.of("<script>window.pwned=3</script>", 4),
-            hours(2, 3, 1)));
-    backend =
-        startBackend(
-            new DashboardBackend.Scenario(
-                releases, new DashboardBackend.CatalogError(HALTED_AT, hostile), "down", hostile));
+  void reportText_withMarkup_isShownAsTextAndNeverRun() throws IOException {
+    // A posted failure reason with markup (DashboardBackend.start), an operator's halt note and a
+    // catalog load error: each reaches the page only as text.
+    String note = "<img src=x onerror=\"window.pwned=3\"><script>window.pwned=4</script><b>x</b>";
+    backend.halt("mac-arm64", "2.0.0", note);
+    Fixtures.replace(dir.resolve("catalog.json"), "{\"releases\": [<script>window.pwned=5");
+    Await.until(
+        "the failed catalog load is in the statistics",
+        () -> !backend.stats().get("catalog").get("last_error").isNull());
+    String catalogError =
+        backend.stats().get("catalog").get("last_error").get("message").textValue();
     openDashboard();
 
-    WebElement row = rowOf("<b>evil</b>", "app", "1.0<i>");
-    assertThat(row.findElement(By.cssSelector(".halt-detail")).getText()).isEqualTo(hostile);
-    assertThat(browser.findElement(By.id("catalog-error")).getText()).contains(hostile);
-    assertThat(browser.findElement(By.id("store")).getText()).contains(hostile);
-    assertThat(cell(row, "Top failure codes")).isEqualTo("<script>window.pwned=3</script> 4");
-    assertThat(browser.findElements(By.cssSelector("#products h2")))
-        .extracting(WebElement::getText)
-        .contains("<b>evil</b>");
+    WebElement row = rowOf("demo-app", "mac-arm64", "2.0.0");
+    assertThat(row.findElement(By.cssSelector(".halt-detail")).getText()).isEqualTo(note);
+    assertThat(browser.findElement(By.id("attention")).getText())
+        .contains("demo-app mac-arm64 2.0.0 halted by an operator at")
+        .contains(note)
+        .contains("The last catalog load failed at");
+    assertThat(browser.findElement(By.cssSelector("#catalog-error .error-text")).getText())
+        .isEqualTo(catalogError);
     assertThat(browser.findElements(By.cssSelector("main img, main b, main i, #products script")))
         .isEmpty();
     assertThat(((JavascriptExecutor) browser).executeScript("return window.pwned === undefined"))
         .isEqualTo(true);
+    assertThat(browser.getPageSource()).doesNotContain(DashboardBackend.HOSTILE_REASON);
   }
 
   @Test
   void narrowWindow_releasesBecomeCards_noSidewaysScrolling_buttonsStillWork() {
-    backend = startBackend(scenario());
     openDashboard();
     assertThat(horizontalOverflow()).as("at 1280 px").isLessThanOrEqualTo(0L);
     List<?> overflows =
@@ -338,7 +363,7 @@ class DashboardBrowserTest {
     assertThat(horizontalOverflow()).as("at 400 px").isLessThanOrEqualTo(0L);
     WebElement halted = rowOf("demo-app", "win-x64", "2.0.0");
     assertThat(halted.getCssValue("display")).isEqualTo("block");
-    assertThat(halted.getText()).contains("37.5%").contains(HALT_REASON);
+    assertThat(halted.getText()).contains("66.7%").contains(DashboardBackend.HALT_DETAIL);
     WebElement rate = halted.findElement(By.cssSelector("[data-label='Failure rate']"));
     assertThat(
             ((JavascriptExecutor) browser)
@@ -349,12 +374,11 @@ class DashboardBrowserTest {
     ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", resume);
     resume.click();
     visible(By.id("confirm-ok")).click();
-    waitUntil(d -> "live".equals(backend.state("demo-app", "win-x64", "2.0.0")));
+    waitUntil(d -> "live".equals(backend.state("win-x64", "2.0.0")));
   }
 
   @Test
   void keyboard_tabToResume_enterAsks_escapeCancels_tabEnterConfirms() {
-    backend = startBackend(scenario());
     openDashboard();
     Actions keys = new Actions(browser);
 
@@ -363,6 +387,7 @@ class DashboardBrowserTest {
     }
     assertThat(isFocused("resume")).as("Tab reaches the resume button").isTrue();
     String key = focused().getDomAttribute("data-key");
+    assertThat(key).isEqualTo(key("demo-app", "win-x64", "2.0.0"));
 
     keys.sendKeys(Keys.ENTER).perform();
     visible(By.id("confirm"));
@@ -370,7 +395,7 @@ class DashboardBrowserTest {
     keys.sendKeys(Keys.ESCAPE).perform();
     waitUntil(d -> !d.findElement(By.id("confirm")).isDisplayed());
     assertThat(focused().getDomAttribute("data-key")).isEqualTo(key);
-    assertThat(backend.state("demo-app", "win-x64", "2.0.0")).isEqualTo("halted");
+    assertThat(backend.state("win-x64", "2.0.0")).isEqualTo("halted");
 
     keys.sendKeys(Keys.ENTER).perform();
     visible(By.id("confirm"));
@@ -378,73 +403,9 @@ class DashboardBrowserTest {
     assertThat(focused().getDomAttribute("id")).isEqualTo("confirm-ok");
     keys.sendKeys(Keys.ENTER).perform();
 
-    waitUntil(d -> "live".equals(backend.state("demo-app", "win-x64", "2.0.0")));
+    waitUntil(d -> "live".equals(backend.state("win-x64", "2.0.0")));
     waitUntil(d -> isFocused("halt"));
     assertThat(focused().getDomAttribute("data-key")).isEqualTo(key);
-  }
-
-  // --- the scenario ---------------------------------------------------------------------------
-
-  private static DashboardBackend.Scenario scenario() {
-    List<DashboardBackend.Hour> week = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      // 40 reports an hour, every 5 hours; 2 failures in every fifth of those hours.
-      week.add(
-          new DashboardBackend.Hour(
-              HOUR.minus(i * 5L, ChronoUnit.HOURS), i % 5 == 0 ? 38 : 40, i % 5 == 0 ? 2 : 0));
-    }
-    week.add(new DashboardBackend.Hour(HOUR.minus(8, ChronoUnit.DAYS), 500, 500));
-    return new DashboardBackend.Scenario(
-        List.of(
-            new DashboardBackend.Release(
-                "demo-app",
-                "win-x64",
-                "1.9.0",
-                List.of("release", "beta*"),
-                100,
-                true,
-                "live",
-                null,
-                Map.of("download_failed", 9, "install_failed", 3),
-                week),
-            new DashboardBackend.Release(
-                "demo-app",
-                "win-x64",
-                "2.0.0",
-                List.of(),
-                12.5,
-                false,
-                "halted",
-                new DashboardBackend.Halt(HALTED_AT, "automatic", HALT_REASON),
-                Map.of("install_failed", 18, "bad_checksum", 3, "download_failed", 2, "other", 1),
-                hours(4, 10, 6)),
-            release("demo-app", "mac-arm64", "2.0.0", "live", null, Map.of(), hours(4, 10, 0)),
-            release("other-tool", "jar", "0.3", "paused", null, Map.of(), List.of())),
-        new DashboardBackend.CatalogError(
-            HOUR.minus(1, ChronoUnit.HOURS), "catalog.json: releases[3].hash_value: not hex"),
-        "ok",
-        null);
-  }
-
-  /** {@code count} hours of {@code successes} and {@code failures} each, ending this hour. */
-  private static List<DashboardBackend.Hour> hours(int count, int successes, int failures) {
-    List<DashboardBackend.Hour> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      out.add(new DashboardBackend.Hour(HOUR.minus(i, ChronoUnit.HOURS), successes, failures));
-    }
-    return out;
-  }
-
-  private static DashboardBackend.Release release(
-      String product,
-      String updateType,
-      String version,
-      String state,
-      DashboardBackend.Halt halt,
-      Map<String, Integer> byCode,
-      List<DashboardBackend.Hour> hourly) {
-    return new DashboardBackend.Release(
-        product, updateType, version, List.of("release"), 100, true, state, halt, byCode, hourly);
   }
 
   // --- driving the page -----------------------------------------------------------------------
