@@ -32,6 +32,8 @@ import java.util.TreeMap;
 final class FakeAdminListener implements DashboardBackend {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ServerCodec CODEC = ServerCodec.create();
+  // Never checked: the fake serves tests that do not exercise slow clients.
+  private static final Watchdog WATCHDOG = Watchdog.manual(System::nanoTime);
 
   private final HttpServer server;
   private final DashboardRoute dashboard = new DashboardRoute();
@@ -116,7 +118,7 @@ final class FakeAdminListener implements DashboardBackend {
             exchange.getRequestHeaders().getFirst("Authorization")));
     // Read to its end, as the server's Router does, so the connection stays open for the next one.
     exchange.getRequestBody().readAllBytes();
-    Call call = new Call(exchange, CODEC);
+    Call call = new Call(exchange, CODEC, WATCHDOG);
     try {
       if (target.startsWith("/admin/") || target.equals("/metrics")) {
         if (!("Bearer " + token).equals(call.requestHeader("Authorization"))) {

@@ -563,7 +563,7 @@ public final class Release {
      * @throws IllegalStateException if already set
      */
     public Builder patches(List<ReleasePatch> patches) {
-      this.patches = once(1 << 13, "patches", this.patches, List.copyOf(patches));
+      this.patches = once(1 << 14, "patches", this.patches, List.copyOf(patches));
       return this;
     }
 
