@@ -167,7 +167,7 @@ public final class AppLayout {
     Objects.requireNonNull(version, "version == null");
     Objects.requireNonNull(archive, "archive == null");
     new StagedInstaller(app, ZipUnpacker.defaults(), null, null)
-        .stage(archive, null, version, null);
+        .stage(archive, version, null);
   }
 
   /**
@@ -209,6 +209,17 @@ public final class AppLayout {
     return deliver(client, false);
   }
 
+  /** The patch note the download of a staged version left in its report, on its success. */
+  private static Outcome withPatchNote(Outcome success, AppDirectory.Report r) {
+    if (Boolean.TRUE.equals(r.patchUsed())) {
+      return success.withPatchUsed();
+    }
+    if (Boolean.FALSE.equals(r.patchUsed()) && r.patchFailure() != null) {
+      return success.withPatchFailure(Reasons.clean(r.patchFailure()));
+    }
+    return success;
+  }
+
   private int deliver(UpdateClient client, boolean once) throws IOException {
     return app.deliveryLocked(
         state -> {
@@ -219,7 +230,7 @@ public final class AppLayout {
             }
             Outcome outcome =
                 AppDirectory.Report.SUCCESS.equals(r.status())
-                    ? Outcome.success(r.version())
+                    ? withPatchNote(Outcome.success(r.version()), r)
                     : Outcome.failed(
                         r.version(),
                         FailureCode.INSTALL_FAILED,

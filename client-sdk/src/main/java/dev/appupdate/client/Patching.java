@@ -107,7 +107,14 @@ final class Patching {
    * have the digest the offer gives for it.
    */
   private Path base(String updateType, Patch patch, Path directory) throws Failure {
-    Path candidate = baseFiles == null ? null : baseFiles.apply(updateType);
+    Path candidate;
+    try {
+      candidate = baseFiles == null ? null : baseFiles.apply(updateType);
+    } catch (RuntimeException e) {
+      // The application's resolver failing is no reason to fail the update.
+      LOG.log(Level.DEBUG, () -> "base file resolver failed for " + updateType + ": " + e);
+      candidate = null;
+    }
     if (candidate == null || !Files.isRegularFile(candidate)) {
       // The SDK's own file is trusted as a file only: never followed out of the directory.
       candidate = directory.resolve(FileNames.finalName(updateType, patch.from()));
@@ -153,7 +160,10 @@ final class Patching {
         channel.force(true);
         return;
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError | OutOfMemoryError e) {
+      // A native applier fails with errors too: a library that does not load on this platform
+      // (UnsatisfiedLinkError, NoClassDefFoundError), or native or direct memory it cannot get,
+      // an allocation that is garbage once unwound. The full download needs neither.
       if (interrupted(e)) {
         throw new DownloadCancelledException("interrupted while applying the patch of "
             + update.updateType() + " " + update.version());
@@ -167,7 +177,7 @@ final class Patching {
             : "rebuilt file has " + written + " bytes, expected " + update.size());
   }
 
-  private static boolean interrupted(Exception e) {
+  private static boolean interrupted(Throwable e) {
     return Thread.currentThread().isInterrupted()
         || e instanceof ClosedByInterruptException
         || e instanceof InterruptedIOException;

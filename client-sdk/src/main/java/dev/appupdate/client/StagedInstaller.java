@@ -41,12 +41,27 @@ final class StagedInstaller implements Installer {
 
   /** Stages a download, then deletes it: it is unpacked, and archives of every version add up. */
   void stageDownloaded(DownloadedUpdate update, String requestId) throws IOException {
-    stage(update.path(), update.offer().updateType(), update.offer().version(), requestId);
+    AvailableUpdate offer = update.offer();
+    AppDirectory.Report report =
+        requestId == null
+            ? null
+            : new AppDirectory.Report(
+                requestId,
+                offer.updateType(),
+                offer.version(),
+                AppDirectory.Report.PENDING,
+                null,
+                // Kept for the report sent once the version's fate is known.
+                update.patched()
+                    ? Boolean.TRUE
+                    : update.patchFailure() != null ? Boolean.FALSE : null,
+                update.patched() ? null : update.patchFailure());
+    stage(update.path(), offer.version(), report);
     Files.deleteIfExists(update.path());
   }
 
-  /** Stages the archive; with a request id, its pending report is kept for later delivery. */
-  void stage(Path archive, String updateType, String version, String requestId) throws IOException {
+  /** Stages the archive; with a report, the report is kept for later delivery. */
+  void stage(Path archive, String version, AppDirectory.Report report) throws IOException {
     if (!AppDirectory.validVersionName(version)) {
       throw new IOException(
           "version '" + version + "' cannot name a directory (1 to 64 of A-Z a-z 0-9 . _ + -)");
@@ -54,11 +69,6 @@ final class StagedInstaller implements Installer {
     Path temp = app.newTemporaryDirectory();
     try {
       unpacker.unpack(archive, temp);
-      AppDirectory.Report report =
-          requestId == null
-              ? null
-              : new AppDirectory.Report(
-                  requestId, updateType, version, AppDirectory.Report.PENDING, null);
       app.stage(version, temp, report);
     } catch (IOException | RuntimeException e) {
       try {

@@ -393,10 +393,10 @@ public final class UpdateClient {
 
     /**
      * Tells the client where the installed file of each update type is, the base a patch applies
-     * to; it is read, never changed. When it returns null or a path that is no regular file, the
-     * client looks in the download directory for the verified file of the patch's {@code from}
-     * version that an earlier {@link UpdateClient#update} or {@link UpdateClient#download} left
-     * there; that is also what happens without a resolver. Either way the base is used only when
+     * to; it is read, never changed. When it returns null or a path that is no regular file, or
+     * throws, the client looks in the download directory for the verified file of the patch's
+     * {@code from} version that an earlier {@link UpdateClient#update} or {@link
+     * UpdateClient#download} left there; that is also what happens without a resolver. Either way the base is used only when
      * its digest is the one the offer gives. Requires {@link #patches}.
      *
      * @param baseFiles update type to the installed file, or null when unknown

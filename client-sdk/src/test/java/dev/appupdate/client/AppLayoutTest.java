@@ -14,9 +14,13 @@ import dev.appupdate.client.internal.AppDirectory;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.CompletionReport;
 import dev.appupdate.protocol.FailureCode;
+import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.Outcome;
+import dev.appupdate.protocol.Patch;
 import dev.appupdate.protocol.ServerCodec;
+import dev.appupdate.protocol.UpdateResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,6 +169,66 @@ class AppLayoutTest {
     assertThat(reports())
         .containsExactly(CompletionReport.of("req-1", Map.of("app", Outcome.success("2.0"))));
     assertThat(layout.versionDirectory("1.0")).doesNotExist();
+  }
+
+  @Test
+  void confirmStarted_stagedAfterAFailedPatch_reportsThePatchNoteWithTheSuccess()
+      throws IOException {
+    byte[] archive = ZipUnpackerTest.zip("lib/app.jar", "two");
+    byte[] base = "not kept".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    AvailableUpdate offer =
+        Fixtures.offer("app", "2.0", archive, URI.create(server.baseUrl() + "/files/app"))
+            .toBuilder()
+            .patch(
+                Patch.builder()
+                    .from("1.0")
+                    .fromHashValue(Fixtures.sha512(base))
+                    .format("append")
+                    .url(URI.create(server.baseUrl() + "/files/patch"))
+                    .hashFunction(HashFunction.SHA512)
+                    .hashValue(Fixtures.sha512(base))
+                    .size(base.length)
+                    .build())
+            .build();
+    server.stubFor(
+        post("/v1/update")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        ServerCodec.create()
+                            .encodeUpdateResponse(UpdateResponse.of(List.of(offer), "req-1")))));
+    server.stubFor(get("/files/app").willReturn(aResponse().withBody(archive)));
+    server.stubFor(post("/v1/completion").willReturn(aResponse().withStatus(204)));
+    PatchApplier never =
+        new PatchApplier() {
+          @Override
+          public List<String> formats() {
+            return List.of("append");
+          }
+
+          @Override
+          public void apply(String format, Path b, Path patch, long size, OutputStream out)
+              throws IOException {
+            throw new IOException("not reached: there is no base");
+          }
+        };
+    UpdateClient client =
+        Fixtures.client(server.baseUrl(), time)
+            .retryPolicy(Fixtures.threeAttempts())
+            .patches(never)
+            .build();
+
+    client.update(dir.resolve("downloads"), layout.installer());
+    AppDirectory.open(appDir).switchToStaged();
+    layout.confirmStarted(client);
+
+    assertThat(reports())
+        .containsExactly(
+            CompletionReport.of(
+                "req-1",
+                Map.of("app", Outcome.success("2.0").withPatchFailure("no base file of app 1.0"))));
   }
 
   @Test

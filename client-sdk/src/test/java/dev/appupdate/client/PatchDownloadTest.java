@@ -208,6 +208,49 @@ class PatchDownloadTest {
   }
 
   @Test
+  void download_applierFailsWithAnError_fallsBackToTheFullFile() throws IOException {
+    // What a native applier throws when its library does not load on this platform.
+    Files.write(dir.resolve(BASE_NAME), BASE);
+    PatchApplier unloadable =
+        new PatchApplier() {
+          @Override
+          public List<String> formats() {
+            return List.of("append");
+          }
+
+          @Override
+          public void apply(String format, Path base, Path patch, long size, OutputStream out) {
+            throw new UnsatisfiedLinkError("no zstd-jni in java.library.path");
+          }
+        };
+
+    DownloadedUpdate d = client().patches(unloadable).build().download(offer(), dir);
+
+    assertThat(d.patched()).isFalse();
+    assertThat(d.patchFailure()).startsWith("patch apply failed: ");
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(NEW);
+    assertThat(Fixtures.files(dir)).containsExactlyInAnyOrder(BASE_NAME, NEW_NAME);
+  }
+
+  @Test
+  void download_baseResolverThrows_usesTheFileKeptInTheDirectory() throws IOException {
+    Files.write(dir.resolve(BASE_NAME), BASE);
+
+    DownloadedUpdate d =
+        client()
+            .patches(append)
+            .baseFiles(
+                type -> {
+                  throw new IllegalStateException("no install location");
+                })
+            .build()
+            .download(offer(), dir);
+
+    assertThat(d.patched()).isTrue();
+    assertThat(Files.readAllBytes(d.path())).isEqualTo(NEW);
+  }
+
+  @Test
   void download_clientWithoutApplier_ignoresThePatch() throws IOException {
     Files.write(dir.resolve(BASE_NAME), BASE);
 

@@ -11,8 +11,8 @@ import dev.appupdate.client.PatchApplier;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +38,15 @@ import java.util.Objects;
  *
  * <h2>Memory</h2>
  *
- * <p>Applying streams: the patch and the base file are mapped read-only (they cost page cache,
- * not heap), the new bytes leave in 128 KiB pieces, and the Java heap used is about 256 KiB
- * whatever the sizes. The decoder's native window holds the new bytes it may still refer back
- * to: at most the new file's size, and never more than 2 GiB (window log {@value
- * #WINDOW_LOG_MAX}, {@code --long=31}). A frame whose declared size is not the offer's, or that
- * declares none, is refused before anything is allocated for it. So applying a patch to a 100
- * MiB file needs about 100 MiB of native memory plus the mapped files. Creating a patch holds
+ * <p>Applying streams the patch and the new bytes in 128 KiB pieces (the Java heap used is
+ * about 256 KiB whatever the sizes); the base file is read whole into native memory, because the
+ * decoder may refer back to any of it. No file is mapped: a mapped file that another process
+ * truncates would crash the JVM (SIGBUS) rather than fail the call. The decoder's native
+ * window holds the new bytes it may still refer back to: at most the new file's size, and never
+ * more than 2 GiB (window log {@value #WINDOW_LOG_MAX}, {@code --long=31}). A frame whose
+ * declared size is not the offer's, or that declares none, is refused before anything is
+ * allocated for it. So applying a patch from a 100 MiB file to a 100 MiB file needs about 200
+ * MiB of native memory. Creating a patch holds
  * both files in memory and the compressor's tables besides, sized so that the whole base is
  * indexed (the process peaked at 707 MiB for two 54 MiB jars, docs/PERFORMANCE.md); it is a
  * publisher's tool, not a client's.
@@ -179,10 +181,13 @@ public final class ZstdPatches {
       throws IOException {
     try (FileChannel baseFile = FileChannel.open(base, StandardOpenOption.READ);
         FileChannel patchFile = FileChannel.open(patch, StandardOpenOption.READ)) {
-      if (baseFile.size() >= Integer.MAX_VALUE || patchFile.size() >= Integer.MAX_VALUE) {
-        throw new IOException("files of 2 GiB or more are not supported");
+      if (baseFile.size() >= Integer.MAX_VALUE) {
+        throw new IOException("base files of 2 GiB or more are not supported");
       }
-      MappedByteBuffer src = patchFile.map(FileChannel.MapMode.READ_ONLY, 0, patchFile.size());
+      // The patch is read, never mapped: a mapped file that shrinks under the decoder (another
+      // process rewriting it) raises SIGBUS, which kills the JVM instead of failing this call.
+      ByteBuffer src = ByteBuffer.allocateDirect(CHUNK).limit(0);
+      boolean eof = fill(patchFile, src);
       long declared = Zstd.getFrameContentSize(src);
       if (declared != size) {
         throw new IOException(
@@ -190,11 +195,7 @@ public final class ZstdPatches {
                 ? "not a zstd frame with a declared size (" + describe(declared) + ")"
                 : "patch rebuilds " + declared + " bytes, expected " + size);
       }
-      // An empty mapping cannot be made by reference; an empty base is an empty dictionary.
-      ByteBuffer dict =
-          baseFile.size() == 0
-              ? ByteBuffer.allocateDirect(1).limit(0)
-              : baseFile.map(FileChannel.MapMode.READ_ONLY, 0, baseFile.size());
+      ByteBuffer dict = read(baseFile);
       try (ZstdDictDecompress dictionary =
               new ZstdDictDecompress(dict, true, ZstdDictContentType.RAW_CONTENT);
           ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
@@ -207,22 +208,74 @@ public final class ZstdPatches {
           if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("interrupted while applying a patch");
           }
+          if (!src.hasRemaining() && !eof) {
+            eof = fill(patchFile, src);
+          }
           done = ctx.decompressDirectByteBufferStream(dst, src);
           dst.flip();
           int n = dst.remaining();
           dst.get(chunk, 0, n);
           out.write(chunk, 0, n);
           dst.clear();
-          if (!done && n == 0 && !src.hasRemaining()) {
+          if (!done && n == 0 && !src.hasRemaining() && eof) {
             throw new IOException("patch ends before its frame does");
           }
         }
-        if (src.hasRemaining()) {
-          throw new IOException(src.remaining() + " bytes after the patch's frame");
+        long trailing = src.remaining() + (eof ? 0 : patchFile.size() - patchFile.position());
+        if (trailing > 0) {
+          throw new IOException(trailing + " bytes after the patch's frame");
         }
+        // The dictionary is referenced, not copied: it must stay reachable until zstd is done.
+        Reference.reachabilityFence(dict);
       } catch (ZstdException e) {
         throw new IOException("patch does not apply: " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * Reads the whole base into native memory (the decoder refers back to any of it), never
+   * mapping it, for the reason the patch is not mapped; a base that shrinks while it is read
+   * fails here.
+   */
+  private static ByteBuffer read(FileChannel file) throws IOException {
+    int length = (int) file.size();
+    // An empty base is an empty dictionary; zstd wants a buffer all the same.
+    ByteBuffer dict;
+    try {
+      dict = ByteBuffer.allocateDirect(Math.max(length, 1)).limit(length);
+    } catch (OutOfMemoryError e) {
+      // Direct memory is capped (-XX:MaxDirectMemorySize, by default the heap's maximum).
+      throw new IOException("no direct memory for the " + length + "-byte base file", e);
+    }
+    while (dict.hasRemaining()) {
+      if (file.read(dict, dict.position()) < 0) {
+        throw new IOException(
+            "base file shrank while read: " + dict.position() + " of " + length + " bytes");
+      }
+    }
+    return dict.flip();
+  }
+
+  /**
+   * Moves the unread bytes of {@code buffer} to its start and reads more from {@code file} after
+   * them, at least one unless the file ends; returns whether it ended.
+   */
+  private static boolean fill(FileChannel file, ByteBuffer buffer) throws IOException {
+    buffer.compact();
+    try {
+      while (buffer.hasRemaining()) {
+        int n = file.read(buffer);
+        if (n < 0) {
+          return true;
+        }
+        if (n > 0) {
+          return false;
+        }
+      }
+      return false;
+    } finally {
+      buffer.flip();
     }
   }
 

@@ -134,9 +134,19 @@ public final class AppDirectory {
    * @param version the version staged
    * @param status {@code pending} until the fate is known, then {@code success} or {@code failed}
    * @param reason why it failed, or null
+   * @param patchUsed whether the staged bytes were rebuilt from a patch (true), or a patch failed
+   *     and the full download recovered (false); null when no patch was tried. The report's
+   *     {@code patch} note on success
+   * @param patchFailure why the patch was not used, when {@code patchUsed} is false; else null
    */
   public record Report(
-      String requestId, String updateType, String version, String status, String reason) {
+      String requestId,
+      String updateType,
+      String version,
+      String status,
+      String reason,
+      Boolean patchUsed,
+      String patchFailure) {
     /** Not yet known. */
     public static final String PENDING = "pending";
 
@@ -154,7 +164,21 @@ public final class AppDirectory {
      * @return the changed report
      */
     public Report with(String status, String reason) {
-      return new Report(requestId, updateType, version, status, reason);
+      return new Report(requestId, updateType, version, status, reason, patchUsed, patchFailure);
+    }
+
+    /**
+     * A report that says nothing about patches.
+     *
+     * @param requestId the request id of the check that offered the update
+     * @param updateType the update type
+     * @param version the version staged
+     * @param status {@code pending}, {@code success} or {@code failed}
+     * @param reason why it failed, or null
+     */
+    public Report(
+        String requestId, String updateType, String version, String status, String reason) {
+      this(requestId, updateType, version, status, reason, null, null);
     }
   }
 
@@ -447,7 +471,11 @@ public final class AppDirectory {
         p.getProperty("update_type"),
         p.getProperty("version"),
         p.getProperty("status", Report.PENDING),
-        p.getProperty("reason"));
+        p.getProperty("reason"),
+        p.getProperty("patch_used") == null
+            ? null
+            : Boolean.valueOf(p.getProperty("patch_used")),
+        p.getProperty("patch_failure"));
   }
 
   /**
@@ -487,6 +515,8 @@ public final class AppDirectory {
     put(p, "version", report.version());
     put(p, "status", report.status());
     put(p, "reason", report.reason());
+    put(p, "patch_used", report.patchUsed() == null ? null : report.patchUsed().toString());
+    put(p, "patch_failure", report.patchFailure());
     Files.createDirectories(dir.resolve("reports"));
     writeAtomically(reportFile(report.version()), p, "report");
   }

@@ -26,7 +26,8 @@ class CliJarLicenceIT {
           "dev/appupdate/", List.of("META-INF/LICENSE"),
           "com/fasterxml/jackson/", List.of("META-INF/LICENSE-jackson", "META-INF/NOTICE-jackson"),
           "picocli/", List.of("META-INF/LICENSE-picocli"),
-          "com/github/luben/zstd/", List.of("META-INF/LICENSE-zstd-jni"));
+          "com/github/luben/zstd/",
+          List.of("META-INF/LICENSE-zstd-jni", "META-INF/LICENSE-zstd"));
 
   @Test
   void everyBundledClass_belongsToAComponentWhoseLicenceFilesAreInTheJar() throws IOException {

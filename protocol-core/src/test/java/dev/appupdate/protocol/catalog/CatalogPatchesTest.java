@@ -70,6 +70,20 @@ class CatalogPatchesTest {
   }
 
   @Test
+  void parse_releaseWithPatchesAndAHaltThreshold_keepsBoth() {
+    Catalog c =
+        catalog(
+            release("1.0", H1, ""),
+            release(
+                "2.0",
+                H2,
+                patch("1.0", "") + ",\"halt\":{\"max_failure_rate\":0.05,\"min_reports\":50}"));
+
+    assertThat(c.releases().get(1).patches()).hasSize(1);
+    assertThat(c.releases().get(1).halt()).isEqualTo(HaltThreshold.of(0.05, 50));
+  }
+
+  @Test
   void parse_patchFromAVersionTheCatalogLacks_namesTheReleaseAndField() {
     assertThat(problems(release("1.0", H1, ""), release("2.0", H2, patch("1.5", ""))))
         .containsExactly(
