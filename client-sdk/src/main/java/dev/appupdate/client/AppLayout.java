@@ -29,7 +29,8 @@ import java.util.Optional;
  * <p>The completion report of a staged update is not sent by {@link UpdateClient#update}: it is
  * kept in the application directory and sent once the outcome is known, {@code success} by {@link
  * #confirmStarted} in the new version, {@code failed} with code {@code install_failed} by the
- * version the launcher rolled back to (at its {@link #confirmStarted} or {@link #deliverReports}).
+ * version the launcher rolled back to (at its {@link #confirmStarted} or {@link #deliverReports}),
+ * {@code failed} with code {@code cancelled} when another version replaced it before it confirmed.
  * See docs/CLIENT.md, "Applying updates".
  */
 public final class AppLayout {
@@ -228,13 +229,22 @@ public final class AppLayout {
             if (AppDirectory.Report.PENDING.equals(r.status())) {
               continue;
             }
-            Outcome outcome =
-                AppDirectory.Report.SUCCESS.equals(r.status())
-                    ? withPatchNote(Outcome.success(r.version()), r)
-                    : Outcome.failed(
-                        r.version(),
-                        FailureCode.INSTALL_FAILED,
-                        Reasons.clean(r.reason() == null ? "rolled back" : r.reason()));
+            Outcome outcome;
+            if (AppDirectory.Report.SUCCESS.equals(r.status())) {
+              outcome = withPatchNote(Outcome.success(r.version()), r);
+            } else if (AppDirectory.Report.CANCELLED.equals(r.status())) {
+              outcome =
+                  Outcome.failed(
+                      r.version(),
+                      FailureCode.CANCELLED,
+                      Reasons.clean(r.reason() == null ? "superseded" : r.reason()));
+            } else {
+              outcome =
+                  Outcome.failed(
+                      r.version(),
+                      FailureCode.INSTALL_FAILED,
+                      Reasons.clean(r.reason() == null ? "rolled back" : r.reason()));
+            }
             try {
               CompletionReport report =
                   CompletionReport.of(r.requestId(), Map.of(r.updateType(), outcome));
@@ -243,7 +253,7 @@ public final class AppLayout {
               } else {
                 client.report(report);
               }
-              app.deleteReport(r.version());
+              app.deleteReport(r);
             } catch (UpdateServerException e) {
               if (e.status() >= 500 || e.status() == 408 || e.status() == 429) {
                 waiting++;
@@ -251,7 +261,7 @@ public final class AppLayout {
               } else {
                 LOG.log(
                     Level.WARNING, () -> "report of " + r.version() + " refused, dropped: " + e);
-                app.deleteReport(r.version());
+                app.deleteReport(r);
               }
             } catch (IOException e) {
               waiting++;

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.text.Normalizer;
+import java.text.Normalizer.Form;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +29,11 @@ import java.util.zip.ZipFile;
  * exhaust the disk: names that escape the directory (zip slip) or that Windows reads as devices or
  * streams, links and special files, duplicate names (also differing only in case), encrypted
  * entries, ZIP64, more than {@link #maxEntries} entries, more than {@link #maxTotalSize} bytes
- * unpacked, and entries that unpack to more than {@link #maxRatio} times their packed size (zip
- * bombs). The checks read the central directory themselves, since {@link ZipFile} does not show
- * whether an entry is a link; the bytes are then counted while they are written, so a declared size
- * cannot lie.
+ * unpacked, entries that unpack to more than {@link #maxRatio} times their packed size or that
+ * share bytes with another entry (zip bombs), and archives whose local headers or layout disagree
+ * with their central directory (each tool would see other files). The checks read the central
+ * directory themselves, since {@link ZipFile} does not show whether an entry is a link; the bytes
+ * are then counted while they are written, so a declared size cannot lie.
  */
 final class ZipUnpacker {
   static final long DEFAULT_MAX_TOTAL_SIZE = 4L << 30;
@@ -41,6 +45,7 @@ final class ZipUnpacker {
 
   private static final int EOCD = 0x06054b50;
   private static final int CENTRAL = 0x02014b50;
+  private static final int LOCAL = 0x04034b50;
   private static final int UNIX = 3;
   private static final int S_IFMT = 0170000;
   private static final int S_IFREG = 0100000;
@@ -48,7 +53,9 @@ final class ZipUnpacker {
   private static final int S_IFLNK = 0120000;
   private static final int DOS_REPARSE_POINT = 0x400;
   private static final Pattern WINDOWS_DEVICE =
-      Pattern.compile("(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\\..*)?");
+      Pattern.compile(
+          "(?i)(con|prn|aux|nul|conin\\$|conout\\$|com[0-9\u00b9\u00b2\u00b3]"
+              + "|lpt[0-9\u00b9\u00b2\u00b3])(\\..*)?");
 
   final long maxTotalSize;
   final int maxEntries;
@@ -66,6 +73,10 @@ final class ZipUnpacker {
 
   /** An entry as the central directory describes it. */
   record Entry(String name, boolean directory, long size, long packedSize, long crc, int mode) {}
+
+  /** Where an entry's local header is, and what it must repeat of the central directory. */
+  private record Local(
+      String name, byte[] nameBytes, int flags, int method, long offset, long packed) {}
 
   /**
    * Checks {@code zip} and unpacks it into {@code target}, an existing empty directory. On failure
@@ -166,15 +177,66 @@ final class ZipUnpacker {
         throw new IOException("archive refused: " + count + " entries, more than " + maxEntries);
       }
       long eocdPosition = size - tailLength + eocd;
-      if (cdOffset + cdSize > eocdPosition) {
-        throw new IOException("archive refused: central directory out of bounds");
+      // ZipFile reads the central directory that ends at the end record and takes any gap as
+      // data prepended to the archive: anything else would have it read entries other than those
+      // checked here.
+      if (cdOffset + cdSize != eocdPosition) {
+        throw new IOException(
+            "archive refused: central directory not where the end record says (data before the"
+                + " archive or between its parts)");
       }
       ByteBuffer cd = read(channel, cdOffset, (int) cdSize);
-      return entries(cd, count);
+      List<Local> locals = new ArrayList<>(count);
+      List<Entry> entries = entries(cd, count, locals);
+      checkLocalHeaders(channel, locals, cdOffset);
+      return entries;
     }
   }
 
-  private List<Entry> entries(ByteBuffer cd, int count) throws IOException {
+  /**
+   * Checks that each local header repeats its central entry's name, flags' encryption bit and
+   * method, and that no two entries share bytes: ZipFile takes names from the central directory
+   * but other tools read the local headers, so a mismatch shows each tool other files, and
+   * entries overlapping in the archive unpack one small archive into many times its size (a
+   * bomb no ratio of one entry shows).
+   */
+  private static void checkLocalHeaders(FileChannel channel, List<Local> locals, long cdOffset)
+      throws IOException {
+    List<long[]> spans = new ArrayList<>(locals.size());
+    for (Local l : locals) {
+      if (l.offset() + 30 > cdOffset) {
+        throw refused(l.name(), "has its local header out of bounds");
+      }
+      ByteBuffer h = read(channel, l.offset(), 30);
+      int nameLength = Short.toUnsignedInt(h.getShort(26));
+      int extraLength = Short.toUnsignedInt(h.getShort(28));
+      if (h.getInt(0) != LOCAL
+          || Short.toUnsignedInt(h.getShort(8)) != l.method()
+          || ((h.getShort(6) ^ l.flags()) & 1) != 0
+          || nameLength != l.nameBytes().length
+          || l.offset() + 30 + nameLength > cdOffset) {
+        throw refused(l.name(), "does not match its local header");
+      }
+      byte[] localName = new byte[nameLength];
+      read(channel, l.offset() + 30, nameLength).get(localName);
+      if (!Arrays.equals(localName, l.nameBytes())) {
+        throw refused(l.name(), "has another name in its local header");
+      }
+      long end = l.offset() + 30 + nameLength + extraLength + l.packed();
+      if (end > cdOffset) {
+        throw refused(l.name(), "has its data out of bounds");
+      }
+      spans.add(new long[] {l.offset(), end});
+    }
+    spans.sort((a, b) -> Long.compare(a[0], b[0]));
+    for (int i = 1; i < spans.size(); i++) {
+      if (spans.get(i)[0] < spans.get(i - 1)[1]) {
+        throw new IOException("archive refused: entries overlap in the archive (a zip bomb)");
+      }
+    }
+  }
+
+  private List<Entry> entries(ByteBuffer cd, int count, List<Local> locals) throws IOException {
     List<Entry> entries = new ArrayList<>(count);
     Set<String> names = new HashSet<>();
     long total = 0;
@@ -193,10 +255,13 @@ final class ZipUnpacker {
       int extraLength = Short.toUnsignedInt(cd.getShort(p + 30));
       int commentLength = Short.toUnsignedInt(cd.getShort(p + 32));
       int external = cd.getInt(p + 38);
+      long localOffset = Integer.toUnsignedLong(cd.getInt(p + 42));
       if (p + 46 + nameLength > cd.limit()) {
         throw new IOException("archive refused: malformed central directory at entry " + i);
       }
       String name = decode(cd, p + 46, nameLength, i);
+      byte[] nameBytes = new byte[nameLength];
+      cd.get(p + 46, nameBytes);
       p += 46 + nameLength + extraLength + commentLength;
 
       if ((flags & 1) != 0) {
@@ -205,7 +270,7 @@ final class ZipUnpacker {
       if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
         throw refused(name, "uses compression method " + method);
       }
-      if (packed == 0xFFFFFFFFL || size == 0xFFFFFFFFL) {
+      if (packed == 0xFFFFFFFFL || size == 0xFFFFFFFFL || localOffset == 0xFFFFFFFFL) {
         throw new IOException("archive refused: ZIP64 archives are not supported");
       }
       int mode = 0;
@@ -223,10 +288,14 @@ final class ZipUnpacker {
       }
       checkName(name);
       boolean directory = name.endsWith("/");
+      // macOS stores names normalised (NFD) and Windows and macOS ignore case: names equal
+      // after both would overwrite each other there.
       String key =
-          (directory ? name.substring(0, name.length() - 1) : name).toLowerCase(Locale.ROOT);
+          Normalizer.normalize(directory ? name.substring(0, name.length() - 1) : name, Form.NFC)
+              .toLowerCase(Locale.ROOT);
       if (!names.add(key)) {
-        throw refused(name, "is a duplicate (names are compared ignoring case)");
+        throw refused(
+            name, "is a duplicate (names are compared ignoring case and Unicode normalisation)");
       }
       if (size > RATIO_THRESHOLD && size > (long) maxRatio * Math.max(packed, 1)) {
         throw refused(
@@ -237,6 +306,7 @@ final class ZipUnpacker {
         throw new IOException("archive refused: unpacks to more than " + maxTotalSize + " bytes");
       }
       entries.add(new Entry(name, directory, size, packed, crc, mode & 07777));
+      locals.add(new Local(name, nameBytes, flags, method, localOffset, packed));
     }
     return entries;
   }

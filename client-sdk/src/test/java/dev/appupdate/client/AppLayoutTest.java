@@ -255,6 +255,29 @@ class AppLayoutTest {
   }
 
   @Test
+  void stagedVersionReplacedBeforeItRan_isReportedCancelledInsteadOfWaitingForever()
+      throws IOException {
+    offering(ZipUnpackerTest.zip("lib/app.jar", "two"));
+    client().update(dir.resolve("downloads"), layout.installer());
+    layout.install("3.0", Files.write(dir.resolve("v3.zip"), ZipUnpackerTest.zip("a", "3")));
+
+    assertThat(layout.confirmStarted(client())).isTrue();
+
+    assertThat(reports())
+        .containsExactly(
+            CompletionReport.of(
+                "req-1",
+                Map.of(
+                    "app",
+                    Outcome.failed(
+                        "2.0",
+                        FailureCode.CANCELLED,
+                        "superseded by version 3.0 before version 2.0 confirmed"))));
+    assertThat(appDir.resolve("reports")).isEmptyDirectory();
+    assertThat(layout.stagedVersion()).contains("3.0");
+  }
+
+  @Test
   void update_archiveEscapingItsDirectory_isReportedInstallFailedAtOnce() throws IOException {
     offering(ZipUnpackerTest.zip("lib/app.jar", "two", "../../evil.txt", "x"));
 

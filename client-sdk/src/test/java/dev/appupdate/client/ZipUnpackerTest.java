@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -235,5 +236,102 @@ class ZipUnpackerTest {
   void unpack_controlCharactersInAName_doNotReachTheMessage() {
     assertThatThrownBy(() -> unpacker.unpack(write(zip("../a\nb", "x")), target()))
         .hasMessage("archive refused: entry '../a?b' escapes the directory");
+  }
+
+  @Test
+  void unpack_namesEqualAfterUnicodeNormalisation_areRefused() throws IOException {
+    // é precomposed, then e and a combining acute: one name on macOS, which stores it as NFD.
+    byte[] zip = zip("caf\u00e9.txt", "1", "cafe\u0301.txt", "2");
+
+    assertThatThrownBy(() -> unpacker.unpack(write(zip), target()))
+        .hasMessageContaining("'cafe\u0301.txt' is a duplicate");
+  }
+
+  @Test
+  void unpack_windowsDeviceNamesWithSuperscriptDigitsOrConsoleNames_areRefused() {
+    for (String name : List.of("lib/COM\u00b9.jar", "conin$", "CONOUT$.txt", "lpt\u00b2")) {
+      assertThatThrownBy(() -> unpacker.unpack(write(zip(name, "x")), target()))
+          .as(name)
+          .hasMessageContaining("has a segment Windows cannot store as named");
+    }
+  }
+
+  @Test
+  void unpack_localHeaderNamingAnotherFile_isRefusedBeforeWritingAnything() throws IOException {
+    byte[] zip = zip("a.txt", "x", "b.txt", "y");
+    // Only the central directory says c.txt: ZipFile would write c.txt, unzip b.txt.
+    zip[central(zip, "b.txt") + 46] = 'c';
+    Path target = target();
+
+    assertThatThrownBy(() -> unpacker.unpack(write(zip), target))
+        .hasMessage("archive refused: entry 'c.txt' has another name in its local header");
+    assertThat(target).isEmptyDirectory();
+  }
+
+  @Test
+  void unpack_centralDirectoryNotRightBeforeTheEndRecord_isRefused() throws IOException {
+    // The checks and ZipFile would each read another central directory.
+    byte[] zip = zip("a.txt", "x");
+    int end = zip.length - 22;
+    byte[] gapped =
+        concat(Arrays.copyOf(zip, end), new byte[4], Arrays.copyOfRange(zip, end, zip.length));
+
+    assertThatThrownBy(() -> unpacker.unpack(write(gapped), target()))
+        .hasMessageStartingWith(
+            "archive refused: central directory not where the end record says");
+  }
+
+  @Test
+  void unpack_entriesSharingBytes_areRefusedAsABomb() throws IOException {
+    // The quoted-overlap bomb: the data of "outer" holds the whole entry "inner", so every byte
+    // of the archive is unpacked twice; with many such entries a small file fills a disk.
+    byte[] inner = "hello".getBytes(StandardCharsets.UTF_8);
+    byte[] innerEntry = concat(localHeader("inner", inner), inner);
+    byte[] outer = concat(localHeader("outer", innerEntry), innerEntry);
+    int innerOffset = outer.length - innerEntry.length;
+    byte[] cd =
+        concat(centralHeader("outer", innerEntry, 0), centralHeader("inner", inner, innerOffset));
+    ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+    end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0);
+    end.putShort((short) 2).putShort((short) 2).putInt(cd.length).putInt(outer.length);
+    end.putShort((short) 0);
+    Path target = target();
+
+    assertThatThrownBy(() -> unpacker.unpack(write(concat(outer, cd, end.array())), target))
+        .hasMessage("archive refused: entries overlap in the archive (a zip bomb)");
+    assertThat(target).isEmptyDirectory();
+  }
+
+  private static byte[] localHeader(String name, byte[] data) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(30 + n.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x04034b50).putShort((short) 10).putShort((short) 0).putShort((short) 0);
+    b.putInt(0).putInt((int) crc(data)).putInt(data.length).putInt(data.length);
+    b.putShort((short) n.length).putShort((short) 0).put(n);
+    return b.array();
+  }
+
+  private static byte[] centralHeader(String name, byte[] data, int offset) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(46 + n.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x02014b50).putShort((short) 10).putShort((short) 10).putShort((short) 0);
+    b.putShort((short) 0).putInt(0).putInt((int) crc(data)).putInt(data.length);
+    b.putInt(data.length).putShort((short) n.length).putShort((short) 0).putShort((short) 0);
+    b.putShort((short) 0).putShort((short) 0).putInt(0).putInt(offset).put(n);
+    return b.array();
+  }
+
+  private static long crc(byte[] data) {
+    CRC32 crc = new CRC32();
+    crc.update(data);
+    return crc.getValue();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.write(p, 0, p.length);
+    }
+    return out.toByteArray();
   }
 }

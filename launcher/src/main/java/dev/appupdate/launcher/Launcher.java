@@ -1,6 +1,7 @@
 package dev.appupdate.launcher;
 
 import dev.appupdate.client.internal.AppDirectory;
+import dev.appupdate.client.internal.AppDirectory.Report;
 import dev.appupdate.client.internal.AppDirectory.State;
 import java.io.File;
 import java.io.IOException;
@@ -69,8 +70,11 @@ public final class Launcher {
     int status;
     try {
       status = launcher.run();
-    } catch (IOException e) {
-      System.err.println("appupdate-launcher: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // A damaged state file (an unreadable number, a version that cannot name a directory) is
+      // the launcher's error, not the application's: never a status the application could exit
+      // with, such as 1 for an uncaught exception.
+      System.err.println("appupdate-launcher: " + e);
       status = USAGE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -92,6 +96,17 @@ public final class Launcher {
     while (state.onTrial()) {
       String version = state.current();
       State before = state;
+      Report recorded = app.report(version);
+      if (state.attempts() >= config.attempts
+          && recorded != null
+          && Report.FAILED.equals(recorded.status())) {
+        // A launcher stopped between recording a rollback and switching the pointer: finish it,
+        // rather than start the version once more and, should it confirm, run a version whose
+        // report says it was rolled back.
+        state = app.rollBack(recorded.reason());
+        log("version " + version + " " + recorded.reason() + "; running " + state.current());
+        break;
+      }
       state =
           app.locked(
               s -> {

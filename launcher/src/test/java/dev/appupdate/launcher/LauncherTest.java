@@ -1,6 +1,7 @@
 package dev.appupdate.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appupdate.client.internal.AppDirectory;
 import dev.appupdate.client.internal.AppDirectory.Report;
@@ -108,6 +109,70 @@ class LauncherTest {
     assertThat(app.report("2").reason())
         .isEqualTo("rolled back: did not confirm within 1 s (1 attempt)");
     assertThat(app.versionDirectory("2")).doesNotExist();
+  }
+
+  @Test
+  void run_afterALauncherStoppedMidRollback_finishesTheRollbackWithoutStartingTheVersion()
+      throws Exception {
+    // Version 2 would confirm if started: it must not be, its report already says rolled back.
+    layout("exit 0", "exit 0", "attempts=1\n");
+    AppDirectory.open(appDir).switchToStaged();
+    AppDirectory.open(appDir)
+        .locked(
+            s -> {
+              AppDirectory.open(appDir)
+                  .write(new State(s.current(), s.previous(), s.staged(), false, 1));
+              return null;
+            });
+    AppDirectory crashing =
+        AppDirectory.open(
+            appDir,
+            point -> {
+              if (point.equals("rollback:reported")) {
+                throw new IOException("killed");
+              }
+            });
+    assertThatThrownBy(() -> crashing.rollBack("rolled back: exited with status 3 (1 attempt)"))
+        .hasMessage("killed");
+    AppDirectory app = AppDirectory.open(appDir);
+    assertThat(app.state().current()).isEqualTo("2");
+
+    assertThat(launch(app)).isZero();
+
+    assertThat(starts()).containsExactly("1");
+    assertThat(app.state()).isEqualTo(new State("1", null, null, true, 0));
+    assertThat(app.report("2"))
+        .isEqualTo(
+            new Report(
+                "req-2",
+                "app",
+                "2",
+                Report.FAILED,
+                "rolled back: exited with status 3 (1 attempt)"));
+  }
+
+  @Test
+  void main_damagedStateFile_exitsWithTheLaunchersOwnStatus() throws Exception {
+    layout("exit 0", null, "");
+    Files.writeString(appDir.resolve("state.properties"), "current=1\nattempts=two\n");
+    Process launcher =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Launcher.class.getName(),
+                appDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String output = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(launcher.exitValue()).as(output).isEqualTo(Launcher.USAGE);
+      assertThat(output).contains("appupdate-launcher: ").contains("two");
+    } finally {
+      launcher.destroyForcibly();
+    }
   }
 
   @Test

@@ -132,7 +132,8 @@ public final class AppDirectory {
    * @param requestId the request id of the check that offered the update
    * @param updateType the update type
    * @param version the version staged
-   * @param status {@code pending} until the fate is known, then {@code success} or {@code failed}
+   * @param status {@code pending} until the fate is known, then {@code success}, {@code failed} or
+   *     {@code cancelled}
    * @param reason why it failed, or null
    * @param patchUsed whether the staged bytes were rebuilt from a patch (true), or a patch failed
    *     and the full download recovered (false); null when no patch was tried. The report's
@@ -155,6 +156,9 @@ public final class AppDirectory {
 
     /** Rolled back. */
     public static final String FAILED = "failed";
+
+    /** Replaced by another version before it confirmed: never applied, counts against nothing. */
+    public static final String CANCELLED = "cancelled";
 
     /**
      * Returns this report with another status and reason.
@@ -363,7 +367,7 @@ public final class AppDirectory {
           }
           return null;
         });
-    cleanUp();
+    tidy();
   }
 
   /**
@@ -374,24 +378,26 @@ public final class AppDirectory {
    * @throws IOException if the state cannot be read or written
    */
   public State switchToStaged() throws IOException {
-    return locked(
-        state -> {
-          if (state.staged() == null) {
-            return state;
-          }
-          if (!Files.isDirectory(versionDirectory(state.staged()))) {
-            State next =
-                new State(
-                    state.current(), state.previous(), null, state.confirmed(), state.attempts());
-            write(next);
-            return next;
-          }
-          // An unconfirmed current version is abandoned: the confirmed one stays the fallback.
-          String previous = state.confirmed() ? state.current() : state.previous();
-          State next = new State(state.staged(), previous, null, previous == null, 0);
-          write(next);
-          return next;
-        });
+    State after = locked(this::switchToStaged);
+    tidy();
+    return after;
+  }
+
+  private State switchToStaged(State state) throws IOException {
+    if (state.staged() == null) {
+      return state;
+    }
+    if (!Files.isDirectory(versionDirectory(state.staged()))) {
+      State next =
+          new State(state.current(), state.previous(), null, state.confirmed(), state.attempts());
+      write(next);
+      return next;
+    }
+    // An unconfirmed current version is abandoned: the confirmed one stays the fallback.
+    String previous = state.confirmed() ? state.current() : state.previous();
+    State next = new State(state.staged(), previous, null, previous == null, 0);
+    write(next);
+    return next;
   }
 
   /**
@@ -421,7 +427,7 @@ public final class AppDirectory {
               return true;
             });
     if (confirmed) {
-      cleanUp();
+      tidy();
     }
     return confirmed;
   }
@@ -450,7 +456,7 @@ public final class AppDirectory {
               write(next);
               return next;
             });
-    cleanUp();
+    tidy();
     return after;
   }
 
@@ -522,13 +528,22 @@ public final class AppDirectory {
   }
 
   /**
-   * Deletes the report of {@code version}, once delivered.
+   * Deletes {@code delivered}, once delivered, unless its file changed meanwhile (the version
+   * staged again with another request, say): that newer report still has to go out.
    *
-   * @param version the version
+   * @param delivered the report as it was read and delivered
+   * @return whether it was deleted
    * @throws IOException if it cannot be deleted
    */
-  public void deleteReport(String version) throws IOException {
-    Files.deleteIfExists(reportFile(version));
+  public boolean deleteReport(Report delivered) throws IOException {
+    return locked(
+        state -> {
+          if (!delivered.equals(report(delivered.version()))) {
+            return false;
+          }
+          Files.delete(reportFile(delivered.version()));
+          return true;
+        });
   }
 
   /**
@@ -552,11 +567,12 @@ public final class AppDirectory {
    */
   public void cleanUp() throws IOException {
     Path versions = dir.resolve("versions");
-    if (!Files.isDirectory(versions)) {
-      return;
-    }
     locked(
         state -> {
+          settleAbandonedReports(state);
+          if (!Files.isDirectory(versions)) {
+            return null;
+          }
           try (DirectoryStream<Path> entries = Files.newDirectoryStream(versions)) {
             for (Path p : entries) {
               String name = p.getFileName().toString();
@@ -579,6 +595,41 @@ public final class AppDirectory {
           }
           return null;
         });
+  }
+
+  /**
+   * A pending report waits for the fate of the version on trial or staged. One whose version the
+   * pointer no longer names so (a staged version replaced by a newer one, a version on trial
+   * abandoned for a newer staged one, a staging cut short by a crash) would wait forever, and its
+   * check would never hear of it: it becomes {@code cancelled}, delivered like any other report
+   * and counted against no release.
+   */
+  private void settleAbandonedReports(State state) throws IOException {
+    String by = state.staged() != null ? state.staged() : state.current();
+    for (Report r : reports()) {
+      if (Report.PENDING.equals(r.status())
+          && !r.version().equals(state.staged())
+          && !r.version().equals(state.current())) {
+        writeReport(
+            r.with(
+                Report.CANCELLED,
+                "superseded by version " + by + " before version " + r.version() + " confirmed"));
+      }
+    }
+  }
+
+  /**
+   * Cleans up after a change that took effect: a failure here must not make the change look
+   * failed (a staged version reported as not installed, a confirmation as not done), and the next
+   * clean-up tries again.
+   */
+  private void tidy() {
+    try {
+      cleanUp();
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(AppDirectory.class.getName())
+          .log(System.Logger.Level.WARNING, "clean-up of " + dir + " failed, retried later: " + e);
+    }
   }
 
   private Path reportFile(String version) {
