@@ -524,7 +524,7 @@ public final class Release {
      * @throws IllegalStateException if already set
      */
     public Builder halt(HaltThreshold halt) {
-      this.halt = once(1 << 13, "halt", this.halt, halt);
+      this.halt = once(1 << 14, "halt", this.halt, halt);
       return this;
     }
 
