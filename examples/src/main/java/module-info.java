@@ -5,6 +5,7 @@
 module dev.appupdate.examples {
   requires dev.appupdate.client;
   requires dev.appupdate.client.patch;
+  requires dev.appupdate.conformance;
   // catalog sign reads and writes catalog documents with Jackson's streaming parser.
   requires com.fasterxml.jackson.core;
   // stats reads the admin API's statistics document over HTTP.

@@ -27,6 +27,7 @@ public final class ServedCatalog implements AutoCloseable {
   public static final String PRODUCT = "your_app";
 
   private final HttpServer server;
+  private final Catalog catalog;
   private final byte[] key = RequestIds.newKey();
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final List<CompletionReport> completions = new CopyOnWriteArrayList<>();
@@ -43,7 +44,7 @@ public final class ServedCatalog implements AutoCloseable {
         java.util.Arrays.stream(releases)
             .map(ServedCatalog::releaseJson)
             .collect(Collectors.joining(",\n", "{\"releases\": [\n", "\n]}"));
-    Catalog catalog = Catalog.parse(json.getBytes(StandardCharsets.UTF_8), "test catalog");
+    catalog = Catalog.parse(json.getBytes(StandardCharsets.UTF_8), "test catalog");
     server = EmbeddedServerExample.start(0, catalog, key, completions::add);
     for (Offered r : releases) {
       files.put(r.fileName(), r.bytes());
@@ -81,6 +82,11 @@ public final class ServedCatalog implements AutoCloseable {
   /** Serves {@code bytes} for a release instead of the bytes its catalog entry describes. */
   public void tamper(Offered release, byte[] bytes) {
     files.put(release.fileName(), bytes.clone());
+  }
+
+  /** Returns the catalog the server serves. */
+  public Catalog catalog() {
+    return catalog;
   }
 
   /** Returns the server's base URL, for example {@code http://127.0.0.1:41234/}. */

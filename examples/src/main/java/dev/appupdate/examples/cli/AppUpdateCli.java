@@ -95,6 +95,7 @@ public final class AppUpdateCli {
             .addSubcommand(new CommandLine(new CatalogCommand.Validate(out, err)))
             .addSubcommand(new CommandLine(new CatalogCommand.Sign(out, err))));
     top.addSubcommand(new CommandLine(new StatsCommand(out, err)));
+    top.addSubcommand(new CommandLine(new ConformanceCommand(out, err)));
     top.addSubcommand(
         new CommandLine(new PatchCommand())
             .addSubcommand(new CommandLine(new PatchCommand.Create(out, err))));

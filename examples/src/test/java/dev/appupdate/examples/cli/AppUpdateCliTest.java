@@ -37,7 +37,7 @@ class AppUpdateCliTest {
     assertThat(run.err())
         .isEqualTo(
             "appupdate: unknown command \"frobnicate\"; expected check, update, hash, keygen,"
-                + " catalog, stats, patch, help (see 'appupdate --help')\n");
+                + " catalog, stats, conformance, patch, help (see 'appupdate --help')\n");
   }
 
   @Test
