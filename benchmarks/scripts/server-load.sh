@@ -50,8 +50,8 @@ pin=${PIN:-both}
 server_jar=${SERVER_JAR:-$server_jar}
 server_log=${SERVER_LOG:-file}
 read -r -a server_opts <<<"${SERVER_OPTS:-}"
-# The reference server's worker pool (AppUpdateServer.Builder's default); BareServer gets as many.
-handler_threads=32
+# The reference server's worker pool on JDK 17 (Workers.DEFAULT_THREADS); BareServer gets as many.
+handler_threads=${HANDLER_THREADS:-512}
 
 case $pin in
   both) placements=(shared pinned) ;;
