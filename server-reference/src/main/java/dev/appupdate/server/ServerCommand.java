@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -229,15 +228,12 @@ final class ServerCommand {
     if (command.adminTlsPasswordFile != null && command.adminTlsKeyStore == null) {
       problems.add("--admin-tls-password-file needs --admin-tls-keystore");
     } else if (command.adminTlsPasswordFile != null) {
+      // The same rules as every other secret file: own, regular, owner-only, first line.
       try {
         command.adminTlsPassword =
-            Files.readString(command.adminTlsPasswordFile, StandardCharsets.UTF_8)
-                .lines()
-                .findFirst()
-                .orElse("")
-                .toCharArray();
+            DatabaseOptions.readPassword(command.adminTlsPasswordFile).toCharArray();
       } catch (IOException e) {
-        problems.add("--admin-tls-password-file: cannot read it: " + e.getMessage());
+        problems.add("--admin-tls-password-file: " + e.getMessage());
       }
     } else if (System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD") != null) {
       command.adminTlsPassword = System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD").toCharArray();

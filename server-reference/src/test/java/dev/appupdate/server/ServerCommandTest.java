@@ -154,6 +154,39 @@ class ServerCommandTest {
   }
 
   @Test
+  void adminTlsPasswordFile_readableByOthers_isRefusedAndOwnerOnlyIsRead() throws Exception {
+    Path store = Files.writeString(dir.resolve("admin.p12"), "not read while parsing");
+    Path password = Files.writeString(dir.resolve("tls.password"), "s3cret\nignored\n");
+    Files.setPosixFilePermissions(
+        password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    ServerCommand.UsageException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ServerCommand.UsageException.class,
+            () ->
+                ServerCommand.parse(
+                    "--admin-tls-keystore",
+                    store.toString(),
+                    "--admin-tls-password-file",
+                    password.toString()));
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .startsWith("--admin-tls-password-file: ")
+        .contains("is accessible to group or others (rw-r--r--)");
+
+    Files.setPosixFilePermissions(
+        password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(
+            ServerCommand.parse(
+                    "--admin-tls-keystore",
+                    store.toString(),
+                    "--admin-tls-password-file",
+                    password.toString())
+                .adminTlsPassword())
+        .containsExactly("s3cret".toCharArray());
+  }
+
+  @Test
   void help_winsOverBadArguments() throws Exception {
     assertThat(ServerCommand.parse("--port", "x", "--frobnicate", "--help").helpRequested())
         .isTrue();
