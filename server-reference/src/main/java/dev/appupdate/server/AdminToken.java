@@ -66,7 +66,7 @@ final class AdminToken {
             file);
       }
     }
-    LOG.log(Level.INFO, "admin token in {0}", file.toAbsolutePath());
+    // Where it is goes to the log once, with the listener's address (AdminServer).
     return new AdminToken(sha256(token.getBytes(StandardCharsets.UTF_8)));
   }
 
