@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,14 +169,52 @@ final class Router implements HttpHandler {
     throw HttpProblem.noRoute(path);
   }
 
+  /**
+   * The most of an unread request body that is read before a refusal is sent. A connection closed
+   * with unread bytes in its receive buffer is reset, and a reset can destroy the refusal before
+   * the client reads it. A small body is read, for at most {@link #DRAIN_TIME} (a refusal must stay
+   * cheap); a large one is still left unread (see {@link #keepAliveIfBodyless}).
+   */
+  static final int DRAIN_BEFORE_REFUSAL = 8 * 1024;
+
+  /** How long reading a small unwanted body may take before a refusal. */
+  static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+
   private static void answer(Call call, HttpProblem problem) {
     if (call.responded()) {
       return; // headers are out: all that is left is closing the connection
     }
+    drainSmallBody(call);
     try {
       call.sendProblem(problem);
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "could not send {0}: {1}", problem.problem().status(), e.toString());
+    }
+  }
+
+  private static void drainSmallBody(Call call) {
+    String length = call.requestHeader("Content-Length");
+    if (length == null || call.requestHeader("Transfer-Encoding") != null) {
+      return;
+    }
+    long declared;
+    try {
+      declared = Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    if (declared <= 0 || declared > DRAIN_BEFORE_REFUSAL) {
+      return;
+    }
+    // Bounded in time: a client that declares a body and never sends it loses its answer, not a
+    // worker's time (the connection is closed when the watch fires).
+    try (Watchdog.Watch watch = call.watchdog().deadline(DRAIN_TIME)) {
+      call.exchange().getRequestBody().readNBytes((int) declared);
+      if (watch.fired()) {
+        LOG.log(Level.DEBUG, "an unwanted request body did not arrive in {0}", DRAIN_TIME);
+      }
+    } catch (IOException e) {
+      // Too slow or gone: the refusal is sent (or not) on a connection that closes anyway.
     }
   }
 
