@@ -2,12 +2,10 @@ package dev.appupdate.server;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +44,8 @@ final class Workers implements Executor {
   private static final int OVERFLOW_QUEUE = 32;
 
   private final ExecutorService main;
+  /** The pool's queue, or null on virtual threads. */
+  private final HotFirstQueue queue;
   private final ThreadPoolExecutor overflow;
   private final InFlight inFlight;
   private volatile Watchdog watchdog;
@@ -97,6 +97,7 @@ final class Workers implements Executor {
   private Workers(ExecutorService virtual, InFlight inFlight) {
     this.inFlight = inFlight;
     this.main = virtual;
+    this.queue = null;
     this.overflow = overflowPool();
   }
 
@@ -114,18 +115,20 @@ final class Workers implements Executor {
       throw new IllegalArgumentException("queueCapacity must be >= 0, got " + queueCapacity);
     }
     this.inFlight = inFlight;
-    BlockingQueue<Runnable> queue =
-        queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+    this.queue = new HotFirstQueue(queueCapacity);
     AtomicInteger n = new AtomicInteger();
-    main =
+    // Core size 0: the queue makes the pool start a worker while none is idle (HotFirstQueue), and
+    // every worker, not only those beyond a core, ends after 30 s idle.
+    ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            threads,
+            0,
             threads,
             30,
             TimeUnit.SECONDS,
             queue,
             r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
-    ((ThreadPoolExecutor) main).allowCoreThreadTimeOut(true);
+    queue.growing(pool);
+    main = pool;
     overflow = overflowPool();
   }
 
@@ -176,6 +179,10 @@ final class Workers implements Executor {
     try {
       main.execute(counted);
     } catch (RejectedExecutionException e) {
+      // The queue refused it to make the pool grow, and the pool reached its maximum meanwhile.
+      if (queue != null && !main.isShutdown() && queue.keep(counted)) {
+        return;
+      }
       try {
         overflow.execute(counted);
       } catch (RejectedExecutionException full) {
@@ -189,6 +196,11 @@ final class Workers implements Executor {
   Workers watchedBy(Watchdog watchdog) {
     this.watchdog = watchdog;
     return this;
+  }
+
+  /** Returns the most threads the pool has had at once; 0 on virtual threads. */
+  int largestPoolSize() {
+    return main instanceof ThreadPoolExecutor ? ((ThreadPoolExecutor) main).getLargestPoolSize() : 0;
   }
 
   /** Returns true on an overflow thread: the current exchange is to be answered 503. */

@@ -299,6 +299,23 @@ class HostileInputTest {
   }
 
   @Test
+  void updateCheck_withContentLength_keepsTheConnectionForTheNextRequest() throws Exception {
+    // The body is read into a buffer of its declared length; the JDK server keeps a connection
+    // only if the body was also seen to end, which a read past that length shows.
+    byte[] body = utf8(Fixtures.SEED_REQUEST);
+    try (Socket s = RawHttp.connect(port)) {
+      for (int i = 0; i < 3; i++) {
+        s.getOutputStream().write(RawHttp.head(post("/v1/update", body.length)));
+        s.getOutputStream().write(body);
+        s.getOutputStream().flush();
+        RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).contains("\"request_id\"");
+      }
+    }
+  }
+
+  @Test
   void refusedBody_connectionIsClosedAtOnceAndTheWorkerFreed() throws Exception {
     try (AppUpdateServer one = Fixtures.demoServer(dir.resolve("one")).workers(1, 1).build()) {
       one.start();
