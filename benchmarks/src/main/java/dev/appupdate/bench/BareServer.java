@@ -108,7 +108,13 @@ public final class BareServer implements AutoCloseable {
       throw new RejectedExecutionException("stopped");
     }
     try {
-      executor.getQueue().put(exchange);
+      // Offered in slices, so that a stop while every thread is busy does not leave the
+      // dispatcher waiting here for ever.
+      while (!executor.getQueue().offer(exchange, 100, TimeUnit.MILLISECONDS)) {
+        if (executor.isShutdown()) {
+          throw new RejectedExecutionException("stopped");
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RejectedExecutionException("interrupted while waiting for a handler thread", e);

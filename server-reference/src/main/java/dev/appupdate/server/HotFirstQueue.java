@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link ThreadPoolExecutor} creates a thread beyond its core size only when its queue refuses a
  * task, so {@link #offer} refuses while no worker is idle and the pool may grow ({@link
  * #growing}); the pool's core size is 0. A task refused because the pool reached its maximum in the
- * meantime can still be kept with {@link #keep}.
+ * meantime is to be offered again through the pool ({@code execute}), not kept directly: the pool
+ * rechecks after a successful offer whether it was shut down or has no worker left, and a task kept
+ * behind its back could wait for a worker that never comes.
  */
 final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQueue<Runnable> {
   private final int capacity;
@@ -71,24 +73,29 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
     lock.lock();
     try {
       worker = idle.pollFirst();
-      if (worker == null) {
-        ThreadPoolExecutor p = pool;
-        if (p != null && p.getPoolSize() < p.getMaximumPoolSize()) {
-          return false;
-        }
-        return keepLocked(task);
+      if (worker != null) {
+        worker.task = task;
       }
-      worker.task = task;
     } finally {
       lock.unlock();
     }
-    LockSupport.unpark(worker.thread);
-    return true;
+    if (worker != null) {
+      LockSupport.unpark(worker.thread);
+      return true;
+    }
+    // Asked without the lock: the pool's size takes the pool's main lock, which the pool holds
+    // while it drains this queue (shutdownNow), so asking under this lock could deadlock.
+    ThreadPoolExecutor p = pool;
+    if (p != null && p.getPoolSize() < p.getMaximumPoolSize()) {
+      return false;
+    }
+    // Hands it to a worker that became idle meanwhile, or keeps it.
+    return keep(task);
   }
 
   /**
-   * Keeps {@code task} if there is room, whatever the pool's size: for a task the pool refused
-   * because it reached its maximum after {@link #offer} refused it.
+   * Keeps {@code task} if there is room, whatever the pool's size, unless a worker is idle: then
+   * it is handed to that worker.
    *
    * @return whether the task was handed to an idle worker or kept
    */
@@ -166,6 +173,8 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
       }
       self = new Idle();
       idle.addFirst(self);
+      // An idle worker is room for a producer waiting in put or a timed offer.
+      notFull.signal();
     } finally {
       lock.unlock();
     }
@@ -267,12 +276,55 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
     }
   }
 
-  /** Returns a snapshot of the kept tasks: removing through it changes nothing here. */
+  /**
+   * Returns an iterator over a snapshot of the kept tasks; removing through it removes the task
+   * from the queue if it is still kept ({@link ThreadPoolExecutor#purge} relies on that).
+   */
   @Override
   public Iterator<Runnable> iterator() {
+    Iterator<Runnable> snapshot;
     lock.lock();
     try {
-      return new ArrayList<>(items).iterator();
+      snapshot = new ArrayList<>(items).iterator();
+    } finally {
+      lock.unlock();
+    }
+    return new Iterator<>() {
+      private Runnable last;
+
+      @Override
+      public boolean hasNext() {
+        return snapshot.hasNext();
+      }
+
+      @Override
+      public Runnable next() {
+        last = snapshot.next();
+        return last;
+      }
+
+      @Override
+      public void remove() {
+        if (last == null) {
+          throw new IllegalStateException();
+        }
+        removeKept(last);
+        last = null;
+      }
+    };
+  }
+
+  /** Removes {@code task} itself (not one equal to it) if it is still kept. */
+  private void removeKept(Runnable task) {
+    lock.lock();
+    try {
+      for (Iterator<Runnable> it = items.iterator(); it.hasNext(); ) {
+        if (it.next() == task) {
+          it.remove();
+          notFull.signal();
+          return;
+        }
+      }
     } finally {
       lock.unlock();
     }

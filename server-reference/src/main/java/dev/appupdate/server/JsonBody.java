@@ -48,8 +48,8 @@ final class JsonBody {
     }
     String declared = call.requestHeader("Content-Length");
     // With a length (and no Transfer-Encoding, which the JDK server would obey instead), the JDK
-    // server's stream ends there: the buffer is that long, so a small check does not allocate and
-    // zero 8 KiB. Without one (chunked), it starts at 8 KiB and grows.
+    // server's stream ends there: a small check's buffer is that long, so it does not allocate and
+    // zero 8 KiB. Without one (chunked), the buffer starts at 8 KiB and grows.
     int length = -1;
     if (declared != null) {
       // The JDK server has already refused lengths that are not non-negative numbers.
@@ -68,7 +68,9 @@ final class JsonBody {
             call.watchdog().minRate(Watchdog.MIN_BODY_RATE, Watchdog.BODY_WINDOW);
         InputStream in = call.exchange().getRequestBody()) {
       if (length >= 0) {
-        body = read(in, length, length, watch);
+        // Up to 8 KiB at once (a check is a few hundred bytes); a larger declared length grows
+        // the buffer as bytes arrive, so that slow clients declaring 64 KiB hold little memory.
+        body = read(in, Math.min(length, 8192), length, watch);
         // The stream must be seen to end: the JDK server keeps a connection only if the request
         // body was read to its end, and its stream ends only at a read past the length.
         if (in.read() >= 0) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,6 +109,11 @@ final class Workers implements Executor {
 
   /** @param inFlight counts each exchange from {@link #execute} until its task ends */
   Workers(int threads, int queueCapacity, InFlight inFlight) {
+    this(threads, queueCapacity, inFlight, null);
+  }
+
+  /** As above, with the pool's threads made by {@code threads} (null: daemon workers); for tests. */
+  Workers(int threads, int queueCapacity, InFlight inFlight, ThreadFactory factory) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -126,7 +132,9 @@ final class Workers implements Executor {
             30,
             TimeUnit.SECONDS,
             queue,
-            r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
+            factory != null
+                ? factory
+                : r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
     queue.growing(pool);
     main = pool;
     overflow = overflowPool();
@@ -179,9 +187,17 @@ final class Workers implements Executor {
     try {
       main.execute(counted);
     } catch (RejectedExecutionException e) {
-      // The queue refused it to make the pool grow, and the pool reached its maximum meanwhile.
-      if (queue != null && !main.isShutdown() && queue.keep(counted)) {
-        return;
+      // The queue may have refused it to make the pool grow while the pool reached its maximum
+      // meanwhile: offered again, the queue keeps it if there is room. Not kept here directly:
+      // the pool rechecks after its queue accepts a task whether it was shut down meanwhile or has
+      // no worker left to take it; a task kept behind its back could wait for ever.
+      if (queue != null && !main.isShutdown()) {
+        try {
+          main.execute(counted);
+          return;
+        } catch (RejectedExecutionException again) {
+          // Full, or no worker could be started: the overflow pool answers 503.
+        }
       }
       try {
         overflow.execute(counted);

@@ -178,6 +178,132 @@ class HotFirstQueueTest {
     assertThat(workers.largestPoolSize()).isBetween(1, 4);
   }
 
+  @Test
+  void put_capacityZeroAndAWorkerBecomesIdleLater_handsTheTaskToThatWorker() throws Exception {
+    HotFirstQueue queue = new HotFirstQueue(0);
+    CountDownLatch ran = new CountDownLatch(1);
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                queue.put(ran::countDown);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "producer");
+    producer.start();
+    awaitParked(producer);
+
+    BlockingQueue<String> taken = new ArrayBlockingQueue<>(1);
+    Thread worker = taker(queue, "worker", taken);
+    try {
+      // The worker going idle is room for the waiting put: it must be woken, not left waiting.
+      assertThat(taken.poll(10, TimeUnit.SECONDS)).isEqualTo("worker");
+      assertThat(ran.getCount()).isZero();
+    } finally {
+      producer.interrupt();
+      worker.interrupt();
+      producer.join();
+      worker.join();
+    }
+  }
+
+  @Test
+  void offer_noIdleWorker_asksThePoolItsSizeWithoutHoldingTheQueueLock() throws Exception {
+    // ThreadPoolExecutor.getPoolSize takes the pool's main lock, and shutdownNow drains the queue
+    // while holding that lock: asking the size under the queue's lock orders the two locks both
+    // ways, a deadlock between an execute and a shutdownNow. Here the pool's size is asked on
+    // behalf of another thread that needs the queue meanwhile, as shutdownNow does.
+    HotFirstQueue queue = new HotFirstQueue(4);
+    AtomicReference<Boolean> queueUsableMeanwhile = new AtomicReference<>();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(0, 2, 30, TimeUnit.SECONDS, queue) {
+          @Override
+          public int getPoolSize() {
+            if (queueUsableMeanwhile.get() == null) {
+              CountDownLatch drained = new CountDownLatch(1);
+              Thread other =
+                  new Thread(
+                      () -> {
+                        queue.drainTo(new ArrayList<>());
+                        drained.countDown();
+                      });
+              other.start();
+              try {
+                queueUsableMeanwhile.set(drained.await(5, TimeUnit.SECONDS));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.getPoolSize();
+          }
+        };
+    queue.growing(pool);
+    try {
+      assertThat(queue.offer(NOTHING)).isFalse();
+      assertThat(queueUsableMeanwhile.get()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void workers_poolCannotStartAWorker_answersFromTheOverflowPoolInsteadOfStrandingTheTask()
+      throws Exception {
+    // A task the pool refused must not be kept where no worker will ever take it: with no worker
+    // to start (here a thread factory that cannot make one; a shutdown or the last worker timing
+    // out in between do the same), it goes to the overflow pool, which answers 503.
+    InFlight inFlight = new InFlight();
+    Workers workers = new Workers(1, 1, inFlight, r -> null);
+    CountDownLatch ran = new CountDownLatch(1);
+    AtomicReference<Boolean> inOverflow = new AtomicReference<>();
+    try {
+      workers.execute(
+          () -> {
+            inOverflow.set(Workers.inOverflow());
+            ran.countDown();
+          });
+
+      assertThat(ran.await(5, TimeUnit.SECONDS)).as("the task ran").isTrue();
+      assertThat(inOverflow.get()).isTrue();
+      assertThat(inFlight.awaitIdle(TimeUnit.SECONDS.toNanos(10))).isTrue();
+    } finally {
+      workers.shutdown(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void purge_cancelledTaskKeptInTheQueue_isRemovedThroughTheIterator() throws Exception {
+    // ThreadPoolExecutor.purge removes cancelled tasks with the queue's iterator: removing through
+    // it must remove from the queue, not from a copy.
+    HotFirstQueue queue = new HotFirstQueue(2);
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, queue);
+    queue.growing(pool);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    try {
+      pool.execute(
+          () -> {
+            started.countDown();
+            await(release);
+          });
+      started.await();
+      java.util.concurrent.Future<?> kept = pool.submit(NOTHING);
+      assertThat(queue).hasSize(1);
+
+      kept.cancel(false);
+      pool.purge();
+
+      assertThat(queue).isEmpty();
+      assertThat(queue.remainingCapacity()).isEqualTo(2);
+    } finally {
+      release.countDown();
+      pool.shutdown();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   private static Thread taker(HotFirstQueue queue, String name, BlockingQueue<String> ran) {
     Thread t =
         new Thread(
