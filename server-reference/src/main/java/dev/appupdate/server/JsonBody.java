@@ -47,11 +47,18 @@ final class JsonBody {
       throw HttpProblem.unsupportedMediaType(refused.get());
     }
     String declared = call.requestHeader("Content-Length");
+    // With a length (and no Transfer-Encoding, which the JDK server would obey instead), the JDK
+    // server's stream ends there: a small check's buffer is that long, so it does not allocate and
+    // zero 8 KiB. Without one (chunked), the buffer starts at 8 KiB and grows.
+    int length = -1;
     if (declared != null) {
       // The JDK server has already refused lengths that are not non-negative numbers.
-      long length = Long.parseLong(declared.trim());
-      if (length > limit) {
+      long declaredLength = Long.parseLong(declared.trim());
+      if (declaredLength > limit) {
         throw HttpProblem.contentTooLarge(limit);
+      }
+      if (call.requestHeader("Transfer-Encoding") == null) {
+        length = (int) declaredLength;
       }
     }
     byte[] body;
@@ -60,7 +67,18 @@ final class JsonBody {
     try (Watchdog.Watch watch =
             call.watchdog().minRate(Watchdog.MIN_BODY_RATE, Watchdog.BODY_WINDOW);
         InputStream in = call.exchange().getRequestBody()) {
-      body = read(in, limit + 1, watch);
+      if (length >= 0) {
+        // Up to 8 KiB at once (a check is a few hundred bytes); a larger declared length grows
+        // the buffer as bytes arrive, so that slow clients declaring 64 KiB hold little memory.
+        body = read(in, Math.min(length, 8192), length, watch);
+        // The stream must be seen to end: the JDK server keeps a connection only if the request
+        // body was read to its end, and its stream ends only at a read past the length.
+        if (in.read() >= 0) {
+          throw new IOException("request body longer than its Content-Length " + length);
+        }
+      } else {
+        body = read(in, 8192, limit + 1, watch);
+      }
       if (watch.fired()) {
         throw new IOException("request body slower than " + Watchdog.MIN_BODY_RATE + " bytes/s");
       }
@@ -71,9 +89,13 @@ final class JsonBody {
     return body;
   }
 
-  /** Reads up to {@code max} bytes, reporting each read to {@code watch}. */
-  private static byte[] read(InputStream in, int max, Watchdog.Watch watch) throws IOException {
-    byte[] buffer = new byte[Math.min(max, 8192)];
+  /**
+   * Reads up to {@code max} bytes into a buffer of {@code first} bytes (at most {@code max}) that
+   * doubles when full, reporting each read to {@code watch}.
+   */
+  private static byte[] read(InputStream in, int first, int max, Watchdog.Watch watch)
+      throws IOException {
+    byte[] buffer = new byte[Math.min(first, max)];
     int n = 0;
     while (n < max) {
       if (n == buffer.length) {

@@ -2,12 +2,11 @@ package dev.appupdate.server;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +45,8 @@ final class Workers implements Executor {
   private static final int OVERFLOW_QUEUE = 32;
 
   private final ExecutorService main;
+  /** The pool's queue, or null on virtual threads. */
+  private final HotFirstQueue queue;
   private final ThreadPoolExecutor overflow;
   private final InFlight inFlight;
   private volatile Watchdog watchdog;
@@ -97,6 +98,7 @@ final class Workers implements Executor {
   private Workers(ExecutorService virtual, InFlight inFlight) {
     this.inFlight = inFlight;
     this.main = virtual;
+    this.queue = null;
     this.overflow = overflowPool();
   }
 
@@ -107,6 +109,11 @@ final class Workers implements Executor {
 
   /** @param inFlight counts each exchange from {@link #execute} until its task ends */
   Workers(int threads, int queueCapacity, InFlight inFlight) {
+    this(threads, queueCapacity, inFlight, null);
+  }
+
+  /** As above, with the pool's threads made by {@code threads} (null: daemon workers); for tests. */
+  Workers(int threads, int queueCapacity, InFlight inFlight, ThreadFactory factory) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -114,18 +121,22 @@ final class Workers implements Executor {
       throw new IllegalArgumentException("queueCapacity must be >= 0, got " + queueCapacity);
     }
     this.inFlight = inFlight;
-    BlockingQueue<Runnable> queue =
-        queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+    this.queue = new HotFirstQueue(queueCapacity);
     AtomicInteger n = new AtomicInteger();
-    main =
+    // Core size 0: the queue makes the pool start a worker while none is idle (HotFirstQueue), and
+    // every worker, not only those beyond a core, ends after 30 s idle.
+    ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            threads,
+            0,
             threads,
             30,
             TimeUnit.SECONDS,
             queue,
-            r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
-    ((ThreadPoolExecutor) main).allowCoreThreadTimeOut(true);
+            factory != null
+                ? factory
+                : r -> daemon(new Thread(r, "appupdate-worker-" + n.incrementAndGet())));
+    queue.growing(pool);
+    main = pool;
     overflow = overflowPool();
   }
 
@@ -176,6 +187,18 @@ final class Workers implements Executor {
     try {
       main.execute(counted);
     } catch (RejectedExecutionException e) {
+      // The queue may have refused it to make the pool grow while the pool reached its maximum
+      // meanwhile: offered again, the queue keeps it if there is room. Not kept here directly:
+      // the pool rechecks after its queue accepts a task whether it was shut down meanwhile or has
+      // no worker left to take it; a task kept behind its back could wait for ever.
+      if (queue != null && !main.isShutdown()) {
+        try {
+          main.execute(counted);
+          return;
+        } catch (RejectedExecutionException again) {
+          // Full, or no worker could be started: the overflow pool answers 503.
+        }
+      }
       try {
         overflow.execute(counted);
       } catch (RejectedExecutionException full) {
@@ -189,6 +212,11 @@ final class Workers implements Executor {
   Workers watchedBy(Watchdog watchdog) {
     this.watchdog = watchdog;
     return this;
+  }
+
+  /** Returns the most threads the pool has had at once; 0 on virtual threads. */
+  int largestPoolSize() {
+    return main instanceof ThreadPoolExecutor ? ((ThreadPoolExecutor) main).getLargestPoolSize() : 0;
   }
 
   /** Returns true on an overflow thread: the current exchange is to be answered 503. */

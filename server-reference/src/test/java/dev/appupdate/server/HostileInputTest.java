@@ -299,6 +299,63 @@ class HostileInputTest {
   }
 
   @Test
+  void updateCheck_withContentLength_keepsTheConnectionForTheNextRequest() throws Exception {
+    // The body is read into a buffer of its declared length; the JDK server keeps a connection
+    // only if the body was also seen to end, which a read past that length shows.
+    byte[] body = utf8(Fixtures.SEED_REQUEST);
+    try (Socket s = RawHttp.connect(port)) {
+      for (int i = 0; i < 3; i++) {
+        s.getOutputStream().write(RawHttp.head(post("/v1/update", body.length)));
+        s.getOutputStream().write(body);
+        s.getOutputStream().flush();
+        RawHttp.Response r = RawHttp.read(s.getInputStream(), false);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).contains("\"request_id\"");
+      }
+    }
+  }
+
+  @Test
+  void chunkedBodyWithAContentLengthToo_isRefusedByTheJdkOrReadByItsChunks() throws Exception {
+    // JDK 17.0.15 refuses such a request before any handler runs ("Conflicting or malformed
+    // headers"); a JDK that lets it through reads the body by its chunks whatever Content-Length
+    // says, and so must JsonBody: never by the declared length.
+    byte[] json = utf8(Fixtures.SEED_REQUEST);
+    ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+    chunked.write(utf8(Integer.toHexString(json.length) + "\r\n"));
+    chunked.write(json);
+    chunked.write(utf8("\r\n0\r\n\r\n"));
+    String head =
+        "POST /v1/update HTTP/1.1\nHost: x\nContent-Type: application/json\n"
+            + "Content-Length: 3\nTransfer-Encoding: chunked";
+
+    RawHttp.Response r = RawHttp.send(port, head, chunked.toByteArray());
+
+    if (r.status() == 200) {
+      assertThat(r.text()).contains("\"request_id\"");
+    } else {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.text()).contains("Conflicting or malformed headers");
+    }
+  }
+
+  @Test
+  void emptyBodyWithContentLengthZero_is400AndTheConnectionServesTheNextRequest()
+      throws Exception {
+    try (Socket s = RawHttp.connect(port)) {
+      s.getOutputStream().write(RawHttp.head(post("/v1/update", 0)));
+      s.getOutputStream().flush();
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(400);
+
+      byte[] body = utf8(Fixtures.SEED_REQUEST);
+      s.getOutputStream().write(RawHttp.head(post("/v1/update", body.length)));
+      s.getOutputStream().write(body);
+      s.getOutputStream().flush();
+      assertThat(RawHttp.read(s.getInputStream(), false).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void refusedBody_connectionIsClosedAtOnceAndTheWorkerFreed() throws Exception {
     try (AppUpdateServer one = Fixtures.demoServer(dir.resolve("one")).workers(1, 1).build()) {
       one.start();
