@@ -568,7 +568,10 @@ public final class Release {
     }
 
     private <T> T once(int bit, String name, T old, T value) {
-      Objects.requireNonNull(value, name + " == null");
+      if (value == null) {
+        // Not requireNonNull(value, name + " == null"): that builds the message on every call.
+        throw new NullPointerException(name + " == null");
+      }
       if ((set & bit) != 0) {
         throw new IllegalStateException(name + " already set to " + old);
       }

@@ -54,7 +54,11 @@ final class Rules {
     if (mirrors != null) {
       for (int i = 0; i < mirrors.size(); i++) {
         String m = mirrors.get(i);
-        check(sink, "mirrors[" + i + "]", m == null ? null : url(m));
+        String problem = m == null ? null : url(m);
+        if (problem != null) {
+          // The path only when needed: a large catalog has a mirror in most releases.
+          sink.problem("mirrors[" + i + "]", problem);
+        }
       }
     }
     check(sink, "rollout_percent", rolloutPercent == null ? null : percent(rolloutPercent));
@@ -92,6 +96,10 @@ final class Rules {
    * and no two with the same {@code from} and format. Versions must be valid.
    */
   static void patches(String version, List<ReleasePatch> patches, Sink sink) {
+    if (patches.isEmpty()) {
+      // Most releases: no version to parse.
+      return;
+    }
     Version v = Version.parse(version);
     for (int i = 0; i < patches.size(); i++) {
       ReleasePatch p = patches.get(i);
@@ -160,6 +168,80 @@ final class Rules {
    * checked, by {@link Matcher#create}.
    */
   static String url(String value) {
+    return isPlainUrl(value) ? null : uriUrl(value);
+  }
+
+  /**
+   * True for the shapes nearly every catalog URL has, which {@link #uriUrl} would accept, decided
+   * without parsing a {@link URI}: a relative path of unreserved characters and {@code /} (not
+   * starting with {@code //}), or {@code http://} or {@code https://}, a DNS name whose last label
+   * starts with a letter, and an optional such path. False says nothing: the full check decides.
+   */
+  static boolean isPlainUrl(String value) {
+    int n = value.length();
+    if (n == 0 || n > Fields.MAX_URL_LENGTH) {
+      return false;
+    }
+    int i;
+    if (value.startsWith("https://")) {
+      i = 8;
+    } else if (value.startsWith("http://")) {
+      i = 7;
+    } else {
+      return !value.startsWith("//") && isPlainPath(value, 0);
+    }
+    int labelStart = i;
+    int lastLabelStart = i;
+    for (; ; i++) {
+      char c = i < n ? value.charAt(i) : '/';
+      if (c == '.' || c == '/') {
+        if (i == labelStart || value.charAt(labelStart) == '-' || value.charAt(i - 1) == '-') {
+          return false;
+        }
+        lastLabelStart = labelStart;
+        labelStart = i + 1;
+        if (c == '/') {
+          break;
+        }
+      } else if (!isLetterOrDigit(c) && c != '-') {
+        return false;
+      }
+    }
+    char first = value.charAt(lastLabelStart);
+    return ((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z'))
+        && (i >= n || isPlainPath(value, i));
+  }
+
+  /** RFC 3986 unreserved characters and {@code /} from {@code start} on. */
+  private static boolean isPlainPath(String value, int start) {
+    for (int i = start; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c >= 128 || !PLAIN_PATH[c]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return c < 128 && LETTER_OR_DIGIT[c];
+  }
+
+  // Tables rather than chains of comparisons: these loops run over every URL of a large catalog.
+  private static final boolean[] LETTER_OR_DIGIT = new boolean[128];
+  private static final boolean[] PLAIN_PATH = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      LETTER_OR_DIGIT[c] =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      PLAIN_PATH[c] =
+          LETTER_OR_DIGIT[c] || c == '/' || c == '.' || c == '-' || c == '_' || c == '~';
+    }
+  }
+
+  /** {@link #url} by parsing a {@link URI}, for every value. */
+  static String uriUrl(String value) {
     if (value.isEmpty()) {
       return "must not be empty";
     }
@@ -201,6 +283,10 @@ final class Rules {
   static String percent(double value) {
     if (!(value >= 0 && value <= 100)) {
       return "must be a number from 0 to 100, got " + formatPercent(value);
+    }
+    if (value == Math.rint(value)) {
+      // A whole percent, such as the default 100, is exact without a BigDecimal.
+      return null;
     }
     if (Rollout.exactPercent(value).doubleValue() != value) {
       return "must have at most " + Rollout.PERCENT_DECIMALS

@@ -399,11 +399,20 @@ public final class Fields {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      if (c >= 128 || !LOWER_HEX[c]) {
         return "must be lower-case hex digits, got '" + c + "' at offset " + i;
       }
     }
     return null;
+  }
+
+  // A table rather than two ranges: this loop runs over 128 digits of every catalog release.
+  private static final boolean[] LOWER_HEX = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      LOWER_HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
   }
 
   /** A digest a client reports: lower-case hex of any allowed length. */

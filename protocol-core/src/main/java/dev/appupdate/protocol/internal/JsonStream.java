@@ -75,6 +75,28 @@ public final class JsonStream {
     return parser.currentToken() == JsonToken.START_ARRAY;
   }
 
+  /** Returns true if the value at hand is an object. */
+  public boolean atObject() {
+    return parser.currentToken() == JsonToken.START_OBJECT;
+  }
+
+  /** Returns true if the value at hand is a string. */
+  public boolean atString() {
+    return parser.currentToken() == JsonToken.VALUE_STRING;
+  }
+
+  /**
+   * Returns the string at hand (see {@link #atString}) as {@link #readValue} would hold it, and
+   * under the same length limit, without building a node.
+   */
+  public String text() {
+    try {
+      return parser.getText();
+    } catch (IOException e) {
+      throw failure(e);
+    }
+  }
+
   /** Returns true if the value at hand is JSON {@code null}. */
   public boolean atNull() {
     return parser.currentToken() == JsonToken.VALUE_NULL;

@@ -3,6 +3,9 @@ package dev.appupdate.protocol.internal;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Checks the bytes read through it as {@link Utf8#firstRejected} checks an array, so that a
@@ -101,6 +104,16 @@ public final class Utf8InputStream extends FilterInputStream {
 
   private void check(byte[] b, int off, int n) {
     for (int i = off, end = off + n; i < end; i++, offset++) {
+      if (need == 0) {
+        // ASCII other than NUL, nearly all of a catalog, needs no state: skip over it at once,
+        // eight bytes at a time.
+        int j = plainAscii(b, i, end);
+        offset += j - i;
+        i = j;
+        if (i == end) {
+          return;
+        }
+      }
       int c = b[i] & 0xff;
       if (need > 0) {
         if ((c & 0xc0) != 0x80) {
@@ -138,6 +151,28 @@ public final class Utf8InputStream extends FilterInputStream {
       }
       cp = c & (0x3f >> need);
     }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** Returns the index of the first byte from {@code from} that is NUL or not ASCII, or end. */
+  private static int plainAscii(byte[] b, int from, int end) {
+    int i = from;
+    // A byte of x has its high bit set, or x - ONES does there for the lowest zero byte (no
+    // borrow reaches it from below): either way it is not ASCII 1 to 127.
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) LONGS.get(b, i);
+      if (((x | (x - ONES)) & HIGH_BITS) != 0) {
+        break;
+      }
+    }
+    while (i < end && b[i] > 0) {
+      i++;
+    }
+    return i;
   }
 
   private void reject(long at, int value) {
