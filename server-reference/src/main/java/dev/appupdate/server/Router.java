@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.appupdate.protocol.ServerCodec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -172,19 +173,22 @@ final class Router implements HttpHandler {
   /**
    * The most of an unread request body that is read before a refusal is sent. A connection closed
    * with unread bytes in its receive buffer is reset, and a reset can destroy the refusal before
-   * the client reads it. A small body is read, for at most {@link #DRAIN_TIME} (a refusal must stay
-   * cheap); a large one is still left unread (see {@link #keepAliveIfBodyless}).
+   * the client reads it; most clients send their whole body before they read. A body up to four
+   * times the default body limit (so a 413 for a body just over the limit arrives whole) is read
+   * and thrown away, for at most {@link #DRAIN_TIME} (a refusal must stay cheap); a larger one is
+   * still left unread (see {@link #keepAliveIfBodyless}). The JDK server closes the connection as
+   * soon as the refusal is written, so the body cannot be read after it.
    */
-  static final int DRAIN_BEFORE_REFUSAL = 8 * 1024;
+  static final int DRAIN_BEFORE_REFUSAL = 256 * 1024;
 
-  /** How long reading a small unwanted body may take before a refusal. */
+  /** How long reading an unwanted body may take before a refusal. */
   static final Duration DRAIN_TIME = Duration.ofSeconds(1);
 
   private static void answer(Call call, HttpProblem problem) {
     if (call.responded()) {
       return; // headers are out: all that is left is closing the connection
     }
-    drainSmallBody(call);
+    drainUnwantedBody(call);
     try {
       call.sendProblem(problem);
     } catch (IOException e) {
@@ -192,24 +196,39 @@ final class Router implements HttpHandler {
     }
   }
 
-  private static void drainSmallBody(Call call) {
+  /** The request's Content-Length, or -1 when it has none (or a Transfer-Encoding too). */
+  private static long declaredLength(Call call) {
     String length = call.requestHeader("Content-Length");
     if (length == null || call.requestHeader("Transfer-Encoding") != null) {
-      return;
+      return -1;
     }
-    long declared;
     try {
-      declared = Long.parseLong(length.trim());
+      return Long.parseLong(length.trim());
     } catch (NumberFormatException e) {
-      return;
+      return -1;
     }
+  }
+
+  private static void drainUnwantedBody(Call call) {
+    long declared = declaredLength(call);
     if (declared <= 0 || declared > DRAIN_BEFORE_REFUSAL) {
       return;
     }
     // Bounded in time: a client that declares a body and never sends it loses its answer, not a
     // worker's time (the connection is closed when the watch fires).
     try (Watchdog.Watch watch = call.watchdog().deadline(DRAIN_TIME)) {
-      call.exchange().getRequestBody().readNBytes((int) declared);
+      InputStream in = call.exchange().getRequestBody();
+      byte[] sink = new byte[(int) Math.min(declared, 8192)];
+      for (long left = declared; left > 0; ) {
+        int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+        if (n < 0) {
+          break; // already read by the route, or cut short
+        }
+        left -= n;
+        if (left == 0) {
+          in.read(); // the end, seen: the JDK server then keeps the connection
+        }
+      }
       if (watch.fired()) {
         LOG.log(Level.DEBUG, "an unwanted request body did not arrive in {0}", DRAIN_TIME);
       }

@@ -203,6 +203,23 @@ class HostileInputTest {
   }
 
   @Test
+  void bodyOverTheLimitSentWhole_is413AndTheConnectionEndsWithoutAReset() throws Exception {
+    // A client that sends its whole body before reading (as HTTP clients do) must get the whole
+    // answer: closing with the body unread would reset the connection, and a reset can destroy
+    // an answer not yet read. The server reads the body after answering, then closes.
+    byte[] body = new byte[65_537];
+    Arrays.fill(body, (byte) ' ');
+    try (Socket s = RawHttp.connect(port)) {
+      s.getOutputStream().write(RawHttp.head(post("/v1/update", body.length)));
+      s.getOutputStream().write(body);
+      s.getOutputStream().flush();
+
+      assertProblem(RawHttp.read(s.getInputStream(), false), 413, "larger than 65536 bytes");
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void chunkedBodyOverTheLimit_is413() throws Exception {
     ByteArrayOutputStream chunked = new ByteArrayOutputStream();
     byte[] chunk = new byte[16 * 1024];

@@ -73,7 +73,11 @@ class ConformanceIT {
     try (JarProcess cli =
         JarProcess.start(
             "appupdate-cli", JarProcess.jar("appupdate.cli.jar"), work, args("65536", "--json"))) {
-      assertThat(cli.awaitExit()).as("stderr: %s", cli.stderr()).isZero();
+      int exit = cli.awaitExit();
+      // The report says which case failed: shown with the exit code.
+      assertThat(exit)
+          .as("stderr: %s%nstdout: %s", cli.stderr(), String.join("\n", cli.stdoutLines()))
+          .isZero();
       report = new ObjectMapper().readTree(String.join("\n", cli.stdoutLines()));
     }
 
