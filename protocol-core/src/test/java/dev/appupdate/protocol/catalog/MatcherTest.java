@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.Version;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -288,6 +289,31 @@ class MatcherTest {
     Matcher m = matcher(release("data", "2.0"), release("data", "1.0"));
 
     assertThat(offers(m, request().installed("data", "1.0"))).containsExactly("data 2.0");
+  }
+
+  @Test
+  void installed_versionsOfEveryForm_compareAsVersionDoes() {
+    // Some versions the matcher compares in its packed form, others as Version; mixed here.
+    List<String> catalog =
+        List.of("3.0.0.0.1", "3.0", "2.1+", "2.0", "2.0b1", "2.0B1", "1.0-1", "1.0", "1.*");
+    List<String> installed =
+        List.of(
+            "9", "3", "3.0.0.0.0", "3.0.0.0.1", "3.0.0.0.2", "2.1", "2.1+", "2.2pre", "2.0.0.0.0.0",
+            "2.0b1", "2.0a", "2.0B1", "2.0b", "1.0-1", "1.0a", "1.*", "1.99999999999999999999",
+            "0", "0.0.0.0.0.1");
+    for (String offered : catalog) {
+      List<Release.Builder> releases = new ArrayList<>();
+      for (String v : catalog) {
+        releases.add(release("data", v).paused(!v.equals(offered)));
+      }
+      Matcher m = matcher(releases.toArray(new Release.Builder[0]));
+      for (String have : installed) {
+        boolean newer = Version.parse(offered).compareTo(Version.parse(have)) > 0;
+        assertThat(offers(m, request().installed("data", have)))
+            .as("%s offered over installed %s", offered, have)
+            .isEqualTo(newer ? List.of("data " + offered) : List.of());
+      }
+    }
   }
 
   @Test
