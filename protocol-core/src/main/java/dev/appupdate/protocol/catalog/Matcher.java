@@ -524,8 +524,9 @@ public final class Matcher {
               .signatures(r.signatures())
               .build();
       // Built on first offer and kept: the same release is offered to many requests. Racing
-      // threads build equal values, so whichever write wins is right; an AvailableUpdate has only
-      // final fields, so a thread that reads it through the race sees it whole.
+      // threads build equal values, so whichever write wins is right; an AvailableUpdate's value
+      // is in final fields (its cached JSON is volatile), so a thread that reads it through the
+      // race sees it whole.
       offers[slot][i] = offer;
     }
     return offer;
@@ -676,9 +677,14 @@ public final class Matcher {
       this.haltReasons = haltReasons;
     }
 
-    /** Spreads the string's own hash, so that names differing in their last letters spread. */
+    /**
+     * Spreads the string's own hash over all bits, so that names differing in their last letters
+     * spread. Their {@code String} hashes lie in a narrow range, and the table is indexed by the
+     * low bits: without the multiplication, runs of neighbouring slots fill and linear probing
+     * walks them (10,000 names {@code product00000...} lay 5.7 slots from home on average).
+     */
     static int hash(String name) {
-      int h = name.hashCode();
+      int h = name.hashCode() * 0x9e3779b9;
       return h ^ (h >>> 16);
     }
 
@@ -726,15 +732,28 @@ public final class Matcher {
           || Matcher.admits(data[at + THRESHOLD], data[at + FLAGS], rolloutKeys, query);
     }
 
+    /**
+     * Returns this product with the releases {@code haltReason} names withheld; this product
+     * itself when neither it nor the result halts any, so that a halt copies the arrays of the
+     * products it touches only, not the whole catalog's.
+     */
     Product withHalted(Function<Release, String> haltReason) {
-      long[] halted = data.clone();
       String[] reasons = null;
       for (int i = 0; i < releases.length; i++) {
-        int flags = entry(i) + FLAGS;
         String reason = haltReason.apply(releases[i]);
         if (reason != null) {
           reasons = reasons == null ? new String[releases.length] : reasons;
           reasons[i] = reason;
+        }
+      }
+      // Without halt reasons, a product's withheld flags are exactly its paused releases.
+      if (reasons == null && haltReasons == null) {
+        return this;
+      }
+      long[] halted = data.clone();
+      for (int i = 0; i < releases.length; i++) {
+        int flags = entry(i) + FLAGS;
+        if (reasons != null && reasons[i] != null) {
           halted[flags] |= WITHHELD;
         } else if (!releases[i].paused()) {
           halted[flags] &= ~WITHHELD;

@@ -7,6 +7,7 @@ import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.Version;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -584,5 +585,47 @@ class MatcherTest {
     UpdateRequest r = request().installationId("3f1c0a9e").build();
 
     assertThat(m.match(r)).isEqualTo(m.match(r));
+  }
+
+  @Test
+  void create_sequentiallyNamedProducts_lieNextToTheirHomeSlots()
+      throws ReflectiveOperationException {
+    // Names that differ in their last characters have String hashes in a narrow range; the table
+    // must spread them, or linear probing walks long runs for every product and every unknown one.
+    List<Release> releases = new ArrayList<>();
+    for (int p = 0; p < 10_000; p++) {
+      releases.add(
+          Release.builder()
+              .product(String.format("product%05d", p))
+              .updateType("data")
+              .version("1.0")
+              .url("files/" + p + ".bin")
+              .hashFunction(HashFunction.SHA256)
+              .hashValue(SHA256)
+              .size(100)
+              .build());
+    }
+    Matcher m = Matcher.create(Catalog.of(releases), BASE);
+    Field field = Matcher.class.getDeclaredField("hashes");
+    field.setAccessible(true);
+    int[] hashes = (int[]) field.get(m);
+    field = Matcher.class.getDeclaredField("data");
+    field.setAccessible(true);
+    long[][] data = (long[][]) field.get(m);
+    int mask = hashes.length - 1;
+    long total = 0;
+    int max = 0;
+    for (int i = 0; i < hashes.length; i++) {
+      if (data[i] != null) {
+        int distance = (i - (hashes[i] & mask)) & mask;
+        total += distance;
+        max = Math.max(max, distance);
+      }
+    }
+
+    assertThat(offers(m, UpdateRequest.builder("product04242", "1.0", "macOS", "en-US")))
+        .containsExactly("data 1.0");
+    assertThat((double) total / releases.size()).as("mean distance").isLessThan(1.0);
+    assertThat(max).as("longest distance").isLessThan(32);
   }
 }
