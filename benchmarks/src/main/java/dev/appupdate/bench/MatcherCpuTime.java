@@ -6,6 +6,8 @@ import dev.appupdate.protocol.catalog.Matcher;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -14,6 +16,10 @@ import java.util.SplittableRandom;
  * with other work, wall time per operation counts the time the thread waited for a core; CPU
  * time does not (cache contention from the other work still counts). Prints one line per round
  * and size, then the ratio of each size to the first, per round.
+ *
+ * <p>A size may name how many products the requests go to, {@code 1000000@1}: a million releases,
+ * all requests to the first product (otherwise they go to all, 100 releases per product). That
+ * separates what the catalog's size costs in cache misses from what it costs in work.
  *
  * <pre>{@code
  * java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar dev.appupdate.bench.MatcherCpuTime \
@@ -39,15 +45,24 @@ public final class MatcherCpuTime {
     int n = args.length;
     Matcher[] matchers = new Matcher[n];
     UpdateRequest[][] requests = new UpdateRequest[n][];
+    Map<Integer, Matcher> built = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      int releases = Integer.parseInt(args[i]);
-      SyntheticCatalog synthetic = new SyntheticCatalog(releases, Math.max(1, releases / 100));
+      int at = args[i].indexOf('@');
+      int releases = Integer.parseInt(at < 0 ? args[i] : args[i].substring(0, at));
+      int products = Math.max(1, releases / 100);
+      int asked = at < 0 ? products : Integer.parseInt(args[i].substring(at + 1));
+      SyntheticCatalog synthetic = new SyntheticCatalog(releases, products);
+      // Sizes that differ only in the products asked share one catalog.
       matchers[i] =
-          Matcher.create(Catalog.of(synthetic.releases()), URI.create(SyntheticCatalog.BASE_URL));
+          built.computeIfAbsent(
+              releases,
+              r ->
+                  Matcher.create(
+                      Catalog.of(synthetic.releases()), URI.create(SyntheticCatalog.BASE_URL)));
       SplittableRandom random = new SplittableRandom(7);
       requests[i] = new UpdateRequest[REQUESTS];
       for (int k = 0; k < REQUESTS; k++) {
-        requests[i][k] = synthetic.request(random);
+        requests[i][k] = synthetic.request(random, asked);
       }
     }
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();

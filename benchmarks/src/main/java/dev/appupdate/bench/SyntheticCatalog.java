@@ -186,7 +186,16 @@ final class SyntheticCatalog {
    * installation id; half say which versions they have installed.
    */
   UpdateRequest request(SplittableRandom random) {
-    String product = product(random.nextInt(products));
+    return request(random, products);
+  }
+
+  /**
+   * As {@link #request(SplittableRandom)}, from one of the first {@code asked} products only: the
+   * same work per request as from a catalog of {@code asked} products, but over this catalog's
+   * heap. Compares a large catalog with a small one without the difference in what stays cached.
+   */
+  UpdateRequest request(SplittableRandom random, int asked) {
+    String product = product(random.nextInt(Math.min(asked, products)));
     int majors = 1 + (releasesPerType - 1) / 10;
     String appVersion = (1 + random.nextInt(majors)) + "." + random.nextInt(10);
     String platform = PLATFORMS[random.nextInt(PLATFORMS.length)];

@@ -66,6 +66,16 @@ public final class Version implements Comparable<Version> {
    * when no part has one.
    */
   private final String[] strings;
+  /**
+   * Per string slot, its first {@value #KEY_CHARS} characters as one unsigned number, first
+   * character highest, missing characters 0; null when {@link #strings} is. Version strings are
+   * printable ASCII, never 0, so comparing these orders strings as {@code String.compareTo} does
+   * (a prefix before its extensions), and equal keys of strings of at most {@value #KEY_CHARS}
+   * characters mean equal strings.
+   */
+  private final long[] stringKeys;
+
+  private static final int KEY_CHARS = 8;
 
   private Version(String text, int size, long[] numbers, BigInteger[] wide, String[] strings) {
     this.text = text;
@@ -73,6 +83,21 @@ public final class Version implements Comparable<Version> {
     this.numbers = numbers;
     this.wide = wide;
     this.strings = strings;
+    if (strings == null) {
+      this.stringKeys = null;
+    } else {
+      stringKeys = new long[strings.length];
+      for (int slot = 0; slot < strings.length; slot++) {
+        String str = strings[slot];
+        if (str != null) {
+          long key = 0;
+          for (int i = 0; i < KEY_CHARS; i++) {
+            key = key << 8 | (i < str.length() ? str.charAt(i) : 0);
+          }
+          stringKeys[slot] = key;
+        }
+      }
+    }
   }
 
   /**
@@ -258,7 +283,7 @@ public final class Version implements Comparable<Version> {
       if (c != 0) {
         return c;
       }
-      c = compareString(string(slot), other.string(slot));
+      c = compareString(other, slot);
       if (c != 0) {
         return c;
       }
@@ -287,12 +312,36 @@ public final class Version implements Comparable<Version> {
     return (a == null ? BigInteger.valueOf(x) : a).compareTo(b == null ? BigInteger.valueOf(y) : b);
   }
 
-  /** Any string, even an empty one, sorts before no string. */
-  private static int compareString(String a, String b) {
+  /**
+   * Any string, even an empty one, sorts before no string; strings order by character code, a
+   * prefix before its extensions, as {@code String.compareTo} orders them. Compared by the
+   * precomputed {@link #stringKeys} rather than by {@code String.compareTo}: some JITs (C2 on JDK
+   * 25) leave {@code String.compareTo} as an out-of-line call here, which costs more than the
+   * comparison; only strings that agree in their first {@value #KEY_CHARS} characters need more.
+   */
+  private int compareString(Version other, int slot) {
+    String a = string(slot);
+    String b = other.string(slot);
     if (a == null || b == null) {
       return a == b ? 0 : a == null ? 1 : -1;
     }
-    return Integer.signum(a.compareTo(b));
+    long x = stringKeys[slot];
+    long y = other.stringKeys[slot];
+    if (x != y) {
+      return Long.compareUnsigned(x, y) < 0 ? -1 : 1;
+    }
+    if (a.length() <= KEY_CHARS && b.length() <= KEY_CHARS) {
+      return 0;
+    }
+    int n = Math.min(a.length(), b.length());
+    for (int i = KEY_CHARS; i < n; i++) {
+      char p = a.charAt(i);
+      char q = b.charAt(i);
+      if (p != q) {
+        return p < q ? -1 : 1;
+      }
+    }
+    return Integer.compare(a.length(), b.length());
   }
 
   /**

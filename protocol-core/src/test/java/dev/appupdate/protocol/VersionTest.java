@@ -279,6 +279,65 @@ class VersionTest {
     assertThat(Version.parse("60.0.1esr")).isLessThan(Version.parse("60.0.1"));
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    // string b: by character code, letter by letter
+    "1.0a, 1.0b",
+    "1.0alpha, 1.0beta",
+    "1.0b, 1.0c1",
+    // a prefix sorts before its extensions, and the empty string before any
+    "1.0b, 1.0ba",
+    "1.0pr, 1.0pre",
+    "1-1, 1a",
+    // upper case before lower case (character codes), not case-blind
+    "1.0B, 1.0a",
+    "1.0Pre, 1.0pre",
+    "1.0ESR, 1.0esr",
+    "1.0b, 1.0b_",
+    // a string before no string, in b and in d
+    "1.0b, 1.0",
+    "1.0b1x, 1.0b1",
+    // string d: the same rules after the number c
+    "1.0b1a, 1.0b1b",
+    "1.0b1a, 1.0b1aa",
+    "1.0b1A, 1.0b1a",
+    // b decides before c and d; c before d
+    "1.0a9z, 1.0b1a",
+    "1.0b1z, 1.0b2a",
+    // the string of an earlier part decides before a later part
+    "1.0a.9, 1.0b.1",
+    // strings longer than eight characters: the ninth and later decide
+    "1.0abcdefg, 1.0abcdefgh",
+    "1.0abcdefgh, 1.0abcdefgha",
+    "1.0abcdefghi, 1.0abcdefghj",
+    "1.0abcdefghZ, 1.0abcdefgha",
+    "1.0abcdefghijklm, 1.0abcdefghijklmn",
+    "1.0abcdefgh~, 1.0abcdefgi",
+    "1.0b1abcdefghi, 1.0b1abcdefghj"
+  })
+  void compareTo_stringSlots_orderByCharacterCodeWithPrefixesFirst(String lower, String higher) {
+    Version a = Version.parse(lower);
+    Version b = Version.parse(higher);
+    assertThat(a.compareTo(b)).as("%s < %s", lower, higher).isNegative();
+    assertThat(b.compareTo(a)).as("%s > %s", higher, lower).isPositive();
+    assertThat(Integer.signum(a.compareTo(b)))
+        .isEqualTo(Integer.signum(MozillaVersionComparator.compare(lower, higher)));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "1.0b, 1.0b",
+    "1.0pre1, 1.0pre01",
+    "1.0b1esr, 1.0b1esr",
+    "1-1, 1-1",
+    "1.0abcdefgh, 1.0abcdefgh",
+    "1.0abcdefghijk1, 1.0abcdefghijk01"
+  })
+  void compareTo_equalStrings_areEqual(String x, String y) {
+    assertThat(Version.parse(x).compareTo(Version.parse(y))).isZero();
+    assertThat(Version.parse(x)).isEqualTo(Version.parse(y));
+  }
+
   @Test
   void toString_returnsTheOriginalText() {
     for (String text : List.of("1.0", "1.0.0", "01.000", "1.0+", "1.1.*", "+", "66.0a1", "1..2")) {

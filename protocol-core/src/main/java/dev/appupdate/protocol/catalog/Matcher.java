@@ -11,7 +11,6 @@ import java.math.RoundingMode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,19 +34,40 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class Matcher {
-  private final Map<String, Product> products;
+  // Products by name in an open-addressed table (linear probing, a power of two in size, at most
+  // half full). At a million releases the catalog is far larger than the caches, and every
+  // dependent load that misses costs several hundred nanoseconds. So the table holds, beside each
+  // product, the four arrays match reads (data, refs, offers, rolloutKeys), which load in parallel
+  // from one index, rather than after the product object; the product's name is compared inside
+  // data. The tables themselves (a few bytes per product) stay cached.
+  private final Product[] table;
+  private final int[] hashes;
+  private final long[][] data;
+  private final Object[][] refs;
+  private final AvailableUpdate[][] offers;
+  private final byte[][] rolloutKeys;
   private final URI publicBaseUrl;
   private final int releaseCount;
-  // Releases withheld by a halt, with why; looked up by identity, and skipped when empty, so that
-  // a catalog without halts matches at the cost it always had.
-  private final Map<Entry, String> halted;
 
-  private Matcher(
-      Map<String, Product> products, URI publicBaseUrl, int releaseCount, Map<Entry, String> halted) {
-    this.products = products;
+  private Matcher(Product[] table, URI publicBaseUrl, int releaseCount) {
+    this.table = table;
+    this.hashes = new int[table.length];
+    this.data = new long[table.length][];
+    this.refs = new Object[table.length][];
+    this.offers = new AvailableUpdate[table.length][];
+    this.rolloutKeys = new byte[table.length][];
+    for (int i = 0; i < table.length; i++) {
+      Product p = table[i];
+      if (p != null) {
+        hashes[i] = p.hash;
+        data[i] = p.data;
+        refs[i] = p.refs;
+        offers[i] = p.offers;
+        rolloutKeys[i] = p.rolloutKeys;
+      }
+    }
     this.publicBaseUrl = publicBaseUrl;
     this.releaseCount = releaseCount;
-    this.halted = halted;
   }
 
   /**
@@ -76,32 +96,70 @@ public final class Matcher {
     Map<String, VersionRange> ranges = new HashMap<>();
     // A catalog uses a few distinct rollout percents; each threshold is computed once.
     Map<Double, Long> thresholds = new HashMap<>();
-    Map<String, Product> products = new HashMap<>(catalog.index().size() * 2);
+    // Products with the same update types share one array of them, which then stays cached.
+    Map<List<String>, String[]> typeLists = new HashMap<>();
+    List<Product> products = new ArrayList<>(catalog.index().size());
     for (Map.Entry<String, SortedMap<String, int[]>> product : catalog.index().entrySet()) {
       SortedMap<String, int[]> byType = product.getValue();
-      String[] types = byType.keySet().toArray(new String[0]);
-      Entry[][] entries = new Entry[types.length][];
+      String[] types =
+          typeLists.computeIfAbsent(
+              List.copyOf(byType.keySet()), k -> k.toArray(new String[0]));
+      int[] start = new int[types.length + 1];
+      for (int t = 0; t < types.length; t++) {
+        start[t + 1] = start[t] + byType.get(types[t]).length;
+      }
+      int n = start[types.length];
+      Release[] rs = new Release[n];
+      Version[] versions = new Version[n];
+      Criteria[] cs = new Criteria[n];
+      long[] ts = new long[n];
+      CompiledPatch[][] ps = new CompiledPatch[n][];
       for (int t = 0; t < types.length; t++) {
         int[] positions = byType.get(types[t]);
-        Entry[] list = new Entry[positions.length];
         for (int k = 0; k < positions.length; k++) {
+          int i = start[t] + k;
           Release r = releases.get(positions[k]);
-          Criteria c = criteria.computeIfAbsent(r.match(), m -> new Criteria(m, ranges));
-          list[k] =
-              new Entry(
-                  r,
-                  catalog.version(positions[k]),
-                  c,
-                  r.rolloutPercent() >= Release.FULL_ROLLOUT
-                      ? 0
-                      : thresholds.computeIfAbsent(r.rolloutPercent(), Rollout::threshold),
-                  patches(catalog, r, base));
+          rs[i] = r;
+          versions[i] = catalog.version(positions[k]);
+          cs[i] = criteria.computeIfAbsent(r.match(), m -> new Criteria(m, ranges));
+          ts[i] =
+              r.rolloutPercent() >= Release.FULL_ROLLOUT
+                  ? 0
+                  : thresholds.computeIfAbsent(r.rolloutPercent(), Rollout::threshold);
+          ps[i] = patches(catalog, r, base);
         }
-        entries[t] = list;
       }
-      products.put(product.getKey(), new Product(types, entries));
+      products.add(new Product(product.getKey(), types, start, rs, versions, cs, ts, ps));
     }
-    return new Matcher(products, base, releases.size(), Map.of());
+    return new Matcher(table(products), base, releases.size());
+  }
+
+  private static Product[] table(List<Product> products) {
+    int capacity = Integer.highestOneBit(Math.max(2, products.size()) * 2 - 1) << 1;
+    Product[] table = new Product[capacity];
+    for (Product p : products) {
+      int i = p.hash & (capacity - 1);
+      while (table[i] != null) {
+        i = (i + 1) & (capacity - 1);
+      }
+      table[i] = p;
+    }
+    return table;
+  }
+
+  /** Returns the slot of the product named {@code name} in the tables, or -1. */
+  private int slot(String name) {
+    int hash = Product.hash(name);
+    int mask = table.length - 1;
+    for (int i = hash & mask; ; i = (i + 1) & mask) {
+      long[] d = data[i];
+      if (d == null) {
+        return -1;
+      }
+      if (hashes[i] == hash && Product.named(d, name)) {
+        return i;
+      }
+    }
   }
 
   /**
@@ -121,19 +179,11 @@ public final class Matcher {
    */
   public Matcher withHalted(Function<Release, String> haltReason) {
     Objects.requireNonNull(haltReason, "haltReason == null");
-    Map<Entry, String> withheld = new IdentityHashMap<>();
-    for (Product product : products.values()) {
-      for (Entry[] entries : product.entries) {
-        for (Entry e : entries) {
-          String reason = haltReason.apply(e.release);
-          if (reason != null) {
-            withheld.put(e, reason);
-          }
-        }
-      }
+    Product[] halted = new Product[table.length];
+    for (int i = 0; i < table.length; i++) {
+      halted[i] = table[i] == null ? null : table[i].withHalted(haltReason);
     }
-    return new Matcher(
-        products, publicBaseUrl, releaseCount, withheld.isEmpty() ? Map.of() : withheld);
+    return new Matcher(halted, publicBaseUrl, releaseCount);
   }
 
   /**
@@ -142,7 +192,7 @@ public final class Matcher {
    */
   private static CompiledPatch[] patches(Catalog catalog, Release r, URI base) {
     if (r.patches().isEmpty()) {
-      return NO_PATCHES;
+      return null;
     }
     CompiledPatch[] compiled = new CompiledPatch[r.patches().size()];
     for (int i = 0; i < compiled.length; i++) {
@@ -164,8 +214,6 @@ public final class Matcher {
     }
     return compiled;
   }
-
-  private static final CompiledPatch[] NO_PATCHES = new CompiledPatch[0];
 
   /**
    * Checks what {@link Rules#url} could not know when the catalog was read: how its relative
@@ -247,34 +295,87 @@ public final class Matcher {
    */
   public List<AvailableUpdate> match(UpdateRequest request) {
     Objects.requireNonNull(request, "request == null");
-    Product product = products.get(request.product());
-    if (product == null) {
+    int slot = slot(request.product());
+    if (slot < 0) {
       return List.of();
     }
+    long[] d = data[slot];
+    Object[] r = refs[slot];
+    String[] types = (String[]) r[0];
+    int entries = Product.entries(d);
+    // The types' ranges: where each starts, and where the last ends.
+    int ranges = entries - types.length - 1;
     Query query = new Query(request);
+    long[] installedKey = null;
     List<AvailableUpdate> offers = null;
-    for (int t = 0; t < product.types.length; t++) {
-      Version installed = installed(request, product.types[t]);
-      for (Entry e : product.entries[t]) {
-        // Highest version first: once one is not newer than the installed, none below is.
-        if (installed != null && e.version.compareTo(installed) <= 0) {
-          break;
+    for (int t = 0; t < types.length; t++) {
+      String installedText = request.installed().get(types[t]);
+      Version installed = null;
+      if (installedText != null) {
+        installedKey = installedKey == null ? new long[VersionKey.PARTS] : installedKey;
+        if (!VersionKey.encode(installedText, installedKey, 0)) {
+          installed = Version.parse(installedText);
         }
-        if (!e.release.paused()
-            && (halted.isEmpty() || !halted.containsKey(e))
-            && e.criteria.check(query) == Criteria.MATCHES
-            && e.admits(request.installationId())) {
-          if (offers == null) {
-            offers = new ArrayList<>(product.types.length - t);
+      }
+      for (int i = (int) d[ranges + t], end = (int) d[ranges + t + 1]; i < end; i++) {
+        int at = entries + Product.STRIDE * i;
+        // Highest version first: once one is not newer than the installed, none below is.
+        if (installedText != null) {
+          if (installed == null && d[at + Product.KEY] == VersionKey.NONE) {
+            installed = Version.parse(installedText);
           }
-          AvailableUpdate offer = offer(e);
-          Patch patch = installed == null ? null : e.patch(installed, request.patchFormats());
+          if (installed == null
+              ? VersionKey.compare(d, at + Product.KEY, installedKey, 0) <= 0
+              : table[slot].versions[i].compareTo(installed) <= 0) {
+            break;
+          }
+        }
+        long flags = d[at + Product.FLAGS];
+        if ((flags & Product.WITHHELD) == 0
+            && ((Criteria) r[1 + i]).check(query) == Criteria.MATCHES
+            && ((flags & Product.FULL_ROLLOUT) != 0
+                || admits(d[at + Product.THRESHOLD], flags, rolloutKeys[slot], query))) {
+          if (offers == null) {
+            offers = new ArrayList<>(types.length - t);
+          }
+          AvailableUpdate offer = offer(slot, i);
+          Patch patch = null;
+          if (installedText != null && (flags & Product.PATCHES) != 0) {
+            installed = installed == null ? Version.parse(installedText) : installed;
+            patch = patch(table[slot].patches[i], installed, request.patchFormats());
+          }
           offers.add(patch == null ? offer : offer.toBuilder().patch(patch).build());
           break;
         }
       }
     }
     return offers == null ? List.of() : List.copyOf(offers);
+  }
+
+  /** Decides as {@link Rollout#admits} does for a partial rollout, with the key prepared. */
+  private static boolean admits(long threshold, long flags, byte[] keys, Query query) {
+    byte[] id = query.installationIdBytes();
+    if (threshold == 0 || id == null) {
+      return false;
+    }
+    int from = (int) (flags >>> 8) & ((1 << 28) - 1);
+    int to = from + (int) (flags >>> 36);
+    return Rollout.admitted(Rollout.unscaledBucket(id, keys, from, to), threshold);
+  }
+
+  /**
+   * Returns the patch from {@code installed} in the first of {@code formats} that has one, or
+   * null.
+   */
+  private static Patch patch(CompiledPatch[] patches, Version installed, List<String> formats) {
+    for (String format : formats) {
+      for (CompiledPatch p : patches) {
+        if (p.patch.format().equals(format) && p.from.equals(installed)) {
+          return p.patch;
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -288,40 +389,41 @@ public final class Matcher {
    */
   public Explanation explain(UpdateRequest request) {
     Objects.requireNonNull(request, "request == null");
-    Product product = products.get(request.product());
-    if (product == null) {
+    int slot = slot(request.product());
+    if (slot < 0) {
       return new Explanation(request.product(), List.of());
     }
+    Product p = table[slot];
     Query query = new Query(request);
     List<Explanation.Candidate> candidates = new ArrayList<>();
-    for (int t = 0; t < product.types.length; t++) {
-      String type = product.types[t];
+    for (int t = 0; t < p.types.length; t++) {
+      String type = p.types[t];
       Version installed = installed(request, type);
-      Entry offered = null;
-      for (Entry e : product.entries[t]) {
-        Release r = e.release;
+      int offered = -1;
+      for (int i = p.start(t); i < p.start(t + 1); i++) {
+        Release r = p.releases[i];
         int code;
         String reason;
         String halt;
-        if (installed != null && e.version.compareTo(installed) <= 0) {
+        if (installed != null && p.versions[i].compareTo(installed) <= 0) {
           reason = "not newer than installed " + request.installed().get(type);
         } else if (r.paused()) {
           reason = "paused";
-        } else if ((halt = halted.get(e)) != null) {
+        } else if ((halt = p.haltReason(i)) != null) {
           reason = haltedReason(halt);
-        } else if ((code = e.criteria.check(query)) != Criteria.MATCHES) {
-          reason = e.criteria.reason(code, query);
-        } else if (!e.admits(request.installationId())) {
+        } else if ((code = p.criteria(i).check(query)) != Criteria.MATCHES) {
+          reason = p.criteria(i).reason(code, query);
+        } else if (!p.admits(i, query)) {
           reason = rolloutReason(r, request.installationId());
-        } else if (offered != null) {
-          reason = "superseded by " + offered.release.version();
+        } else if (offered >= 0) {
+          reason = "superseded by " + p.releases[offered].version();
         } else {
-          offered = e;
+          offered = i;
           reason = Explanation.OFFERED;
         }
         candidates.add(
             new Explanation.Candidate(
-                type, r.version(), offered == e, reason, signedBy(r), false));
+                type, r.version(), offered == i, reason, signedBy(r), false));
       }
     }
     return new Explanation(request.product(), candidates);
@@ -396,10 +498,15 @@ public final class Matcher {
     }
   }
 
-  private AvailableUpdate offer(Entry e) {
-    AvailableUpdate offer = e.offer;
+  /**
+   * Returns the offer of release {@code i} of the product in {@code slot}. Read from a typed
+   * array, which needs no cast: a cast would read the offer's header, and at a million releases
+   * that is one more cache miss; so is the product, read only to build the offer.
+   */
+  private AvailableUpdate offer(int slot, int i) {
+    AvailableUpdate offer = offers[slot][i];
     if (offer == null) {
-      Release r = e.release;
+      Release r = table[slot].releases[i];
       List<URI> mirrors = new ArrayList<>(r.mirrors().size());
       for (String m : r.mirrors()) {
         mirrors.add(resolve(m));
@@ -416,7 +523,11 @@ public final class Matcher {
               .critical(r.critical())
               .signatures(r.signatures())
               .build();
-      e.offer = offer;
+      // Built on first offer and kept: the same release is offered to many requests. Racing
+      // threads build equal values, so whichever write wins is right; an AvailableUpdate's value
+      // is in final fields (its cached JSON is volatile), so a thread that reads it through the
+      // race sees it whole.
+      offers[slot][i] = offer;
     }
     return offer;
   }
@@ -441,75 +552,218 @@ public final class Matcher {
     }
   }
 
-  /** The releases of one product: update types in order, each with its releases by version. */
+  /**
+   * The releases of one product compiled for matching, indexed by release: update types in order,
+   * each a range {@code [start(t), start(t + 1))} of releases by version, highest first. What
+   * {@link #match} reads lies in four arrays, allocated one after the other: {@link #data} (the
+   * product's name, the type ranges, and per release its version key, rollout threshold and
+   * flags), {@link #refs} (the update types, then per release its criteria, shared across the
+   * catalog), {@link #offers} and {@link #rolloutKeys}. The {@code Release}, its {@code
+   * Version} and patches are read only to build an offer, a patch or an explanation.
+   */
   private static final class Product {
+    /** In {@link #FLAGS}: paused or halted. */
+    static final long WITHHELD = 1;
+    /** In {@link #FLAGS}: everyone is admitted, with or without installation id. */
+    static final long FULL_ROLLOUT = 2;
+    /** In {@link #FLAGS}: the release has patches. */
+    static final long PATCHES = 4;
+
+    /** Per release in {@link #data}: the {@link VersionKey}, or {@link VersionKey#NONE} first. */
+    static final int KEY = 0;
+    /** Per release in {@link #data}: {@link Rollout#threshold} of a partial rollout. */
+    static final int THRESHOLD = VersionKey.PARTS;
+    /**
+     * Per release in {@link #data}: the flags in bits 0 to 7, the offset of its rollout key in
+     * {@link #rolloutKeys} in bits 8 to 35, the key's length above.
+     */
+    static final int FLAGS = THRESHOLD + 1;
+
+    static final int STRIDE = FLAGS + 1;
+
+    final int hash;
     final String[] types;
-    final Entry[][] entries;
+    /**
+     * The number of update types (bits 0 to 31) and the name's length (above); the name's
+     * characters, four per long; the start of each type's range and the end of the last; then
+     * {@link #STRIDE} longs per release, from {@link #entries}.
+     */
+    final long[] data;
+    /** The update types, then per release its {@link Criteria}. */
+    final Object[] refs;
+    /** Per release its offer, once built. */
+    final AvailableUpdate[] offers;
+    /** {@link Rollout#keySuffix} of each partial rollout that admits anyone, one after another. */
+    final byte[] rolloutKeys;
+    final Release[] releases;
+    final Version[] versions;
+    /** Per release its patches, or null when it has none. */
+    final CompiledPatch[][] patches;
+    /** Per release, why it is halted, or null; null as a whole when none is. */
+    final String[] haltReasons;
 
-    Product(String[] types, Entry[][] entries) {
+    Product(
+        String name,
+        String[] types,
+        int[] start,
+        Release[] releases,
+        Version[] versions,
+        Criteria[] criteria,
+        long[] thresholds,
+        CompiledPatch[][] patches) {
+      int n = releases.length;
+      byte[][] suffixes = new byte[n][];
+      int length = 0;
+      for (int i = 0; i < n; i++) {
+        Release r = releases[i];
+        if (r.rolloutPercent() < Release.FULL_ROLLOUT && thresholds[i] != 0) {
+          suffixes[i] = Rollout.keySuffix(r.product(), r.updateType(), r.version());
+          length += suffixes[i].length;
+        }
+      }
+      this.hash = hash(name);
       this.types = types;
-      this.entries = entries;
-    }
-  }
-
-  /** One release compiled for matching. */
-  private static final class Entry {
-    final Release release;
-    final Version version;
-    final Criteria criteria;
-    /** Whether the rollout is full: everyone is admitted, with or without installation id. */
-    final boolean fullRollout;
-    /** Otherwise {@link Rollout#threshold}: 0 admits no one. */
-    final long threshold;
-    // Built on first offer and kept: the same release is offered to many requests. Racing
-    // threads build equal values, so whichever write wins is right.
-    volatile AvailableUpdate offer;
-    final CompiledPatch[] patches;
-
-    Entry(
-        Release release,
-        Version version,
-        Criteria criteria,
-        long threshold,
-        CompiledPatch[] patches) {
-      this.release = release;
+      int nameLongs = (name.length() + 3) / 4;
+      int entries = 1 + nameLongs + types.length + 1;
+      // Allocated together, so that they are likely to lie next to each other in the heap.
+      this.data = new long[entries + STRIDE * n];
+      this.refs = new Object[1 + n];
+      this.offers = new AvailableUpdate[n];
+      this.rolloutKeys = new byte[length];
+      data[0] = types.length | (long) name.length() << 32;
+      for (int k = 0; k < name.length(); k++) {
+        data[1 + k / 4] |= (long) name.charAt(k) << (16 * (k % 4));
+      }
+      for (int t = 0; t <= types.length; t++) {
+        data[1 + nameLongs + t] = start[t];
+      }
+      refs[0] = types;
+      int keyAt = 0;
+      for (int i = 0; i < n; i++) {
+        Release r = releases[i];
+        int at = entries + STRIDE * i;
+        VersionKey.encode(r.version(), data, at + KEY);
+        data[at + THRESHOLD] = thresholds[i];
+        long flags =
+            (r.paused() ? WITHHELD : 0)
+                | (r.rolloutPercent() >= Release.FULL_ROLLOUT ? FULL_ROLLOUT : 0)
+                | (patches[i] != null ? PATCHES : 0);
+        int keyLength = 0;
+        if (suffixes[i] != null) {
+          keyLength = suffixes[i].length;
+          System.arraycopy(suffixes[i], 0, rolloutKeys, keyAt, keyLength);
+        }
+        data[at + FLAGS] = flags | (long) keyAt << 8 | (long) keyLength << 36;
+        keyAt += keyLength;
+        refs[1 + i] = criteria[i];
+      }
+      this.releases = releases;
+      this.versions = versions;
       this.patches = patches;
-      this.version = version;
-      this.criteria = criteria;
-      this.fullRollout = release.rolloutPercent() >= Release.FULL_ROLLOUT;
-      this.threshold = threshold;
+      this.haltReasons = null;
+    }
+
+    /** A copy sharing all but the flags, which withhold the releases {@code haltReasons} names. */
+    private Product(Product p, long[] data, String[] haltReasons) {
+      this.hash = p.hash;
+      this.types = p.types;
+      this.data = data;
+      this.refs = p.refs;
+      this.offers = p.offers;
+      this.rolloutKeys = p.rolloutKeys;
+      this.releases = p.releases;
+      this.versions = p.versions;
+      this.patches = p.patches;
+      this.haltReasons = haltReasons;
     }
 
     /**
-     * Returns the patch from {@code installed} in the first of {@code formats} that has one, or
-     * null.
+     * Spreads the string's own hash over all bits, so that names differing in their last letters
+     * spread. Their {@code String} hashes lie in a narrow range, and the table is indexed by the
+     * low bits: without the multiplication, runs of neighbouring slots fill and linear probing
+     * walks them (10,000 names {@code product00000...} lay 5.7 slots from home on average).
      */
-    Patch patch(Version installed, List<String> formats) {
-      if (patches.length == 0 || formats.isEmpty()) {
-        return null;
-      }
-      for (String format : formats) {
-        for (CompiledPatch p : patches) {
-          if (p.patch.format().equals(format) && p.from.equals(installed)) {
-            return p.patch;
-          }
-        }
-      }
-      return null;
+    static int hash(String name) {
+      int h = name.hashCode() * 0x9e3779b9;
+      return h ^ (h >>> 16);
     }
 
-    /** Decides as {@link Rollout#admits} does, with the threshold prepared. */
-    boolean admits(String installationId) {
-      if (fullRollout) {
-        return true;
-      }
-      if (threshold == 0 || installationId == null) {
+    /** Whether {@code data} is the data of the product named {@code name}. */
+    static boolean named(long[] data, String name) {
+      int length = name.length();
+      if ((int) (data[0] >>> 32) != length) {
         return false;
       }
-      Release r = release;
-      return Rollout.admitted(
-          Rollout.unscaledBucket(installationId, r.product(), r.updateType(), r.version()),
-          threshold);
+      for (int k = 0; k < length; k++) {
+        if ((char) (data[1 + k / 4] >>> (16 * (k % 4))) != name.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Where the releases start in {@code data}; the type ranges are the {@code types + 1} longs
+     * before.
+     */
+    static int entries(long[] data) {
+      int types = (int) data[0];
+      int nameLength = (int) (data[0] >>> 32);
+      return 1 + (nameLength + 3) / 4 + types + 1;
+    }
+
+    /** Where release {@code i}'s longs start in {@link #data}. */
+    int entry(int i) {
+      return entries(data) + STRIDE * i;
+    }
+
+    int start(int t) {
+      return (int) data[entries(data) - types.length - 1 + t];
+    }
+
+    Criteria criteria(int i) {
+      return (Criteria) refs[1 + i];
+    }
+
+    /** Decides as {@link Rollout#admits} does. */
+    boolean admits(int i, Query query) {
+      int at = entry(i);
+      return (data[at + FLAGS] & FULL_ROLLOUT) != 0
+          || Matcher.admits(data[at + THRESHOLD], data[at + FLAGS], rolloutKeys, query);
+    }
+
+    /**
+     * Returns this product with the releases {@code haltReason} names withheld; this product
+     * itself when neither it nor the result halts any, so that a halt copies the arrays of the
+     * products it touches only, not the whole catalog's.
+     */
+    Product withHalted(Function<Release, String> haltReason) {
+      String[] reasons = null;
+      for (int i = 0; i < releases.length; i++) {
+        String reason = haltReason.apply(releases[i]);
+        if (reason != null) {
+          reasons = reasons == null ? new String[releases.length] : reasons;
+          reasons[i] = reason;
+        }
+      }
+      // Without halt reasons, a product's withheld flags are exactly its paused releases.
+      if (reasons == null && haltReasons == null) {
+        return this;
+      }
+      long[] halted = data.clone();
+      for (int i = 0; i < releases.length; i++) {
+        int flags = entry(i) + FLAGS;
+        if (reasons != null && reasons[i] != null) {
+          halted[flags] |= WITHHELD;
+        } else if (!releases[i].paused()) {
+          halted[flags] &= ~WITHHELD;
+        }
+      }
+      return new Product(this, halted, reasons);
+    }
+
+    String haltReason(int i) {
+      return haltReasons == null ? null : haltReasons[i];
     }
   }
 }

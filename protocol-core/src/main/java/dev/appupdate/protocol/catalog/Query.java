@@ -2,6 +2,7 @@ package dev.appupdate.protocol.catalog;
 
 import dev.appupdate.protocol.UpdateRequest;
 import dev.appupdate.protocol.Version;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One update request prepared for matching: its versions parsed once rather than once per
@@ -14,6 +15,7 @@ final class Query {
   private final Version appVersion;
   private final Version osVersion;
   private Version[] prefixes;
+  private byte[] installationIdBytes;
 
   Query(UpdateRequest request) {
     this.request = request;
@@ -23,6 +25,14 @@ final class Query {
 
   UpdateRequest request() {
     return request;
+  }
+
+  /** Returns the UTF-8 bytes of the installation id, or null when the request gave none. */
+  byte[] installationIdBytes() {
+    if (installationIdBytes == null && request.installationId() != null) {
+      installationIdBytes = request.installationId().getBytes(StandardCharsets.UTF_8);
+    }
+    return installationIdBytes;
   }
 
   Version appVersion() {

@@ -55,7 +55,28 @@ final class Rollout {
     Objects.requireNonNull(updateType, "updateType == null");
     Objects.requireNonNull(version, "version == null");
     String key = installationId + '/' + product + '/' + updateType + '/' + version;
-    byte[] digest = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+    return first8(SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Returns what {@link #unscaledBucket(String, String, String, String)} returns, from the key in
+   * two pieces: the installation id's UTF-8 bytes, and {@link #keySuffix} of the release in {@code
+   * suffix[from, to)}. The UTF-8 bytes of the concatenation are the concatenation of the pieces'
+   * bytes, since the suffix starts with {@code /}.
+   */
+  static long unscaledBucket(byte[] installationId, byte[] suffix, int from, int to) {
+    MessageDigest sha256 = SHA256.get();
+    sha256.update(installationId);
+    sha256.update(suffix, from, to - from);
+    return first8(sha256.digest());
+  }
+
+  /** The UTF-8 bytes of {@code "/" + product + "/" + updateType + "/" + version}. */
+  static byte[] keySuffix(String product, String updateType, String version) {
+    return ('/' + product + '/' + updateType + '/' + version).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long first8(byte[] digest) {
     long n = 0;
     for (int i = 0; i < 8; i++) {
       n = (n << 8) | (digest[i] & 0xff);

@@ -10,6 +10,8 @@ import static dev.appupdate.protocol.catalog.MatcherTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.appupdate.protocol.HashFunction;
+import java.lang.reflect.Field;
 import org.junit.jupiter.api.Test;
 
 class HaltThresholdTest {
@@ -92,5 +94,55 @@ class HaltThresholdTest {
         .extracting(Explanation.Candidate::reason)
         .containsExactly("halted: failure rate 0.12 over 57 reports", Explanation.OFFERED);
     assertThat(offers(halted.withHalted(r -> null), request())).containsExactly("data 2.0");
+  }
+
+  @Test
+  void withHalted_productsWithoutHalts_shareTheirCompiledReleasesWithTheUnhaltedMatcher()
+      throws ReflectiveOperationException {
+    Matcher matcher =
+        matcher(
+            MatcherTest.release("data", "1.0"),
+            MatcherTest.release("data", "2.0"),
+            MatcherTest.release("data", "3.0").paused(true),
+            releaseOf("other_app", "data", "1.0"),
+            releaseOf("third_app", "data", "1.0"));
+    Matcher halted =
+        matcher.withHalted(
+            r -> r.product().equals("your_app") && r.version().equals("2.0") ? "failing" : null);
+
+    // A halt copies the compiled releases of the products it touches, not of every product: at
+    // a million releases that would add 48 B per release for as long as a halt lasts.
+    assertThat(offers(halted, request())).containsExactly("data 1.0");
+    assertThat(copiedProducts(matcher, halted)).isEqualTo(1);
+    assertThat(copiedProducts(matcher, matcher.withHalted(r -> null))).isZero();
+    // Resuming keeps the paused release withheld.
+    Matcher resumed = halted.withHalted(r -> null);
+    assertThat(offers(resumed, request())).containsExactly("data 2.0");
+    assertThat(copiedProducts(halted, resumed)).isEqualTo(1);
+  }
+
+  private static Release.Builder releaseOf(String product, String updateType, String version) {
+    return Release.builder()
+        .product(product)
+        .updateType(updateType)
+        .version(version)
+        .url("files/" + product + "-" + version + ".bin")
+        .hashFunction(HashFunction.SHA256)
+        .hashValue(MatcherTest.SHA256)
+        .size(100);
+  }
+
+  /** How many products' compiled releases {@code b} holds in arrays of its own, not {@code a}'s. */
+  private static int copiedProducts(Matcher a, Matcher b) throws ReflectiveOperationException {
+    Field data = Matcher.class.getDeclaredField("data");
+    data.setAccessible(true);
+    long[][] x = (long[][]) data.get(a);
+    long[][] y = (long[][]) data.get(b);
+    int copied = 0;
+    for (int i = 0; i < x.length; i++) {
+      assertThat(y[i] == null).isEqualTo(x[i] == null);
+      copied += x[i] == y[i] ? 0 : 1;
+    }
+    return copied;
   }
 }

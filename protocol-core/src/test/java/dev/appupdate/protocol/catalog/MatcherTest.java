@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.appupdate.protocol.AvailableUpdate;
 import dev.appupdate.protocol.HashFunction;
 import dev.appupdate.protocol.UpdateRequest;
+import dev.appupdate.protocol.Version;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -291,6 +293,31 @@ class MatcherTest {
   }
 
   @Test
+  void installed_versionsOfEveryForm_compareAsVersionDoes() {
+    // Some versions the matcher compares in its packed form, others as Version; mixed here.
+    List<String> catalog =
+        List.of("3.0.0.0.1", "3.0", "2.1+", "2.0", "2.0b1", "2.0B1", "1.0-1", "1.0", "1.*");
+    List<String> installed =
+        List.of(
+            "9", "3", "3.0.0.0.0", "3.0.0.0.1", "3.0.0.0.2", "2.1", "2.1+", "2.2pre", "2.0.0.0.0.0",
+            "2.0b1", "2.0a", "2.0B1", "2.0b", "1.0-1", "1.0a", "1.*", "1.99999999999999999999",
+            "0", "0.0.0.0.0.1");
+    for (String offered : catalog) {
+      List<Release.Builder> releases = new ArrayList<>();
+      for (String v : catalog) {
+        releases.add(release("data", v).paused(!v.equals(offered)));
+      }
+      Matcher m = matcher(releases.toArray(new Release.Builder[0]));
+      for (String have : installed) {
+        boolean newer = Version.parse(offered).compareTo(Version.parse(have)) > 0;
+        assertThat(offers(m, request().installed("data", have)))
+            .as("%s offered over installed %s", offered, have)
+            .isEqualTo(newer ? List.of("data " + offered) : List.of());
+      }
+    }
+  }
+
+  @Test
   void installedOfOneType_leavesOtherTypesAlone() {
     Matcher m = matcher(release("data", "2.0"), release("binary", "1.0"));
 
@@ -558,5 +585,47 @@ class MatcherTest {
     UpdateRequest r = request().installationId("3f1c0a9e").build();
 
     assertThat(m.match(r)).isEqualTo(m.match(r));
+  }
+
+  @Test
+  void create_sequentiallyNamedProducts_lieNextToTheirHomeSlots()
+      throws ReflectiveOperationException {
+    // Names that differ in their last characters have String hashes in a narrow range; the table
+    // must spread them, or linear probing walks long runs for every product and every unknown one.
+    List<Release> releases = new ArrayList<>();
+    for (int p = 0; p < 10_000; p++) {
+      releases.add(
+          Release.builder()
+              .product(String.format("product%05d", p))
+              .updateType("data")
+              .version("1.0")
+              .url("files/" + p + ".bin")
+              .hashFunction(HashFunction.SHA256)
+              .hashValue(SHA256)
+              .size(100)
+              .build());
+    }
+    Matcher m = Matcher.create(Catalog.of(releases), BASE);
+    Field field = Matcher.class.getDeclaredField("hashes");
+    field.setAccessible(true);
+    int[] hashes = (int[]) field.get(m);
+    field = Matcher.class.getDeclaredField("data");
+    field.setAccessible(true);
+    long[][] data = (long[][]) field.get(m);
+    int mask = hashes.length - 1;
+    long total = 0;
+    int max = 0;
+    for (int i = 0; i < hashes.length; i++) {
+      if (data[i] != null) {
+        int distance = (i - (hashes[i] & mask)) & mask;
+        total += distance;
+        max = Math.max(max, distance);
+      }
+    }
+
+    assertThat(offers(m, UpdateRequest.builder("product04242", "1.0", "macOS", "en-US")))
+        .containsExactly("data 1.0");
+    assertThat((double) total / releases.size()).as("mean distance").isLessThan(1.0);
+    assertThat(max).as("longest distance").isLessThan(32);
   }
 }
