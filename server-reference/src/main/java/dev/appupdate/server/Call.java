@@ -81,6 +81,23 @@ final class Call {
   }
 
   /**
+   * Returns the request's Content-Length when it frames the body, or -1: without one, or with a
+   * Transfer-Encoding too, which the JDK server obeys instead. (The JDK server refuses lengths
+   * that are not non-negative numbers before a handler runs; -1 for one all the same.)
+   */
+  long declaredLength() {
+    String length = requestHeader("Content-Length");
+    if (length == null || requestHeader("Transfer-Encoding") != null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
    * Returns whether the request announces no body: no {@code Transfer-Encoding} and a {@code
    * Content-Length} that is absent or 0.
    */

@@ -69,18 +69,7 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
   @Override
   public boolean offer(Runnable task) {
     Objects.requireNonNull(task, "task == null");
-    Idle worker;
-    lock.lock();
-    try {
-      worker = idle.pollFirst();
-      if (worker != null) {
-        worker.task = task;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (worker != null) {
-      LockSupport.unpark(worker.thread);
+    if (handOver(task, false)) {
       return true;
     }
     // Asked without the lock: the pool's size takes the pool's main lock, which the pool holds
@@ -90,7 +79,7 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
       return false;
     }
     // Hands it to a worker that became idle meanwhile, or keeps it.
-    return keep(task);
+    return handOver(task, true);
   }
 
   /**
@@ -101,12 +90,22 @@ final class HotFirstQueue extends AbstractQueue<Runnable> implements BlockingQue
    */
   boolean keep(Runnable task) {
     Objects.requireNonNull(task, "task == null");
+    return handOver(task, true);
+  }
+
+  /**
+   * Hands {@code task} to the worker that became idle last; with none idle, keeps it if {@code
+   * keep} and there is room.
+   *
+   * @return whether the task was handed over or kept
+   */
+  private boolean handOver(Runnable task, boolean keep) {
     Idle worker;
     lock.lock();
     try {
       worker = idle.pollFirst();
       if (worker == null) {
-        return keepLocked(task);
+        return keep && keepLocked(task);
       }
       worker.task = task;
     } finally {

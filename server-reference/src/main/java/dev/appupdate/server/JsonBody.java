@@ -46,21 +46,14 @@ final class JsonBody {
     if (refused.isPresent()) {
       throw HttpProblem.unsupportedMediaType(refused.get());
     }
-    String declared = call.requestHeader("Content-Length");
-    // With a length (and no Transfer-Encoding, which the JDK server would obey instead), the JDK
-    // server's stream ends there: a small check's buffer is that long, so it does not allocate and
-    // zero 8 KiB. Without one (chunked), the buffer starts at 8 KiB and grows.
-    int length = -1;
-    if (declared != null) {
-      // The JDK server has already refused lengths that are not non-negative numbers.
-      long declaredLength = Long.parseLong(declared.trim());
-      if (declaredLength > limit) {
-        throw HttpProblem.contentTooLarge(limit);
-      }
-      if (call.requestHeader("Transfer-Encoding") == null) {
-        length = (int) declaredLength;
-      }
+    // With a length, the JDK server's stream ends there: a small check's buffer is that long, so
+    // it does not allocate and zero 8 KiB. Without one (chunked), the buffer starts at 8 KiB and
+    // grows.
+    long declared = call.declaredLength();
+    if (declared > limit) {
+      throw HttpProblem.contentTooLarge(limit);
     }
+    int length = (int) declared;
     byte[] body;
     // A body that trickles in would hold its thread and connection until the JDK's request time
     // limit; it has to keep a minimum rate instead.

@@ -196,21 +196,8 @@ final class Router implements HttpHandler {
     }
   }
 
-  /** The request's Content-Length, or -1 when it has none (or a Transfer-Encoding too). */
-  private static long declaredLength(Call call) {
-    String length = call.requestHeader("Content-Length");
-    if (length == null || call.requestHeader("Transfer-Encoding") != null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   private static void drainUnwantedBody(Call call) {
-    long declared = declaredLength(call);
+    long declared = call.declaredLength();
     if (declared <= 0 || declared > DRAIN_BEFORE_REFUSAL) {
       return;
     }
