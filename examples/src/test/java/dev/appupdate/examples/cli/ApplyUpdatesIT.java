@@ -1,20 +1,17 @@
 package dev.appupdate.examples.cli;
 
+import static dev.appupdate.examples.cli.LauncherRuns.launch;
+import static dev.appupdate.examples.cli.LauncherRuns.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.appupdate.client.AppLayout;
 import dev.appupdate.examples.ServedCatalog;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.appupdate.examples.cli.LauncherRuns.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +43,7 @@ class ApplyUpdatesIT {
   void stagedUpdate_confirmsOrRollsBack_andTheServerRecordsTheRealOutcome() throws Exception {
     Path appDir = work.resolve("app");
     AppLayout layout = AppLayout.open(appDir);
-    layout.install("1", version(false));
+    layout.install("1", version(work, false));
     Files.writeString(
         appDir.resolve("launcher.properties"),
         "main-class=dev.appupdate.examples.apply.DemoApp\n"
@@ -55,10 +52,11 @@ class ApplyUpdatesIT {
             + "attempts=2\n");
     server =
         ReferenceServer.start(
-            serverDir, new ServedCatalog.Offered(TYPE, "2", bytes(version(false))));
+            serverDir, new ServedCatalog.Offered(
+                TYPE, "2", Files.readAllBytes(version(work, false))));
 
     // Version 1 runs, finds version 2 and stages it; the running version is untouched.
-    Run v1 = launch(appDir, "--update");
+    Run v1 = launch(work, server.baseUrl(), appDir, "--update");
     assertThat(v1.exit()).as(v1.toString()).isZero();
     assertThat(v1.out())
         .containsExactly("demo 1 started and confirmed", "staged 2, runs at the next start");
@@ -67,7 +65,7 @@ class ApplyUpdatesIT {
     assertThat(server.completions()).as("nothing reported before version 2 ran").isEmpty();
 
     // The next start switches to version 2, which confirms: success is reported, 1 is deleted.
-    Run v2 = launch(appDir);
+    Run v2 = launch(work, server.baseUrl(), appDir);
     assertThat(v2.exit()).as(v2.toString()).isZero();
     assertThat(v2.out()).containsExactly("demo 2 started and confirmed");
     assertThat(layout.currentVersion()).contains("2");
@@ -83,12 +81,13 @@ class ApplyUpdatesIT {
     server.close();
     server =
         ReferenceServer.start(
-            serverDir, new ServedCatalog.Offered(TYPE, "3", bytes(version(true))));
-    Run staging = launch(appDir, "--update");
+            serverDir, new ServedCatalog.Offered(
+                TYPE, "3", Files.readAllBytes(version(work, true))));
+    Run staging = launch(work, server.baseUrl(), appDir, "--update");
     assertThat(staging.out())
         .containsExactly("demo 2 started and confirmed", "staged 3, runs at the next start");
 
-    Run v3 = launch(appDir);
+    Run v3 = launch(work, server.baseUrl(), appDir);
 
     assertThat(v3.exit()).as(v3.toString()).isZero();
     assertThat(v3.out())
@@ -115,36 +114,5 @@ class ApplyUpdatesIT {
                 "3",
                 "install_failed",
                 "rolled back: exited with status 1 before confirming (2 attempts)"));
-  }
-
-  private record Run(int exit, List<String> out, String err) {}
-
-  private Run launch(Path appDir, String... options) throws Exception {
-    List<String> args = new ArrayList<>(List.of(appDir.toString(), server.baseUrl().toString()));
-    args.addAll(List.of(options));
-    try (JarProcess p =
-        JarProcess.start("launcher", JarProcess.jar("appupdate.launcher.jar"), work, args)) {
-      List<String> out = p.stdoutLines();
-      return new Run(p.awaitExit(), out, p.stderr());
-    }
-  }
-
-  /** A version's archive: the demo's jar (the CLI jar holds it and the SDK) and its settings. */
-  private Path version(boolean crash) throws IOException {
-    Path zip = Files.createTempFile(work, "version", ".zip");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry("lib/"));
-      out.putNextEntry(new ZipEntry("lib/demo.jar"));
-      Files.copy(JarProcess.jar("appupdate.cli.jar"), out);
-      out.putNextEntry(new ZipEntry("demo.properties"));
-      out.write(("crash=" + crash + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    return zip;
-  }
-
-  private static byte[] bytes(Path file) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    Files.copy(file, b);
-    return b.toByteArray();
   }
 }

@@ -1,5 +1,7 @@
 package dev.appupdate.examples.cli;
 
+import static dev.appupdate.examples.cli.LauncherRuns.launch;
+import static dev.appupdate.examples.cli.LauncherRuns.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -7,19 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.appupdate.client.AppLayout;
 import dev.appupdate.examples.ServedCatalog;
+import dev.appupdate.examples.cli.LauncherRuns.Run;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +52,7 @@ class RollbackHaltIT {
     Path catalog =
         ReferenceServer.write(
             serverDir,
-            new ServedCatalog.Offered(TYPE, "2", Files.readAllBytes(version(true))));
+            new ServedCatalog.Offered(TYPE, "2", Files.readAllBytes(version(work, true))));
     Files.writeString(
         catalog,
         Files.readString(catalog)
@@ -66,19 +65,19 @@ class RollbackHaltIT {
     Path third = installation("third");
 
     for (Path app : List.of(first, second)) {
-      Run staging = launch(app, "--update");
+      Run staging = launch(work, server.baseUrl(), app, "--update");
       assertThat(staging.out())
           .as(staging.toString())
           .containsExactly("demo 1 started and confirmed", "staged 2, runs at the next start");
     }
 
-    Run firstRollback = launch(first);
+    Run firstRollback = launch(work, server.baseUrl(), first);
     assertThat(firstRollback.out())
         .as(firstRollback.toString())
         .containsExactly("demo 2 crashing at start", "demo 1 started and confirmed");
     assertThat(offered("fleet-1")).as("one installation of at least two").isEqualTo("2");
 
-    Run secondRollback = launch(second);
+    Run secondRollback = launch(work, server.baseUrl(), second);
     assertThat(secondRollback.out())
         .as(secondRollback.toString())
         .containsExactly("demo 2 crashing at start", "demo 1 started and confirmed");
@@ -97,7 +96,7 @@ class RollbackHaltIT {
         .hasSize(2);
 
     awaitHalted();
-    Run rest = launch(third, "--update");
+    Run rest = launch(work, server.baseUrl(), third, "--update");
     assertThat(rest.out())
         .as(rest.toString())
         .containsExactly("demo 1 started and confirmed", "no update available");
@@ -108,7 +107,7 @@ class RollbackHaltIT {
   /** An installation of version 1 with its own installation id, run with one attempt. */
   private Path installation(String name) throws IOException {
     Path appDir = work.resolve(name);
-    AppLayout.open(appDir).install("1", version(false));
+    AppLayout.open(appDir).install("1", version(work, false));
     Files.writeString(
         appDir.resolve("launcher.properties"),
         "main-class=dev.appupdate.examples.apply.DemoApp\n"
@@ -150,30 +149,5 @@ class RollbackHaltIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode offer = JSON.readTree(r.body()).path("available_updates").path(0);
     return offer.path("version").asText();
-  }
-
-  private record Run(int exit, List<String> out, String err) {}
-
-  private Run launch(Path appDir, String... options) throws Exception {
-    List<String> args = new ArrayList<>(List.of(appDir.toString(), server.baseUrl().toString()));
-    args.addAll(List.of(options));
-    try (JarProcess p =
-        JarProcess.start("launcher", JarProcess.jar("appupdate.launcher.jar"), work, args)) {
-      List<String> out = p.stdoutLines();
-      return new Run(p.awaitExit(), out, p.stderr());
-    }
-  }
-
-  /** A version's archive: the demo's jar (the CLI jar holds it and the SDK) and its settings. */
-  private Path version(boolean crash) throws IOException {
-    Path zip = Files.createTempFile(work, "version", ".zip");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-      out.putNextEntry(new ZipEntry("lib/"));
-      out.putNextEntry(new ZipEntry("lib/demo.jar"));
-      Files.copy(JarProcess.jar("appupdate.cli.jar"), out);
-      out.putNextEntry(new ZipEntry("demo.properties"));
-      out.write(("crash=" + crash + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    return zip;
   }
 }
