@@ -189,7 +189,10 @@ final class ServerCommand {
     return parse(System.getenv(), args);
   }
 
-  /** Like {@link #parse(String...)}, with the environment the database password may come from. */
+  /**
+   * Like {@link #parse(String...)}, with the environment the database and admin key store passwords
+   * may come from.
+   */
   static ServerCommand parse(Map<String, String> env, String... args) throws UsageException {
     ServerCommand command = new ServerCommand();
     CommandLine commandLine = commandLine(command);
@@ -235,8 +238,8 @@ final class ServerCommand {
       } catch (IOException e) {
         problems.add("--admin-tls-password-file: " + e.getMessage());
       }
-    } else if (System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD") != null) {
-      command.adminTlsPassword = System.getenv("APPUPDATE_ADMIN_TLS_PASSWORD").toCharArray();
+    } else if (env.get(ADMIN_TLS_PASSWORD_ENV) != null) {
+      command.adminTlsPassword = env.get(ADMIN_TLS_PASSWORD_ENV).toCharArray();
     }
     if (!problems.isEmpty()) {
       throw new UsageException(new ArrayList<>(problems));
@@ -578,6 +581,9 @@ final class ServerCommand {
       }
     }
   }
+
+  /** The environment variable the admin key store's password is read from without a file. */
+  static final String ADMIN_TLS_PASSWORD_ENV = "APPUPDATE_ADMIN_TLS_PASSWORD";
 
   /** The admin listener's port unless {@code --admin-port} says otherwise. */
   static final int DEFAULT_ADMIN_PORT = 8001;

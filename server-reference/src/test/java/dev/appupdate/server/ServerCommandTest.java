@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -184,6 +185,23 @@ class ServerCommandTest {
                     password.toString())
                 .adminTlsPassword())
         .containsExactly("s3cret".toCharArray());
+  }
+
+  @Test
+  void adminTlsPassword_withoutAFile_comesFromTheEnvironmentGiven() throws Exception {
+    Path store = Files.writeString(dir.resolve("admin.p12"), "not parsed here");
+
+    assertThat(
+            ServerCommand.parse(
+                    Map.of(ServerCommand.ADMIN_TLS_PASSWORD_ENV, "from-env"),
+                    "--admin-tls-keystore",
+                    store.toString())
+                .adminTlsPassword())
+        .containsExactly("from-env".toCharArray());
+    assertThat(
+            ServerCommand.parse(Map.of(), "--admin-tls-keystore", store.toString())
+                .adminTlsPassword())
+        .isEmpty();
   }
 
   @Test
