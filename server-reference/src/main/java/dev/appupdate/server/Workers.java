@@ -45,8 +45,6 @@ final class Workers implements Executor {
   private static final int OVERFLOW_QUEUE = 32;
 
   private final ExecutorService main;
-  /** The pool's queue, or null on virtual threads. */
-  private final HotFirstQueue queue;
   private final ThreadPoolExecutor overflow;
   private final InFlight inFlight;
   private volatile Watchdog watchdog;
@@ -98,7 +96,6 @@ final class Workers implements Executor {
   private Workers(ExecutorService virtual, InFlight inFlight) {
     this.inFlight = inFlight;
     this.main = virtual;
-    this.queue = null;
     this.overflow = overflowPool();
   }
 
@@ -121,7 +118,7 @@ final class Workers implements Executor {
       throw new IllegalArgumentException("queueCapacity must be >= 0, got " + queueCapacity);
     }
     this.inFlight = inFlight;
-    this.queue = new HotFirstQueue(queueCapacity);
+    HotFirstQueue queue = new HotFirstQueue(queueCapacity);
     AtomicInteger n = new AtomicInteger();
     // Core size 0: the queue makes the pool start a worker while none is idle (HotFirstQueue), and
     // every worker, not only those beyond a core, ends after 30 s idle.
@@ -191,7 +188,7 @@ final class Workers implements Executor {
       // meanwhile: offered again, the queue keeps it if there is room. Not kept here directly:
       // the pool rechecks after its queue accepts a task whether it was shut down meanwhile or has
       // no worker left to take it; a task kept behind its back could wait for ever.
-      if (queue != null && !main.isShutdown()) {
+      if (!virtual() && !main.isShutdown()) {
         try {
           main.execute(counted);
           return;
