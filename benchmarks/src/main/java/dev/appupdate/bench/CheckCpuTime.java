@@ -7,7 +7,6 @@ import dev.appupdate.protocol.UpdateResponse;
 import dev.appupdate.protocol.catalog.Catalog;
 import dev.appupdate.protocol.catalog.Matcher;
 import dev.appupdate.protocol.requestid.RequestIds;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,8 +49,6 @@ public final class CheckCpuTime {
    * @throws Exception if the catalog cannot be written or read
    */
   public static void main(String[] args) throws Exception {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     Path dir = Files.createTempDirectory("appupdate-check-cpu");
     Path file = dir.resolve("catalog.json");
     Matcher matcher;
@@ -88,28 +85,6 @@ public final class CheckCpuTime {
           return codec.encodeUpdateResponse(UpdateResponse.of(o, ids.issue(r.product(), o)))
               .length;
         });
-    long sink = 0;
-    for (LongSupplier part : parts.values()) {
-      for (int i = 0; i < OPS; i++) {
-        sink += part.getAsLong();
-      }
-    }
-    String jdk = System.getProperty("java.version");
-    for (int round = 1; round <= ROUNDS; round++) {
-      for (Map.Entry<String, LongSupplier> part : parts.entrySet()) {
-        LongSupplier op = part.getValue();
-        long bytes0 = threads.getCurrentThreadAllocatedBytes();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < OPS; i++) {
-          sink += op.getAsLong();
-        }
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-        long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-        System.out.printf(
-            "jdk %s round %d: %s %.2f us CPU, %.0f B allocated per check%n",
-            jdk, round, part.getKey(), cpu / 1000.0 / OPS, bytes / (double) OPS);
-      }
-    }
-    System.out.println("# sink " + sink);
+    CpuTimeRounds.run(parts, OPS, ROUNDS, name -> OPS, true, "check");
   }
 }

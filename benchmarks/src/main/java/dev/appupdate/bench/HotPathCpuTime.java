@@ -1,7 +1,6 @@
 package dev.appupdate.bench;
 
 import dev.appupdate.protocol.Version;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,8 +33,6 @@ public final class HotPathCpuTime {
    * @throws Exception if SHA-256 is missing
    */
   public static void main(String[] args) throws Exception {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     Version[] versions = {Version.parse("60.0.1esr"), Version.parse("60.0.2")};
     RolloutBenchmark rollout = new RolloutBenchmark();
     String id = "0f8fad5b-d9cb-469f-a165-70867728950e";
@@ -64,29 +61,12 @@ public final class HotPathCpuTime {
       }
     });
     parts.put("SHA-256 of the key, digest kept", () -> kept.digest(key)[0]);
-    long sink = 0;
-    for (LongSupplier part : parts.values()) {
-      for (int i = 0; i < 2_000_000; i++) {
-        sink += part.getAsLong();
-      }
-    }
-    String jdk = System.getProperty("java.version");
-    for (int round = 1; round <= ROUNDS; round++) {
-      for (Map.Entry<String, LongSupplier> part : parts.entrySet()) {
-        int n = part.getKey().startsWith("Version") ? 20_000_000 : 1_000_000;
-        LongSupplier op = part.getValue();
-        long bytes0 = threads.getCurrentThreadAllocatedBytes();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < n; i++) {
-          sink += op.getAsLong();
-        }
-        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-        long bytes = threads.getCurrentThreadAllocatedBytes() - bytes0;
-        System.out.printf(
-            "jdk %s round %d: %s %.1f ns CPU, %.0f B allocated per op%n",
-            jdk, round, part.getKey(), cpu / (double) n, bytes / (double) n);
-      }
-    }
-    System.out.println("# sink " + sink);
+    CpuTimeRounds.run(
+        parts,
+        2_000_000,
+        ROUNDS,
+        name -> name.startsWith("Version") ? 20_000_000 : 1_000_000,
+        false,
+        "op");
   }
 }
